@@ -1,0 +1,3 @@
+from maverick_ext.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""Exit codes (a documented contract) and the typed failures that map onto them.
+
+Every expected failure is a ``MaverickError``: the CLI prints its one-line message
+(and hint) on stderr and exits with its code. Anything else is a bug (exit 1).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    NOT_AUTHENTICATED = 4
+    BLOCKED = 10
+    HELD_LIVE = 11
+    HELD_STALE = 12
+    LOST = 13
+    UNAVAILABLE = 14
+    INVALID_DATA = 15
+
+
+EXIT_CODE_HELP = """\
+Exit codes:
+  0   success (e.g. you hold the claim)
+  1   unexpected failure
+  2   usage error (bad argument, unknown issue, no repository)
+  4   gh is not authenticated
+  10  blocked (blocked-by:#N present)
+  11  held by another instance with a live lease
+  12  held by another instance whose lease is stale (use takeover)
+  13  claim lost or race lost (stop work, push nothing)
+  14  GitHub unavailable or rate limited after retries (retry later)
+  15  invalid data (DAG cycle, unknown story, malformed marker)"""
+
+
+class MaverickError(Exception):
+    """An expected failure: one line saying what and why, plus what to do."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class UsageError(MaverickError):
+    exit_code = ExitCode.USAGE
+
+
+class NotFound(UsageError):
+    """The issue, PR, repository or comment named on the command line does not exist."""
+
+
+class NotAuthenticated(MaverickError):
+    exit_code = ExitCode.NOT_AUTHENTICATED
+
+
+class Blocked(MaverickError):
+    exit_code = ExitCode.BLOCKED
+
+
+class HeldLive(MaverickError):
+    exit_code = ExitCode.HELD_LIVE
+
+
+class HeldStale(MaverickError):
+    exit_code = ExitCode.HELD_STALE
+
+
+class ClaimLost(MaverickError):
+    exit_code = ExitCode.LOST
+
+
+class GitHubUnavailable(MaverickError):
+    """Transient: 5xx, timeouts, rate limits that outlasted our retries."""
+
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class AmbiguousWrite(GitHubUnavailable):
+    """A non-idempotent write failed in a way that may or may not have applied it."""
+
+
+class InvalidData(MaverickError):
+    exit_code = ExitCode.INVALID_DATA
+
+
+class GitHubRejected(MaverickError):
+    """GitHub refused a request (4xx validation); the message is GitHub's own."""
+
+    def __init__(self, message: str, status: int, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.status = status
