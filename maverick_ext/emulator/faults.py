@@ -1,0 +1,96 @@
+"""Fault injection knobs for the emulator, mutable while it runs.
+
+One seeded ``random.Random`` drives every roll so a run with the same seed and the same
+request sequence sees the same faults (reproducible torture tests).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+_RATES = ("error_rate", "ambiguous_rate", "throttle_rate")
+
+
+@dataclass
+class Faults:
+    """What goes wrong, and how often. All rates are probabilities in [0, 1]."""
+
+    latency_ms: int = 0
+    jitter_ms: int = 0
+    # New comments stay out of listings (REST and GraphQL) for this long: stale reads.
+    visibility_delay_ms: int = 0
+    # 5xx without applying the request.
+    error_rate: float = 0.0
+    # Apply the write, then answer 502: the client cannot tell whether it happened.
+    ambiguous_rate: float = 0.0
+    # 403 secondary rate limit or 429, with Retry-After.
+    throttle_rate: float = 0.0
+    # Seconds added to the server clock (Date header, created_at, updated_at).
+    clock_skew_s: float = 0.0
+    seed: int = 0
+    _rng: random.Random = field(init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+        self._validate()
+
+    def _validate(self) -> None:
+        for name in _RATES:
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        for name in ("latency_ms", "jitter_ms", "visibility_delay_ms"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+
+    def update(self, **changes: Any) -> None:
+        """Change some knobs at runtime; unknown names raise ``ValueError``.
+
+        Changing ``seed`` restarts the random sequence.
+        """
+        known = {f.name for f in fields(self) if not f.name.startswith("_")}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        old = self.as_dict()
+        for name, value in changes.items():
+            current = getattr(self, name)
+            setattr(self, name, type(current)(value))
+        try:
+            self._validate()
+        except ValueError:
+            for name, value in old.items():
+                setattr(self, name, value)
+            raise
+        if "seed" in changes:
+            with self._lock:
+                self._rng = random.Random(self.seed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public knobs as a plain dict (for the admin endpoint)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    def roll(self, rate: float) -> bool:
+        """True with probability ``rate`` (never consumes randomness when rate is 0)."""
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._rng.random() < rate
+
+    def choice(self, options: tuple[Any, ...]) -> Any:
+        """A seeded choice among ``options``."""
+        with self._lock:
+            return self._rng.choice(options)
+
+    def delay_s(self) -> float:
+        """How long to sleep before answering this request."""
+        if not self.latency_ms and not self.jitter_ms:
+            return 0.0
+        with self._lock:
+            jitter = self._rng.uniform(0, self.jitter_ms) if self.jitter_ms else 0.0
+        return (self.latency_ms + jitter) / 1000.0
