@@ -22,7 +22,7 @@ class ExitCode(IntEnum):
     INVALID_DATA = 15
 
 
-EXIT_CODE_HELP = """\
+EXIT_CODE_HELP = """\b\n\
 Exit codes:
   0   success (e.g. you hold the claim)
   1   unexpected failure

@@ -1,0 +1,47 @@
+"""Entry point: run the command tree and turn failures into the exit-code contract."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from maverick_ext.errors import ExitCode, MaverickError
+
+
+def main(argv: list[str] | None = None) -> None:
+    from maverick_ext.commands.root import cli
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or bool(os.environ.get("GH_DEBUG"))
+    try:
+        result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False)
+    except MaverickError as exc:
+        click.echo(f"gh-maverick: {exc.one_line()}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        sys.exit(int(ExitCode.USAGE))
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(int(ExitCode.USAGE))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("gh-maverick: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # Downstream of a pipe closed early (`| head`): not our failure.
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # a bug: say so in one line unless asked for the traceback
+        if debug:
+            raise
+        click.echo(
+            f"gh-maverick: unexpected error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback)",
+            err=True,
+        )
+        sys.exit(int(ExitCode.FAILURE))
+    sys.exit(int(result) if isinstance(result, int) else 0)

@@ -1,0 +1,63 @@
+"""The dependencies every command receives through the click context.
+
+Production builds them from the environment; tests pass their own ``App`` as ``obj`` to
+click's runner (a ``GhClient`` over a fake runner, a frozen clock, a fixed instance id).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from maverick_ext.core.refs import RepoRef
+    from maverick_ext.github.client import GhClient
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class App:
+    debug: bool = False
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    make_client: Callable[..., GhClient] | None = None
+    cwd: str | None = None
+
+    def client(self, repo: RepoRef | None) -> GhClient:
+        """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""
+        if self.make_client is not None:
+            return self.make_client(repo=repo, debug=self.debug)
+        from maverick_ext.github.client import GhClient
+
+        return GhClient(repo=repo, debug=self.debug, sleep=self.sleep, env=self.env)
+
+    def resolve_repo(self, flag: str | None) -> RepoRef | None:
+        """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""
+        from maverick_ext.core.refs import parse_repo
+
+        if flag:
+            return parse_repo(flag)
+        if self.env.get("GH_REPO"):
+            return parse_repo(self.env["GH_REPO"])
+        from maverick_ext.git.remotes import repo_from_remotes
+
+        return repo_from_remotes(cwd=self.cwd)
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stdin.isatty() and not self.env.get("GH_PROMPT_DISABLED")
+
+    @property
+    def color(self) -> bool:
+        return sys.stdout.isatty() and "NO_COLOR" not in self.env
+
+
+pass_app = click.make_pass_decorator(App, ensure=True)

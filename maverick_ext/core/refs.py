@@ -1,0 +1,144 @@
+"""Repository and issue references as users type them, parsed without any I/O.
+
+Accepted repository forms: ``OWNER/REPO``, ``HOST/OWNER/REPO``, a URL, or a git remote URL.
+Accepted issue forms: ``123``, ``#123``, ``OWNER/REPO#123``, ``HOST/OWNER/REPO#123`` and an
+issue or pull request URL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from maverick_ext.errors import UsageError
+
+# GitHub's own limits: owner 1-39 chars of [A-Za-z0-9-]; repo names [A-Za-z0-9._-]{1,100}.
+_OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+_NAME = r"[A-Za-z0-9._-]{1,100}"
+_HOST = r"[A-Za-z0-9.-]+(?::\d+)?"
+_REPO_RE = re.compile(rf"^(?:(?P<host>{_HOST})/)?(?P<owner>{_OWNER})/(?P<name>{_NAME})$")
+_ISSUE_IN_REPO_RE = re.compile(rf"^(?P<repo>(?:{_HOST}/)?{_OWNER}/{_NAME})#(?P<number>\d+)$")
+_NUMBER_RE = re.compile(r"^#?(?P<number>\d+)$")
+_SCP_REMOTE_RE = re.compile(rf"^[\w.-]+@(?P<host>{_HOST}):(?P<path>.+)$")
+
+MAX_ISSUE_NUMBER = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class RepoRef:
+    owner: str
+    name: str
+    host: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def __str__(self) -> str:
+        return f"{self.host}/{self.full_name}" if self.host else self.full_name
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    number: int
+    repo: RepoRef | None = None
+
+    def __str__(self) -> str:
+        return f"{self.repo}#{self.number}" if self.repo else f"#{self.number}"
+
+
+def _strip_git_suffix(name: str) -> str:
+    return name[:-4] if name.endswith(".git") else name
+
+
+def parse_repo(text: str) -> RepoRef:
+    """Parse ``[HOST/]OWNER/REPO`` or a repository URL; raise UsageError otherwise."""
+    candidate = text.strip()
+    if "://" in candidate:
+        parts = urlsplit(candidate)
+        segments = [s for s in parts.path.split("/") if s]
+        if parts.hostname and len(segments) >= 2:
+            candidate = f"{parts.netloc.rsplit('@', 1)[-1]}/{segments[0]}/{segments[1]}"
+    match = _REPO_RE.match(_strip_git_suffix(candidate))
+    if not match:
+        raise UsageError(
+            f"invalid repository {text!r}: expected OWNER/REPO or HOST/OWNER/REPO",
+            "for example -R cli/cli",
+        )
+    return RepoRef(owner=match["owner"], name=match["name"], host=match["host"] or None)
+
+
+def parse_remote_url(url: str) -> RepoRef | None:
+    """The repository a git remote URL points at, or None if it is not OWNER/REPO shaped."""
+    url = url.strip()
+    scp = _SCP_REMOTE_RE.match(url)
+    if scp and "://" not in url:
+        url = f"ssh://{scp['host']}/{scp['path']}"
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) != 2:
+        return None
+    try:
+        return parse_repo(f"{parts.hostname}/{segments[0]}/{_strip_git_suffix(segments[1])}")
+    except UsageError:
+        return None
+
+
+def _checked_number(raw: str, text: str) -> int:
+    number = int(raw)
+    if not 0 < number <= MAX_ISSUE_NUMBER:
+        raise UsageError(f"invalid issue number in {text!r}", "issue numbers start at 1")
+    return number
+
+
+def parse_issue_ref(text: str) -> IssueRef:
+    """Parse one issue reference as typed on the command line."""
+    candidate = text.strip()
+    if match := _NUMBER_RE.match(candidate):
+        return IssueRef(number=_checked_number(match["number"], text))
+    if match := _ISSUE_IN_REPO_RE.match(candidate):
+        return IssueRef(_checked_number(match["number"], text), parse_repo(match["repo"]))
+    if "://" in candidate:
+        parts = urlsplit(candidate)
+        segments = [s for s in parts.path.split("/") if s]
+        if (
+            parts.hostname
+            and len(segments) >= 4
+            and segments[2] in ("issues", "pull")
+            and segments[3].isdigit()
+        ):
+            repo = parse_repo(f"{parts.netloc}/{segments[0]}/{segments[1]}")
+            return IssueRef(_checked_number(segments[3], text), repo)
+    raise UsageError(
+        f"invalid issue reference {text!r}",
+        "use a number (123), OWNER/REPO#123, an issue URL, or - to read numbers from stdin",
+    )
+
+
+def parse_issue_refs(args: list[str], stdin_lines: list[str] | None = None) -> list[IssueRef]:
+    """Expand ``-`` into the issue references read from stdin (one per line, blanks skipped)."""
+    refs: list[IssueRef] = []
+    for arg in args:
+        if arg == "-":
+            refs.extend(parse_issue_ref(line) for line in stdin_lines or [] if line.strip())
+        else:
+            refs.append(parse_issue_ref(arg))
+    return refs
+
+
+# gh's preference when several remotes point at GitHub.
+_REMOTE_PRIORITY = ("upstream", "github", "origin")
+
+
+def pick_remote(remotes: dict[str, str], resolved: str | None = None) -> RepoRef | None:
+    """The repository gh would use for a clone: ``gh repo set-default`` first, then by name."""
+    parsed = {name: ref for name, url in remotes.items() if (ref := parse_remote_url(url))}
+    if resolved in parsed:
+        return parsed[resolved]
+    for name in _REMOTE_PRIORITY:
+        if name in parsed:
+            return parsed[name]
+    return parsed[min(parsed)] if parsed else None

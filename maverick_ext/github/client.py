@@ -1,0 +1,380 @@
+"""Where `gh` is called: every GitHub request is one `gh api` child process.
+
+gh owns authentication, hosts and enterprise URLs; we never see a token. This module adds
+what gh leaves to its callers: response headers (``--include``), retries with backoff that
+honour ``Retry-After`` / ``x-ratelimit-reset``, pagination of one listing at a time, and
+the mapping of failures onto the exit-code contract.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from maverick_ext import process
+from maverick_ext.core.refs import RepoRef
+from maverick_ext.errors import (
+    AmbiguousWrite,
+    GitHubRejected,
+    GitHubUnavailable,
+    MaverickError,
+    NotAuthenticated,
+    NotFound,
+    UsageError,
+)
+
+# Children must never prompt, page, spin or nag: we parse their output.
+QUIET_GH_ENV = {
+    "GH_PROMPT_DISABLED": "1",
+    "GH_NO_UPDATE_NOTIFIER": "1",
+    "GH_NO_EXTENSION_UPDATE_NOTIFIER": "1",
+    "GH_SPINNER_DISABLED": "1",
+    "GH_PAGER": "cat",
+    "NO_COLOR": "1",
+    "CLICOLOR": "0",
+}
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+# gh's stderr for failures that never reached GitHub (or got no answer).
+_TRANSPORT_FAILURE = re.compile(
+    r"proxyconnect|connection refused|connection reset|timeout|timed out|no such host|EOF|"
+    r"TLS handshake|network is unreachable|server misbehaving",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    base_delay_s: float = 0.5
+    max_delay_s: float = 8.0
+    # A rate-limit reset further away than this is reported (exit 14) rather than waited out.
+    max_wait_s: float = 60.0
+    timeout_s: float = 30.0
+
+
+@dataclass
+class GhResponse:
+    status: int
+    headers: dict[str, str]
+    data: Any
+
+    @property
+    def server_time(self) -> datetime | None:
+        """GitHub's clock at the time of the response (the ``Date`` header)."""
+        raw = self.headers.get("date")
+        if not raw:
+            return None
+        try:
+            return parsedate_to_datetime(raw).astimezone(timezone.utc)
+        except (TypeError, ValueError):
+            return None
+
+    def link(self, rel: str) -> str | None:
+        for part in self.headers.get("link", "").split(","):
+            match = re.match(r'\s*<([^>]+)>\s*;\s*rel="([^"]+)"', part)
+            if match and match.group(2) == rel:
+                return match.group(1)
+        return None
+
+
+@dataclass
+class _Attempt:
+    """Why one attempt failed, and whether (and when) another one may help."""
+
+    error: MaverickError
+    retryable: bool
+    wait_s: float | None = None
+
+
+@dataclass
+class GhClient:
+    """A `gh api` caller bound to one repository (or to gh's own resolution when None)."""
+
+    repo: RepoRef | None = None
+    debug: bool = False
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    gh: str = "gh"
+    run: Callable[..., process.ProcessResult] = process.run
+    sleep: Callable[[float], None] = time.sleep
+    env: Mapping[str, str] | None = None
+    calls: int = 0
+
+    # ---- paths -----------------------------------------------------------------------
+    def repo_path(self, suffix: str = "") -> str:
+        """``repos/OWNER/REPO/<suffix>``; gh's ``{owner}/{repo}`` placeholders without a repo."""
+        base = f"repos/{self.repo.full_name}" if self.repo else "repos/{owner}/{repo}"
+        return f"{base}/{suffix}" if suffix else base
+
+    def require_repo(self) -> RepoRef:
+        if self.repo is None:
+            raise UsageError(
+                "no repository: this command needs OWNER/REPO",
+                "pass -R OWNER/REPO, set GH_REPO, or run inside a clone with a GitHub remote",
+            )
+        return self.repo
+
+    # ---- requests --------------------------------------------------------------------
+    def get(self, path: str, **kw: Any) -> GhResponse:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> GhResponse:
+        return self.request("POST", path, body=body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> GhResponse:
+        return self.request("PATCH", path, body=body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> GhResponse:
+        return self.request("PUT", path, body=body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> GhResponse:
+        return self.request("DELETE", path, **kw)
+
+    def paginate(self, path: str) -> tuple[list[Any], GhResponse]:
+        """All items of one listing (``per_page=100``), following ``Link: rel=next``."""
+        separator = "&" if "?" in path else "?"
+        response = self.get(f"{path}{separator}per_page=100")
+        items = list(response.data or [])
+        while next_url := response.link("next"):
+            response = self.get(_relative(next_url))
+            items.extend(response.data or [])
+        return items, response
+
+    def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> GhResponse:
+        """Run one GraphQL request; GraphQL-level errors raise like REST ones would."""
+        response = self.request(
+            "POST",
+            "graphql",
+            body={"query": query, "variables": dict(variables or {})},
+            idempotent=True,  # our queries never mutate; mutations pass through `request`
+        )
+        errors = (response.data or {}).get("errors") if isinstance(response.data, dict) else None
+        if errors:
+            raise _graphql_error(errors)
+        return response
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> GhResponse:
+        """Send one request with retries. A POST that fails ambiguously raises AmbiguousWrite."""
+        method = method.upper()
+        safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        argv = self._argv(method, path, body is not None, headers)
+        stdin = json.dumps(body) if body is not None else None
+        last: _Attempt | None = None
+        for attempt in range(self.policy.attempts):
+            if attempt:
+                self.sleep(self._backoff(attempt, last))
+            outcome = self._once(method, path, argv, stdin)
+            if isinstance(outcome, GhResponse):
+                return outcome
+            last = outcome
+            if not outcome.retryable:
+                raise outcome.error
+            if not safe_to_repeat and not _is_throttle(outcome):
+                raise AmbiguousWrite(
+                    f"{method} {path} failed after it may have been applied: "
+                    f"{outcome.error.message}",
+                    "check the issue before retrying",
+                )
+            if outcome.wait_s is not None and outcome.wait_s > self.policy.max_wait_s:
+                break
+        assert last is not None
+        raise last.error
+
+    # ---- internals -------------------------------------------------------------------
+    def _argv(
+        self, method: str, path: str, has_body: bool, headers: Mapping[str, str] | None
+    ) -> list[str]:
+        argv = [self.gh, "api", "--include", "--method", method]
+        if self.repo is not None and self.repo.host:
+            argv += ["--hostname", self.repo.host]
+        for name, value in (headers or {}).items():
+            argv += ["-H", f"{name}: {value}"]
+        if has_body:
+            argv += ["--input", "-"]
+        argv.append(path)
+        return argv
+
+    def _child_env(self) -> dict[str, str]:
+        env = dict(os.environ if self.env is None else self.env)
+        env.update(QUIET_GH_ENV)
+        return env
+
+    def _once(
+        self, method: str, path: str, argv: list[str], stdin: str | None
+    ) -> GhResponse | _Attempt:
+        started = time.monotonic()
+        self.calls += 1
+        try:
+            result = self.run(
+                argv, input=stdin, env=self._child_env(), timeout=self.policy.timeout_s
+            )
+        except process.ProcessTimeout as exc:
+            return _Attempt(GitHubUnavailable(f"{method} {path}: {exc.message}"), True)
+        response = _parse_included(result.stdout)
+        if self.debug:
+            status = response.status if response else f"exit {result.exit_code}"
+            elapsed = (time.monotonic() - started) * 1000
+            print(f"[gh] {method} {path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
+        if response is None:
+            return _classify_no_response(method, path, result)
+        if 200 <= response.status < 300 or response.status == 304:
+            return response
+        return _classify_status(method, path, response)
+
+    def _backoff(self, attempt: int, last: _Attempt | None) -> float:
+        if last is not None and last.wait_s is not None:
+            return min(max(last.wait_s, 0.0), self.policy.max_wait_s)
+        delay = min(self.policy.base_delay_s * 2 ** (attempt - 1), self.policy.max_delay_s)
+        return delay * (0.5 + random.random() / 2)  # jitter: racing instances spread out
+
+
+def _relative(url: str) -> str:
+    """gh api takes a path; Link headers carry absolute URLs (maybe with an /api/v3 prefix)."""
+    parts = urlsplit(url)
+    path = parts.path.lstrip("/")
+    path = path.removeprefix("api/v3/")
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def _parse_included(stdout: str) -> GhResponse | None:
+    """Split ``gh api --include`` output into status, headers and JSON body."""
+    if not stdout.startswith("HTTP/"):
+        return None
+    crlf, lf = stdout.find("\r\n\r\n"), stdout.find("\n\n")
+    if crlf != -1 and (lf == -1 or crlf < lf):
+        head, body = stdout[:crlf], stdout[crlf + 4 :]
+    elif lf != -1:
+        head, body = stdout[:lf], stdout[lf + 2 :]
+    else:
+        head, body = stdout, ""
+    lines = head.replace("\r\n", "\n").split("\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        return None
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip().lower()] = value.strip()
+    try:
+        data = json.loads(body) if body.strip() else None
+    except json.JSONDecodeError:
+        data = body
+    return GhResponse(status=status, headers=headers, data=data)
+
+
+def _message(response: GhResponse) -> str:
+    data = response.data
+    if isinstance(data, dict):
+        message = str(data.get("message") or f"HTTP {response.status}")
+        details = [
+            e.get("message") or f"{e.get('field')} {e.get('code')}"
+            for e in data.get("errors") or []
+            if isinstance(e, dict)
+        ]
+        return f"{message}: {'; '.join(details)}" if details else message
+    return f"HTTP {response.status}"
+
+
+def _rate_limit_wait(response: GhResponse) -> float | None:
+    """Seconds GitHub asks us to wait, from Retry-After or x-ratelimit-reset."""
+    headers = response.headers
+    if retry_after := headers.get("retry-after"):
+        try:
+            return float(retry_after)
+        except ValueError:
+            pass
+    if headers.get("x-ratelimit-remaining") == "0" and (reset := headers.get("x-ratelimit-reset")):
+        now = response.server_time or datetime.now(timezone.utc)
+        try:
+            return max(0.0, float(reset) - now.timestamp())
+        except ValueError:
+            return None
+    return None
+
+
+def _is_throttle(outcome: _Attempt) -> bool:
+    return outcome.wait_s is not None
+
+
+def _classify_status(method: str, path: str, response: GhResponse) -> _Attempt:
+    status, message = response.status, _message(response)
+    if status == 401:
+        return _Attempt(
+            NotAuthenticated(
+                f"GitHub rejected gh's credentials ({message})",
+                "run `gh auth login` or check `gh auth status`",
+            ),
+            retryable=False,
+        )
+    wait = _rate_limit_wait(response)
+    if status == 429 or (status == 403 and (wait is not None or "rate limit" in message.lower())):
+        return _Attempt(
+            GitHubUnavailable(
+                f"GitHub rate limit hit on {method} {path}",
+                "wait for the limit to reset, then retry",
+            ),
+            retryable=True,
+            wait_s=wait if wait is not None else 1.0,
+        )
+    if status in (404, 410):
+        return _Attempt(NotFound(f"not found: {method} {path} ({message})"), retryable=False)
+    if status >= 500:
+        return _Attempt(
+            GitHubUnavailable(f"GitHub answered {status} to {method} {path}", "retry later"),
+            retryable=True,
+        )
+    return _Attempt(GitHubRejected(f"GitHub rejected {method} {path}: {message}", status), False)
+
+
+def _classify_no_response(method: str, path: str, result: process.ProcessResult) -> _Attempt:
+    """gh failed before (or without) an HTTP answer: auth, repo resolution or transport."""
+    stderr = result.stderr.strip()
+    first_line = stderr.splitlines()[0] if stderr else f"gh exited {result.exit_code}"
+    if result.exit_code == 4 or "gh auth login" in stderr:
+        return _Attempt(
+            NotAuthenticated("gh is not authenticated", "run `gh auth login`"), retryable=False
+        )
+    if "unable to expand placeholder" in stderr or "none of the git remotes" in stderr:
+        return _Attempt(
+            UsageError(
+                "no repository: not inside a clone with a GitHub remote",
+                "pass -R OWNER/REPO or set GH_REPO",
+            ),
+            retryable=False,
+        )
+    if _TRANSPORT_FAILURE.search(stderr):
+        return _Attempt(
+            GitHubUnavailable(f"cannot reach GitHub for {method} {path}: {first_line}"),
+            retryable=True,
+        )
+    return _Attempt(MaverickError(f"gh api {method} {path} failed: {first_line}"), False)
+
+
+def _graphql_error(errors: list[dict[str, Any]]) -> MaverickError:
+    first = errors[0] if errors else {}
+    message = str(first.get("message") or "GraphQL error")
+    kind = first.get("type")
+    if kind == "NOT_FOUND":
+        return NotFound(message)
+    if kind in ("RATE_LIMITED", "RATE_LIMIT"):
+        return GitHubUnavailable(f"GitHub rate limit: {message}", "retry later")
+    return GitHubRejected(f"GitHub rejected the query: {message}", 200)

