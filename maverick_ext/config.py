@@ -1,0 +1,246 @@
+"""gh-maverick configuration: `.maverick/config.json` (project) over the user config.
+
+The project file lives at the git top level and is shared with the seeds' tooling, which
+keeps many other sections in it (aws, worker, llm, ...): unknown sections and keys are
+kept, never rejected, and reading never rewrites the file. The user file is
+``$XDG_CONFIG_HOME/gh-maverick/config.json`` (default ``~/.config/gh-maverick/config.json``).
+
+Each file is validated on its own, so an invalid value is reported as one line naming the
+file and the key (``InvalidData``, exit 15); then the project's sections are merged key by
+key over the user's, and the result over the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
+
+from maverick_ext.errors import InvalidData
+
+PROJECT_CONFIG = Path(".maverick") / "config.json"
+USER_CONFIG = Path("gh-maverick") / "config.json"
+
+CLOSE_POLICIES = ("on_pr_merge", "on_default_branch_merge", "manual")
+ClosePolicy = Literal["on_pr_merge", "on_default_branch_merge", "manual"]
+
+# Issue label -> branch prefix; the same table as the seeds' mav-git-workflow skill.
+DEFAULT_BRANCH_PREFIXES: dict[str, str] = {
+    "bug": "fix",
+    "fix": "fix",
+    "defect": "fix",
+    "feature": "feat",
+    "enhancement": "feat",
+    "docs": "docs",
+    "documentation": "docs",
+    "refactor": "refactor",
+    "tech-debt": "refactor",
+    "chore": "chore",
+    "maintenance": "chore",
+    "deps": "chore",
+    "test": "test",
+    "testing": "test",
+}
+
+
+class _Section(BaseModel):
+    # Other tools (the seeds' CLI) add keys of their own: keep them, don't fail on them.
+    model_config = ConfigDict(extra="allow", validate_default=True)
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value.strip()
+
+
+class GitWorkflowConfig(_Section):
+    story_base: str = "main"
+    pr_target: str = "main"
+    promotion_chain: list[str] = Field(default_factory=lambda: ["main"])
+    # A file's entries are added to (and override) the default table.
+    branch_prefixes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("story_base", "pr_target")
+    @classmethod
+    def _branch_given(cls, value: str) -> str:
+        return _non_empty(value)
+
+    @field_validator("promotion_chain")
+    @classmethod
+    def _chain_given(cls, value: list[str]) -> list[str]:
+        return [_non_empty(branch) for branch in value]
+
+    @field_validator("branch_prefixes")
+    @classmethod
+    def _over_defaults(cls, value: dict[str, str]) -> dict[str, str]:
+        overrides = {label.strip().lower(): _non_empty(prefix) for label, prefix in value.items()}
+        return {**DEFAULT_BRANCH_PREFIXES, **overrides}
+
+
+class IssueLifecycleConfig(_Section):
+    close_policy: ClosePolicy = "on_pr_merge"
+
+
+class CoordinationConfig(_Section):
+    max_concurrent_worktrees: int = Field(default=4, ge=1)
+    trusted_bots: list[str] = Field(default_factory=list)
+    lease_ttl_s: int = Field(default=600, ge=1)
+    # How long a claimer waits for competing claims to become visible before re-reading.
+    settle_s: float = Field(default=2.0, ge=0)
+
+
+class WorktreesConfig(_Section):
+    root: str = ".maverick/worktrees"
+    # argv run (no shell) after `worktree create`, with the worktree path appended.
+    post_create: list[str] | None = None
+
+    @field_validator("root")
+    @classmethod
+    def _root_given(cls, value: str) -> str:
+        return _non_empty(value)
+
+    @field_validator("post_create")
+    @classmethod
+    def _argv_given(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and (not value or not value[0].strip()):
+            raise ValueError("must be a non-empty argv list (program first) or null")
+        return value
+
+
+class HooksConfig(_Section):
+    """The seeds' hook section: a script path run after worktree creation."""
+
+    worktree_post_create: str = ""
+
+
+class MaverickConfig(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_default=True)
+
+    git_workflow: GitWorkflowConfig = Field(default_factory=GitWorkflowConfig)
+    issue_lifecycle: IssueLifecycleConfig = Field(default_factory=IssueLifecycleConfig)
+    coordination: CoordinationConfig = Field(default_factory=CoordinationConfig)
+    worktrees: WorktreesConfig = Field(default_factory=WorktreesConfig)
+    hooks: HooksConfig = Field(default_factory=HooksConfig)
+
+    _sources: tuple[Path, ...] = PrivateAttr(default=())
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """The files this configuration was read from, lowest precedence first."""
+        return self._sources
+
+    def post_create_argv(self) -> list[str] | None:
+        """The post-create hook: ours, else the seeds' `hooks.worktree_post_create` script."""
+        if self.worktrees.post_create:
+            return list(self.worktrees.post_create)
+        if self.hooks.worktree_post_create.strip():
+            return [self.hooks.worktree_post_create.strip()]
+        return None
+
+
+def git_top_level(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` holding `.git` (a dir, or a worktree's file)."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def main_checkout(top_level: Path) -> Path:
+    """For a linked worktree (`.git` is a file), the main checkout it belongs to."""
+    dot_git = top_level / ".git"
+    if not dot_git.is_file():
+        return top_level
+    text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+    if not text.startswith("gitdir:"):
+        return top_level
+    # gitdir: <main>/.git/worktrees/<name>
+    git_dir = (top_level / text.removeprefix("gitdir:").strip()).resolve()
+    if git_dir.parent.name == "worktrees" and git_dir.parent.parent.name == ".git":
+        return git_dir.parent.parent.parent
+    return top_level
+
+
+def project_config_path(cwd: Path) -> Path | None:
+    """The project file that applies in ``cwd``: the worktree's own, else the main checkout's."""
+    top = git_top_level(cwd)
+    if top is None:
+        return None
+    for root in dict.fromkeys((top, main_checkout(top))):
+        if (root / PROJECT_CONFIG).is_file():
+            return root / PROJECT_CONFIG
+    return None
+
+
+def user_config_path(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+    return Path(base) / USER_CONFIG
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidData(f"{path}: cannot be read: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidData(f"{path}: not valid JSON: {exc}", "fix the file's syntax") from None
+    if not isinstance(raw, dict):
+        raise InvalidData(f"{path}: must hold a JSON object", "fix the file's syntax")
+    _validate(raw, path)
+    return raw
+
+
+def _validate(raw: dict[str, Any], path: Path | None) -> MaverickConfig:
+    try:
+        return MaverickConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        where = f"{path}: " if path else ""
+        raise InvalidData(
+            f"{where}{key}: {first['msg']} (got {first.get('input')!r})",
+            "fix or remove that key",
+        ) from None
+
+
+def _merge(lower: dict[str, Any], higher: dict[str, Any]) -> dict[str, Any]:
+    """Sections merge key by key, so a project can set one key and keep the user's others."""
+    merged = dict(lower)
+    for section, value in higher.items():
+        if isinstance(value, dict) and isinstance(merged.get(section), dict):
+            merged[section] = {**merged[section], **value}
+        else:
+            merged[section] = value
+    return merged
+
+
+def load_config(
+    cwd: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
+) -> MaverickConfig:
+    """The effective configuration for ``cwd`` (default: the current directory).
+
+    Missing files mean defaults. Raises ``InvalidData`` naming the file and key of the
+    first invalid value.
+    """
+    env = os.environ if env is None else env
+    start = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    paths = [user_config_path(env), project_config_path(start)]
+    sources = tuple(path for path in paths if path is not None and path.is_file())
+    merged: dict[str, Any] = {}
+    for path in sources:
+        merged = _merge(merged, _read_file(path))
+    config = _validate(merged, None)
+    config._sources = sources
+    return config
