@@ -1,0 +1,247 @@
+"""The `gh api` layer: exact argv, retries, and how failures map onto exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from maverick_ext.core.refs import RepoRef
+from maverick_ext.errors import (
+    AmbiguousWrite,
+    ExitCode,
+    GitHubRejected,
+    GitHubUnavailable,
+    NotAuthenticated,
+    NotFound,
+    UsageError,
+)
+from maverick_ext.github import issues
+from maverick_ext.github.client import GhClient, RetryPolicy
+
+REPO = RepoRef("octo", "demo", host="github.localhost")
+BASE = ["gh", "api", "--include"]
+HOST = ["--hostname", "github.localhost"]
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def client(sleeps: list[float]) -> GhClient:
+    return GhClient(repo=REPO, sleep=sleeps.append, policy=RetryPolicy(attempts=3))
+
+
+def test_get_sends_the_exact_argv_and_parses_status_headers_and_body(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "GET", *HOST, "repos/octo/demo/issues/1"],
+        stdout=gh_reply(200, '{"number": 1}', {"ETag": 'W/"abc"'}),
+    )
+    response = client.get(client.repo_path("issues/1"))
+    assert response.status == 200
+    assert response.data == {"number": 1}
+    assert response.headers["etag"] == 'W/"abc"'
+    assert response.server_time is not None and response.server_time.year == 2026
+
+
+def test_body_goes_on_stdin_never_on_the_command_line(fp, client, gh_reply):
+    seen: list[str] = []
+    fp.register(
+        [*BASE, "--method", "POST", *HOST, "--input", "-", "repos/octo/demo/issues/1/comments"],
+        stdout=gh_reply(201, '{"id": 7}'),
+        stdin_callable=lambda data: seen.append(data.decode() if isinstance(data, bytes) else data),
+    )
+    client.post(client.repo_path("issues/1/comments"), {"body": "hello $(rm -rf /)"})
+    assert json.loads(seen[0]) == {"body": "hello $(rm -rf /)"}
+
+
+def test_label_names_are_url_encoded_in_paths(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "DELETE", *HOST, "repos/octo/demo/issues/5/labels/blocked-by%3A%2312"],
+        stdout=gh_reply(200, "[]"),
+    )
+    assert issues.remove_label(client, 5, "blocked-by:#12") is True
+
+
+def test_removing_an_absent_label_is_not_an_error(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "DELETE", *HOST, fp.any()],
+        stdout=gh_reply(404, '{"message": "Label does not exist"}'),
+        returncode=1,
+    )
+    assert issues.remove_label(client, 5, "claude-in-progress") is False
+
+
+def test_reads_are_retried_after_a_server_error(fp, client, sleeps, gh_reply):
+    argv = [*BASE, "--method", "GET", *HOST, "repos/octo/demo"]
+    fp.register(argv, stdout=gh_reply(502, "{}"), returncode=1)
+    fp.register(argv, stdout=gh_reply(200, '{"name": "demo"}'))
+    assert client.get("repos/octo/demo").data == {"name": "demo"}
+    assert len(sleeps) == 1
+
+
+def test_a_failed_post_is_reported_as_ambiguous_not_blindly_repeated(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "POST", *HOST, "--input", "-", fp.any()],
+        stdout=gh_reply(502, "{}"),
+        returncode=1,
+    )
+    with pytest.raises(AmbiguousWrite) as caught:
+        client.post(client.repo_path("issues/1/comments"), {"body": "x"})
+    assert caught.value.exit_code == ExitCode.UNAVAILABLE
+    assert fp.call_count([*BASE, "--method", "POST", *HOST, "--input", "-", fp.any()]) == 1
+
+
+def test_rate_limits_are_waited_out_as_github_asks_even_for_posts(fp, client, sleeps, gh_reply):
+    argv = [*BASE, "--method", "POST", *HOST, "--input", "-", fp.any()]
+    fp.register(
+        argv, stdout=gh_reply(429, '{"message": "slow down"}', {"Retry-After": "3"}), returncode=1
+    )
+    fp.register(argv, stdout=gh_reply(201, '{"id": 1}'))
+    client.post(client.repo_path("issues/1/comments"), {"body": "x"})
+    assert sleeps == [3.0]
+
+
+def test_a_rate_limit_reset_far_away_gives_up_with_exit_14(fp, client, sleeps, gh_reply):
+    fp.register(
+        [*BASE, "--method", "GET", *HOST, fp.any()],
+        stdout=gh_reply(
+            403,
+            '{"message": "API rate limit exceeded"}',
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"},
+        ),
+        returncode=1,
+    )
+    with pytest.raises(GitHubUnavailable) as caught:
+        client.get("repos/octo/demo")
+    assert caught.value.exit_code == 14
+    assert sleeps == []
+
+
+def test_unreachable_github_is_transient_and_ends_in_exit_14(fp, client, sleeps, gh_reply):
+    argv = [*BASE, "--method", "GET", *HOST, fp.any()]
+    for _ in range(3):
+        fp.register(
+            argv,
+            stderr="proxyconnect tcp: dial tcp 127.0.0.1:1: connect: connection refused",
+            returncode=1,
+        )
+    with pytest.raises(GitHubUnavailable):
+        client.get("repos/octo/demo")
+    assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "returncode", "stderr", "error", "code"),
+    [
+        (404, '{"message": "Not Found"}', 1, "", NotFound, 2),
+        (401, '{"message": "Bad credentials"}', 1, "", NotAuthenticated, 4),
+        (
+            None,
+            "",
+            4,
+            "To get started with GitHub CLI, please run:  gh auth login",
+            NotAuthenticated,
+            4,
+        ),
+        (None, "", 1, "unable to expand placeholder in path: not a git repository", UsageError, 2),
+        (
+            422,
+            '{"message": "Validation Failed", "errors": [{"field": "name", '
+            '"code": "already_exists"}]}',
+            1,
+            "",
+            GitHubRejected,
+            1,
+        ),
+    ],
+)
+def test_failures_map_onto_the_exit_code_contract(
+    fp, client, gh_reply, status, body, returncode, stderr, error, code
+):
+    reply = gh_reply(status, body) if status else ""
+    fp.register(
+        [*BASE, "--method", "GET", *HOST, fp.any()],
+        stdout=reply,
+        stderr=stderr,
+        returncode=returncode,
+    )
+    with pytest.raises(error) as caught:
+        client.get("repos/octo/demo/x")
+    assert caught.value.exit_code == code
+
+
+def test_pagination_follows_link_headers_to_the_end(fp, client, gh_reply):
+    first = [*BASE, "--method", "GET", *HOST, "repos/octo/demo/issues/1/comments?per_page=100"]
+    second = [
+        *BASE,
+        "--method",
+        "GET",
+        *HOST,
+        "repos/octo/demo/issues/1/comments?per_page=100&page=2",
+    ]
+    link = '<http://api.github.localhost/repos/octo/demo/issues/1/comments?per_page=100&page=2>; rel="next"'
+    fp.register(first, stdout=gh_reply(200, "[1, 2]", {"Link": link}))
+    fp.register(second, stdout=gh_reply(200, "[3]"))
+    items, _ = client.paginate(client.repo_path("issues/1/comments"))
+    assert items == [1, 2, 3]
+
+
+def test_graphql_not_found_names_the_issue_and_repo(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
+        stdout=gh_reply(
+            200,
+            json.dumps(
+                {
+                    "data": {"viewer": {"login": "me"}, "repository": {"issueOrPullRequest": None}},
+                    "errors": [
+                        {
+                            "type": "NOT_FOUND",
+                            "message": "Could not resolve to an issue or pull request with the number of 99.",
+                        }
+                    ],
+                }
+            ),
+        ),
+    )
+    with pytest.raises(NotFound, match="issue #99 does not exist in octo/demo"):
+        issues.fetch_issue(client, 99)
+
+
+def test_a_pull_request_number_is_refused_as_an_issue(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
+        stdout=gh_reply(
+            200,
+            json.dumps(
+                {
+                    "data": {
+                        "viewer": {"login": "me"},
+                        "repository": {
+                            "issueOrPullRequest": {"__typename": "PullRequest", "number": 9}
+                        },
+                    }
+                }
+            ),
+        ),
+    )
+    with pytest.raises(UsageError, match="is a pull request"):
+        issues.fetch_issue(client, 9)
+
+
+def test_children_run_without_prompts_pagers_or_colour(monkeypatch, client, gh_reply):
+    from maverick_ext import process
+
+    seen_env: list[dict[str, str]] = []
+
+    def spy(argv, **kw):
+        seen_env.append(dict(kw["env"]))
+        return process.ProcessResult(tuple(argv), 0, gh_reply(200, "{}"), "")
+
+    monkeypatch.setattr(process, "backend", spy)
+    client.get("repos/octo/demo")
+    env = seen_env[0]
+    assert env["GH_PROMPT_DISABLED"] == "1" and env["GH_PAGER"] == "cat" and env["NO_COLOR"] == "1"
