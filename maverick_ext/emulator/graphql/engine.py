@@ -1,0 +1,183 @@
+"""Schema loading, validation and execution, with errors shaped like GitHub's."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLInt,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    build_schema,
+    parse,
+    validate,
+)
+from graphql import execute as gql_execute
+
+from maverick_ext.emulator.graphql import mutations  # noqa: F401  (registers resolvers)
+from maverick_ext.emulator.graphql.connection import PaginationError
+from maverick_ext.emulator.graphql.resolvers import (
+    RESOLVERS,
+    Context,
+    GitHubError,
+    default_resolver,
+    typename,
+)
+from maverick_ext.emulator.store import Store, StoreError, Viewer, isoformat
+
+log = logging.getLogger(__name__)
+
+_NO_QUERY = "A query attribute must be specified and must be a string."
+_INTERNAL = (
+    "Something went wrong while executing your query. This may be the result of a timeout, "
+    "or it could be a GitHub bug."
+)
+
+
+@functools.cache
+def schema() -> GraphQLSchema:
+    """The subset schema with resolvers attached; built once per process."""
+    sdl = resources.files(__package__).joinpath("schema.graphql").read_text(encoding="utf-8")
+    built = build_schema(sdl)
+    for type_name, fields in RESOLVERS.items():
+        gql_type = built.type_map[type_name]
+        assert isinstance(gql_type, GraphQLObjectType), type_name
+        for field_name, fn in fields.items():
+            # A resolver for a field the SDL lacks is a typo; fail at build, not per request.
+            gql_type.fields[field_name].resolve = fn
+    for gql_type in built.type_map.values():
+        if isinstance(gql_type, GraphQLInterfaceType | GraphQLUnionType):
+            gql_type.resolve_type = typename
+        if isinstance(gql_type, GraphQLObjectType) and "databaseId" in gql_type.fields:
+            gql_type.fields["databaseId"].type = _DATABASE_ID
+    _set_output(built.type_map["DateTime"], _datetime)
+    return built
+
+
+def _set_output(scalar: Any, coerce: Any) -> None:
+    """Set a scalar's output coercion (``serialize`` in graphql-core 3.2, renamed in 3.3)."""
+    for attr in ("coerce_output_value", "serialize"):
+        if attr in vars(scalar):
+            setattr(scalar, attr, coerce)
+
+
+def _datetime(value: Any) -> Any:
+    return isoformat(value) if isinstance(value, datetime) else value
+
+
+# GitHub's ``databaseId`` is typed Int yet carries ids past 2**31 (comment ids are ~3e9);
+# graphql-core would refuse them, so these output-only fields get an Int without the 32-bit
+# check. It is renamed after construction because graphql-core forbids defining "Int" anew;
+# introspection still shows these fields as Int, as GitHub does.
+_DATABASE_ID = GraphQLScalarType("DatabaseIdInt", description=GraphQLInt.description)
+_DATABASE_ID.name = "Int"
+_set_output(_DATABASE_ID, int)
+
+
+def _github_rules_filter(error: GraphQLError) -> bool:
+    # GitHub (graphql-ruby) accepts same-named fields of different types in fragments on
+    # mutually exclusive types; gh relies on it (Issue.state vs PullRequest.state).
+    return "they return conflicting types" not in error.message
+
+
+@functools.lru_cache(maxsize=256)
+def _prepare(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """Parse and validate a query once; gh sends the same few documents over and over."""
+    try:
+        document = parse(query)
+    except GraphQLError as err:
+        return None, (err,)
+    errors = tuple(e for e in validate(schema(), document) if _github_rules_filter(e))
+    return (None, errors) if errors else (document, ())
+
+
+_RENAMES = (
+    (
+        re.compile(r"^Cannot query field '(\w+)' on type '(\w+)'\..*$", re.S),
+        r"Field '\1' doesn't exist on type '\2'",
+        lambda m: {"code": "undefinedField", "typeName": m[2], "fieldName": m[1]},
+    ),
+    (
+        re.compile(r"^Unknown argument '(\w+)' on field '(\w+)\.(\w+)'\..*$", re.S),
+        r"Field '\3' doesn't accept argument '\1'",
+        lambda m: {
+            "code": "argumentNotAccepted",
+            "name": m[3],
+            "typeName": "Field",
+            "argumentName": m[1],
+        },
+    ),
+)
+
+
+def _format(error: GraphQLError) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    message = error.message
+    original = error.original_error
+    if isinstance(original, GitHubError | PaginationError):
+        out["type"] = original.type
+    elif isinstance(original, StoreError):
+        out["type"] = "NOT_FOUND" if original.status == 404 else "UNPROCESSABLE"
+    elif original is not None:
+        log.error("GraphQL resolver failed", exc_info=original)
+        message = _INTERNAL
+    else:
+        for pattern, replacement, extensions in _RENAMES:
+            m = pattern.match(message)
+            if m:
+                message = m.expand(replacement)
+                out["extensions"] = extensions(m)
+                break
+    if error.path:
+        out["path"] = list(error.path)
+    if error.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    out["message"] = message
+    return out
+
+
+def run(store: Store, viewer: Viewer, payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return _run(store, viewer, payload)
+    except Exception:  # the server must answer, whatever a resolver bug does
+        log.exception("GraphQL request failed")
+        return {"errors": [{"message": _INTERNAL}]}
+
+
+def _run(store: Store, viewer: Viewer, payload: dict[str, Any]) -> dict[str, Any]:
+    query = payload.get("query") if isinstance(payload, dict) else None
+    if not isinstance(query, str):
+        return {"errors": [{"message": _NO_QUERY}]}
+    variables = payload.get("variables")
+    if isinstance(variables, str):  # some clients send the variables JSON-encoded
+        variables = json.loads(variables) if variables.strip() else None
+    if variables is not None and not isinstance(variables, dict):
+        return {"errors": [{"message": "Variables are invalid JSON."}]}
+    document, errors = _prepare(query)
+    if document is None:
+        return {"errors": [_format(e) for e in errors]}
+    result = gql_execute(
+        schema(),
+        document,
+        context_value=Context(store, viewer, store.clock()),
+        variable_values=variables,
+        operation_name=payload.get("operationName") or None,
+        field_resolver=default_resolver,
+    )
+    out: dict[str, Any] = {}
+    if result.data is not None:
+        out["data"] = result.data
+    if result.errors:
+        out["errors"] = [_format(e) for e in result.errors]
+    return out
