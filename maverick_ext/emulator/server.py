@@ -212,9 +212,21 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
         server_version = "GitHub.com"
         sys_version = ""
 
-        def _serve(self) -> None:
+        def _read_body(self) -> bytes:
+            # gh streams `--input -` bodies with chunked transfer encoding (no length).
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                chunks = []
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()  # the CRLF after each chunk
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailer headers, if any
+                return b"".join(chunks)
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            return self.rfile.read(length) if length else b""
+
+        def _serve(self) -> None:
+            body = self._read_body()
             response = emulator.handle(self.command, self.path, dict(self.headers.items()), body)
             payload = b"" if response.status in (204, 304) else response.encoded()
             self.send_response(response.status)
