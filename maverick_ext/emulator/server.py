@@ -209,6 +209,9 @@ class Emulator:
 def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: gh reuses connections
+        # Headers and body go out in separate writes; with Nagle on, the client's delayed
+        # ACK would add ~40 ms to every answer.
+        disable_nagle_algorithm = True
         server_version = "GitHub.com"
         sys_version = ""
 
