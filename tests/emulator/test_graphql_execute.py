@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -468,3 +470,23 @@ def test_node_lookup(env: Env) -> None:
         "query($id: ID!) { node(id: $id) { __typename ... on Issue { number } } }", id=issue.node_id
     )
     assert data["node"] == {"__typename": "Issue", "number": 2}
+
+
+def test_pull_request_head_follows_its_branch(env: Env) -> None:
+    pull = env.store.create_pull(env.repo, env.owner, "A", "story-2", "main")
+    pushed = env.store.create_commit(env.repo, (pull.head_sha,))
+    env.store.update_ref(env.repo, "heads/story-2", pushed)
+    pr = env.data(
+        'query($n: Int!) { repository(owner: "maverick-sandbox", name: "demo") {'
+        " pullRequest(number: $n) { headRefOid commits(first: 10) { totalCount } } } }",
+        n=pull.number,
+    )["repository"]["pullRequest"]
+    assert pr == {"headRefOid": pushed, "commits": {"totalCount": 2}}
+
+
+def test_graphql_core_is_imported_only_on_first_request() -> None:
+    code = (
+        "import sys, maverick_ext.emulator.server, maverick_ext.emulator.graphql\n"
+        "assert 'graphql' not in sys.modules, 'graphql-core imported eagerly'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -174,3 +174,27 @@ def test_nonexistent_issue_through_gh(gh: Gh) -> None:
     result = gh("issue", "view", "99")
     assert result.returncode == 1
     assert "Could not resolve to an issue or pull request with the number of 99" in result.stderr
+
+
+def test_gh_api_graphql_paginate_walks_all_comments(gh: Gh, emu: Emulator) -> None:
+    with emu.store.lock:
+        issue = emu.store.issue(emu.store.repo(OWNER, REPO), 2)
+        viewer = emu.store.identify(f"as:{OWNER}:OWNER")
+        for n in range(230):
+            emu.store.add_comment(issue, viewer, f"c{n}")
+    query = (
+        'query($endCursor: String) { repository(owner: "maverick-sandbox", name: "demo") {'
+        " issue(number: 2) { comments(first: 100, after: $endCursor) {"
+        " nodes { body } pageInfo { hasNextPage endCursor } } } } }"
+    )
+    result = gh(
+        "api",
+        "graphql",
+        "--paginate",
+        "-f",
+        f"query={query}",
+        "--jq",
+        ".data.repository.issue.comments.nodes[].body",
+    )
+    assert ok(result).split() == [f"c{n}" for n in range(230)]
+    assert len(ops(emu)) == 3  # one request per page of 100

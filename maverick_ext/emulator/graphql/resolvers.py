@@ -904,8 +904,8 @@ def _pull_fields() -> dict[str, Callable[[Pull, GraphQLResolveInfo], Any]]:
         "state": lambda p, _: pr_state(p),
         "headRefName": lambda p, _: p.head_ref,
         "baseRefName": lambda p, _: p.base_ref,
-        "headRefOid": lambda p, _: p.head_sha,
-        "baseRefOid": lambda p, _: p.base_sha,
+        "headRefOid": lambda p, info: fresh(info, p).head_sha,
+        "baseRefOid": lambda p, info: fresh(info, p).base_sha,
         "isDraft": lambda p, _: p.draft,
         "mergedBy": lambda p, _: p.merged_by,
         "mergeable": lambda p, _: "MERGEABLE" if pr_state(p) == "OPEN" else "UNKNOWN",
@@ -925,6 +925,11 @@ def _pull_fields() -> dict[str, Callable[[Pull, GraphQLResolveInfo], Any]]:
 
 for _name, _fn in _pull_fields().items():
     RESOLVERS.setdefault("PullRequest", {})[_name] = _fn
+
+
+def fresh(info: GraphQLResolveInfo, pull: Pull) -> Pull:
+    """The PR with head/base shas brought up to its branch tips (the store does that on read)."""
+    return ctx(info).store.pull(pull.repo, pull.number)
 
 
 def _branch_commits(pull: Pull) -> list[str]:
@@ -983,7 +988,7 @@ def pull_commits(pull: Pull, info: GraphQLResolveInfo, **args: Any) -> dict[str,
             "id": f"PURC_{sha}",
             "commit": _commit(pull, sha, f"Commit {sha[:7]} on {pull.head_ref}"),
         }
-        for sha in _branch_commits(pull)
+        for sha in _branch_commits(fresh(info, pull))
     ]
     return connection(info, *_by_position(commits), args)
 
