@@ -1,0 +1,1 @@
+"""Setup commands: `init` (labels) and `preflight`."""

@@ -1,0 +1,28 @@
+"""`gh maverick coord ...`: the claim commands under the seeds' names.
+
+The same command objects as the top level (`gh maverick claim` is `gh maverick coord claim`).
+"""
+
+from __future__ import annotations
+
+from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
+
+_C = "maverick_ext.commands.coord"
+
+coord = LazyGroup(
+    name="coord",
+    help="Claim commands under the seeds' names (read, claim, heartbeat, ...).",
+    epilog=EXIT_CODE_HELP,
+    lazy={
+        "read": (f"{_C}.read:read", "Show the claim state of an issue."),
+        "claim": (f"{_C}.claim:claim", "Claim issues (exit 0 = you alone own them)."),
+        "heartbeat": (f"{_C}.heartbeat:heartbeat", "Renew this instance's lease."),
+        "heartbeat-loop": (
+            f"{_C}.heartbeat:heartbeat_loop",
+            "Renew the lease until released or lost (= heartbeat --loop).",
+        ),
+        "release": (f"{_C}.release:release", "Release this instance's claim with a reason."),
+        "takeover": (f"{_C}.takeover:takeover", "Take over an issue whose lease went stale."),
+    },
+)

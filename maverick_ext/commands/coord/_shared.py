@@ -1,0 +1,132 @@
+"""What the claim commands share: options, building the coordinator, rendering outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from maverick_ext.commands.output import emit_json, info
+from maverick_ext.errors import UsageError
+
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
+    from maverick_ext.core.refs import IssueRef, RepoRef
+    from maverick_ext.services.claims import ClaimSettings, Coordinator, Outcome
+
+SETTLE_ENV = "MAVERICK_SETTLE_S"
+
+instance_option = click.option(
+    "--instance",
+    metavar="ID",
+    help="Act as this instance id (default: MAVERICK_INSTANCE_ID, the agent session, "
+    "else an id cached per git worktree).",
+)
+ttl_option = click.option(
+    "--ttl", metavar="DURATION", help="Lease length, e.g. 90s, 10m, 1h (default 10m)."
+)
+settle_option = click.option(
+    "--settle",
+    metavar="SECONDS",
+    type=float,
+    help=f"Wait this long for competing claims to show before re-reading (default 2; "
+    f"env {SETTLE_ENV}; 0 allowed).",
+)
+
+
+def trusted_bots(app: App) -> frozenset[str]:
+    from maverick_ext.config import load_config
+
+    return frozenset(load_config(app.cwd, env=app.env).coordination.trusted_bots)
+
+
+def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordinator:
+    from maverick_ext.services.claims import Coordinator
+    from maverick_ext.services.identity import resolve_identity
+
+    client = app.client(repo)
+    client.require_repo()
+    return Coordinator(
+        client=client,
+        identity=resolve_identity(app.env, instance, app.cwd),
+        sleep=app.sleep,
+        monotonic=app.monotonic,
+        bots=trusted_bots(app),
+        notify=info,
+    )
+
+
+def claim_settings(app: App, ttl: str | None, settle: float | None) -> ClaimSettings:
+    from maverick_ext.config import load_config
+    from maverick_ext.core.claims import parse_duration
+    from maverick_ext.services.claims import ClaimSettings
+
+    configured = load_config(app.cwd, env=app.env).coordination
+    if settle is None and app.env.get(SETTLE_ENV):
+        try:
+            settle = float(app.env[SETTLE_ENV])
+        except ValueError:
+            raise UsageError(
+                f"invalid {SETTLE_ENV}={app.env[SETTLE_ENV]!r}: not a number"
+            ) from None
+    settle = configured.settle_s if settle is None else settle
+    if settle < 0:
+        raise UsageError(f"invalid --settle {settle:g}: must be 0 or more seconds")
+    ttl_s = parse_duration(ttl) if ttl is not None else configured.lease_ttl_s
+    return ClaimSettings(ttl_s=ttl_s, settle_s=settle)
+
+
+def by_repo(app: App, repo_flag: str | None, refs: Sequence[IssueRef]) -> dict[Any, list[int]]:
+    """Issue numbers grouped by repository (an OWNER/REPO#N argument names its own)."""
+    default = None
+    groups: dict[Any, list[int]] = {}
+    for ref in refs:
+        if ref.repo is None and default is None:
+            default = app.resolve_repo(repo_flag)
+        groups.setdefault(ref.repo or default, []).append(ref.number)
+    return groups
+
+
+def for_each_repo(
+    app: App,
+    repo_flag: str | None,
+    issues: tuple[str, ...],
+    instance: str | None,
+    act: Callable[[Coordinator, list[int]], list[Outcome]],
+) -> list[Outcome]:
+    from maverick_ext.commands.options import read_issue_args
+
+    refs = read_issue_args(issues)
+    if not refs:
+        raise UsageError("no issues given", "pass issue numbers, or - to read them from stdin")
+    outcomes: list[Outcome] = []
+    for repo, numbers in by_repo(app, repo_flag, refs).items():
+        outcomes += act(coordinator(app, repo, instance), numbers)
+    return outcomes
+
+
+def finish(outcomes: Sequence[Outcome], as_json: bool) -> None:
+    """Print every outcome (failures on stderr) and exit with the worst code."""
+    from maverick_ext.services.claims import worst_code
+
+    code = worst_code(outcomes)
+    if as_json:
+        emit_json({"exit_code": code, "results": [o.to_json() for o in outcomes]})
+    for outcome in outcomes:
+        if outcome.code:
+            click.echo(f"gh-maverick: {outcome.message}", err=True)
+        elif not as_json:
+            click.echo(describe(outcome))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def describe(outcome: Outcome) -> str:
+    record, now = outcome.record, outcome.server_time
+    if record is None or now is None or record.state != "active":
+        return outcome.message
+    return (
+        f"{outcome.message} (fencing token {record.comment_id}, "
+        f"lease {record.seconds_left(now)}s left)"
+    )

@@ -1,0 +1,478 @@
+"""Where claims are decided: claim records, lease liveness, the race winner, entry checks.
+
+Pure functions over trusted markers (``core.trust.issue_markers``) and GitHub's clock.
+
+Two on-issue formats are understood:
+
+* **ours** — one comment per claim attempt carrying both a ``maverick-claim`` and a
+  ``maverick-lease`` fence. Heartbeats edit that comment, so GitHub's ``updated_at`` on it
+  (server clock) plus the lease TTL says until when the lease is live. Release edits it too
+  (``state: released``); a takeover is a new record naming ``supersedes: <comment id>``.
+* **the seeds'** — separate ``maverick-claim`` and ``maverick-lease`` comments; a release
+  is a new lease comment with ``released_at``; a takeover is a claim with ``takeover_of``.
+  Their ``expires_at`` is on the writer's clock, so we only trust its *duration*
+  (``expires_at - heartbeat_at``, one clock) measured from GitHub's ``updated_at``.
+
+Winner: among active records (not released, not superseded, lease live at the read's server
+time) the lowest comment id, i.e. GitHub's own order of arrival.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from maverick_ext.core.markers import Marker, render_comment
+from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.errors import UsageError
+
+CLAIM_LABEL = "claude-in-progress"
+NEEDS_HUMAN_LABEL = "needs-human"
+BLOCK_LABEL_PREFIX = "blocked-by:#"
+DEFAULT_TTL_S = 600
+RELEASE_REASONS = ("merged", "ejected", "abort", "complete")
+
+RecordState = Literal["active", "released", "superseded", "stale"]
+RecordFormat = Literal["combined", "seed"]
+EntryOutcome = Literal["blocked", "held_live", "held_stale", "mine", "free"]
+RaceOutcome = Literal["won", "lost", "unseen"]
+
+_DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
+
+
+def parse_duration(text: str, what: str = "--ttl") -> int:
+    """``90s``, ``10m``, ``1h`` or plain seconds -> whole seconds (at least 1)."""
+    match = _DURATION.match(text or "")
+    seconds = float(match["value"]) * _UNIT_SECONDS[match["unit"].lower()] if match else 0
+    if seconds < 1:
+        raise UsageError(
+            f"invalid {what} {text!r}: expected a positive duration", "for example 90s, 10m, 1h"
+        )
+    return int(seconds)
+
+
+def block_labels(labels: Iterable[str]) -> list[str]:
+    return sorted(label for label in labels if label.startswith(BLOCK_LABEL_PREFIX))
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """One claim attempt on an issue and what it amounts to at the time of a read."""
+
+    comment_id: int
+    instance_id: str
+    host: str | None
+    state: RecordState
+    claimed_at: datetime | None
+    # When the lease runs out, on GitHub's clock (comment ``updated_at`` + TTL).
+    expires_at: datetime | None
+    heartbeat_at: datetime | None
+    ttl_s: int
+    format: RecordFormat
+    scope: tuple[str, ...] = ()
+    nonce: str | None = None
+    supersedes: int | None = None
+    reason: str | None = None
+    # The payloads as written, so edits in place keep fields other implementations added.
+    claim_payload: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    lease_payload: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def fencing_token(self) -> int:
+        return self.comment_id
+
+    def seconds_left(self, server_time: datetime) -> int:
+        if self.expires_at is None or self.state != "active":
+            return 0
+        return max(0, int((self.expires_at - server_time).total_seconds()))
+
+    def to_json(self, server_time: datetime) -> dict[str, Any]:
+        return {
+            "comment_id": self.comment_id,
+            "fencing_token": self.comment_id,
+            "instance_id": self.instance_id,
+            "host": self.host,
+            "state": self.state,
+            "format": self.format,
+            "scope": list(self.scope),
+            "claimed_at": _iso_or_none(self.claimed_at),
+            "heartbeat_at": _iso_or_none(self.heartbeat_at),
+            "expires_at": _iso_or_none(self.expires_at),
+            "seconds_left": self.seconds_left(server_time),
+            "ttl_s": self.ttl_s,
+            "supersedes": self.supersedes,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """Every claim record of one issue, and who (if anyone) holds it, at ``server_time``."""
+
+    server_time: datetime
+    records: list[ClaimRecord]
+    holder: ClaimRecord | None
+    # The record a plain claim would have to take over (only when nobody live holds it).
+    stale_holder: ClaimRecord | None
+
+    def record(self, comment_id: int) -> ClaimRecord | None:
+        return next((r for r in self.records if r.comment_id == comment_id), None)
+
+    def mine(self, instance_id: str) -> list[ClaimRecord]:
+        return [r for r in self.records if r.instance_id == instance_id]
+
+    def active_others(self, instance_id: str) -> list[ClaimRecord]:
+        return [r for r in self.records if r.state == "active" and r.instance_id != instance_id]
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return iso(moment) if moment is not None else None
+
+
+def _positive_seconds(later: Any, earlier: Any) -> int | None:
+    end, start = parse_iso(later), parse_iso(earlier)
+    if end is None or start is None or end <= start:
+        return None
+    return int((end - start).total_seconds())
+
+
+def _ttl(claim: Mapping[str, Any], lease: Mapping[str, Any] | None) -> int:
+    """The lease length the writer intended; a duration is clock-independent."""
+    declared = claim.get("ttl_s")
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared > 0:
+        return declared
+    if lease:
+        duration = _positive_seconds(lease.get("expires_at"), lease.get("heartbeat_at"))
+        if duration:
+            return duration
+    return DEFAULT_TTL_S
+
+
+@dataclass
+class _Draft:
+    """A record before its state is known (supersession needs all records)."""
+
+    marker: Marker
+    lease: Marker | None
+    format: RecordFormat
+    released: bool
+    basis: datetime | None  # GitHub's time of the last heartbeat
+    ttl_s: int
+    supersedes: int | None = None
+    takeover_of: str | None = None
+
+    @property
+    def comment_id(self) -> int:
+        return self.marker.comment_id or 0
+
+    @property
+    def instance_id(self) -> str:
+        return str(self.marker.payload.get("instance_id"))
+
+
+def _seed_lease(claim: Marker, leases: Sequence[Marker]) -> tuple[bool, Marker | None]:
+    """(released?, the lease that keeps it alive) for a seed-format claim comment."""
+    own = [
+        m for m in leases if m.payload.get("instance_id") in (None, claim.payload["instance_id"])
+    ]
+    released = any(
+        m.payload.get("released_at") and (m.comment_id or 0) > (claim.comment_id or 0) for m in own
+    )
+    live = [m for m in own if not m.payload.get("released_at")]
+    latest = max(live, key=lambda m: (m.updated_at or "", m.comment_id or 0), default=None)
+    return released, latest
+
+
+def _drafts(markers: Iterable[Marker]) -> list[_Draft]:
+    by_comment: dict[int, dict[str, Marker]] = {}
+    for marker in sorted(markers, key=lambda m: m.comment_id or 0):
+        by_comment.setdefault(marker.comment_id or 0, {}).setdefault(marker.kind, marker)
+    seed_leases = [
+        kinds["lease"] for kinds in by_comment.values() if "lease" in kinds and "claim" not in kinds
+    ]
+    drafts: list[_Draft] = []
+    for kinds in by_comment.values():
+        claim = kinds.get("claim")
+        if claim is None or not claim.payload.get("instance_id"):
+            continue
+        payload = claim.payload
+        released = payload.get("state") == "released"
+        lease = kinds.get("lease")
+        if lease is not None:
+            record_format: RecordFormat = "combined"
+            released = released or bool(lease.payload.get("released_at"))
+            basis = claim.updated_at  # heartbeats edit this very comment
+        else:
+            record_format = "seed"
+            seed_released, lease = _seed_lease(claim, seed_leases)
+            released = released or seed_released
+            basis = (lease or claim).updated_at
+        supersedes = payload.get("supersedes")
+        supersedes = supersedes if isinstance(supersedes, int) else None
+        takeover_of = payload.get("takeover_of")
+        drafts.append(
+            _Draft(
+                marker=claim,
+                lease=lease,
+                format=record_format,
+                released=released,
+                basis=parse_iso(basis),
+                ttl_s=_ttl(payload, lease.payload if lease else None),
+                supersedes=supersedes,
+                # The seeds name the taken-over instance; ours name the exact comment.
+                takeover_of=str(takeover_of) if takeover_of and supersedes is None else None,
+            )
+        )
+    return drafts
+
+
+def _superseded_ids(drafts: Sequence[_Draft]) -> set[int]:
+    """A takeover ends the claims it names for good, whatever happens to the taker later."""
+    gone: set[int] = set()
+    for taker in drafts:
+        for earlier in drafts:
+            if earlier.comment_id >= taker.comment_id:
+                continue
+            if taker.supersedes == earlier.comment_id or (
+                taker.takeover_of is not None and taker.takeover_of == earlier.instance_id
+            ):
+                gone.add(earlier.comment_id)
+    return gone
+
+
+def _record(draft: _Draft, state: RecordState) -> ClaimRecord:
+    payload = draft.marker.payload
+    expires = draft.basis + timedelta(seconds=draft.ttl_s) if draft.basis else None
+    if state == "released":
+        expires = draft.basis  # the release edit ended the lease
+    scope = payload.get("scope")
+    return ClaimRecord(
+        comment_id=draft.comment_id,
+        instance_id=draft.instance_id,
+        host=payload.get("host") if isinstance(payload.get("host"), str) else None,
+        state=state,
+        claimed_at=parse_iso(payload.get("claimed_at")) or parse_iso(draft.marker.created_at),
+        expires_at=expires,
+        heartbeat_at=draft.basis,
+        ttl_s=draft.ttl_s,
+        format=draft.format,
+        scope=tuple(str(s) for s in scope) if isinstance(scope, list) else (),
+        nonce=payload.get("nonce") if isinstance(payload.get("nonce"), str) else None,
+        supersedes=draft.supersedes,
+        reason=(
+            payload.get("reason") or (draft.lease.payload.get("reason") if draft.lease else None)
+        ),
+        claim_payload=dict(payload),
+        lease_payload=dict(draft.lease.payload)
+        if draft.lease and draft.format == "combined"
+        else None,
+    )
+
+
+def claim_view(markers: Iterable[Marker], server_time: datetime) -> ClaimView:
+    """Derive every claim record's state and the live winner from trusted markers.
+
+    Independent of the order of ``markers``; at most one holder by construction.
+    """
+    drafts = _drafts(m for m in markers if m.kind in ("claim", "lease"))
+    superseded = _superseded_ids(drafts)
+    records: list[ClaimRecord] = []
+    for draft in drafts:
+        state: RecordState
+        if draft.released:
+            state = "released"
+        elif draft.comment_id in superseded:
+            state = "superseded"
+        elif draft.basis is None or draft.basis + timedelta(seconds=draft.ttl_s) <= server_time:
+            state = "stale"
+        else:
+            state = "active"
+        records.append(_record(draft, state))
+    holder = min((r for r in records if r.state == "active"), key=_by_id, default=None)
+    stale = min((r for r in records if r.state == "stale"), key=_by_id, default=None)
+    return ClaimView(server_time, records, holder, None if holder else stale)
+
+
+def _by_id(record: ClaimRecord) -> int:
+    return record.comment_id
+
+
+# ---- decisions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryDecision:
+    """What a claim attempt may do before writing anything."""
+
+    outcome: EntryOutcome
+    record: ClaimRecord | None = None  # the holder / stale holder concerned
+    blocks: tuple[str, ...] = ()
+    # A free claim that ends a stale record of this same instance (a restarted agent).
+    supersedes: ClaimRecord | None = None
+
+
+def entry_check(labels: Iterable[str], view: ClaimView, instance_id: str) -> EntryDecision:
+    """The seeds' entry check, on our records: blocked 10, live 11, stale 12, self, free."""
+    blocks = tuple(block_labels(labels))
+    if blocks:
+        return EntryDecision("blocked", blocks=blocks)
+    if view.holder is not None:
+        outcome: EntryOutcome = "mine" if view.holder.instance_id == instance_id else "held_live"
+        return EntryDecision(outcome, view.holder)
+    stale = view.stale_holder
+    if stale is None:
+        return EntryDecision("free")
+    if stale.instance_id == instance_id:
+        return EntryDecision("free", stale, supersedes=stale)
+    return EntryDecision("held_stale", stale)
+
+
+def race_outcome(view: ClaimView, my_comment_id: int) -> RaceOutcome:
+    """After the settle window: did our record win, lose, or is it not visible yet?"""
+    mine = view.record(my_comment_id)
+    if mine is None:
+        return "unseen"
+    if view.holder is not None and view.holder.comment_id == my_comment_id:
+        return "won"
+    return "lost"
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Whether ``instance_id`` holds the issue, and if not, a sentence saying why."""
+
+    record: ClaimRecord | None
+    reason: str | None = None
+    # The instance released its own claim (a heartbeat loop's cue to stop cleanly).
+    released_by_self: bool = False
+
+    @property
+    def held(self) -> bool:
+        return self.record is not None and self.reason is None
+
+
+def ownership(
+    labels: Iterable[str], view: ClaimView, instance_id: str, allow_stale: bool = False
+) -> Ownership:
+    """Check this instance still holds the claim (heartbeat, release, guard)."""
+    mine = view.mine(instance_id)
+    latest = max(mine, key=_by_id, default=None)
+    holder = view.holder
+    blocks = block_labels(labels)
+    if holder is not None and holder.instance_id == instance_id:
+        if blocks:
+            return Ownership(holder, f"the issue is now blocked ({', '.join(blocks)})")
+        return Ownership(holder)
+    if latest is None:
+        return Ownership(None, f"instance {instance_id} has no claim record on this issue")
+    if holder is not None and latest.state == "active":
+        return Ownership(
+            latest,
+            f"an earlier claim by {holder.instance_id} (comment {holder.comment_id}) "
+            "is live and wins",
+        )
+    if latest.state == "superseded":
+        taker = next((r for r in view.records if r.supersedes == latest.comment_id), None)
+        by = f" by {taker.instance_id} (comment {taker.comment_id})" if taker else ""
+        return Ownership(latest, f"the claim was taken over{by}")
+    if latest.state == "released":
+        why = f" ({latest.reason})" if latest.reason else ""
+        # A lost race is released too, but that is a loss, not a clean stop.
+        by_choice = latest.reason != "lost"
+        return Ownership(latest, f"this instance released the claim{why}", by_choice)
+    if latest.state == "stale" and allow_stale and view.stale_holder is latest:
+        return Ownership(latest)
+    expired = _iso_or_none(latest.expires_at) or "?"
+    return Ownership(latest, f"the lease expired at {expired} (GitHub time)")
+
+
+# ---- rendering ----------------------------------------------------------------------------
+
+
+def new_claim_payloads(
+    *,
+    instance_id: str,
+    host: str | None,
+    scope: Sequence[str],
+    nonce: str,
+    server_time: datetime,
+    ttl_s: int,
+    supersedes: ClaimRecord | None = None,
+    reason: str | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The claim and lease payloads of a new record (times from GitHub's last answer)."""
+    claim: dict[str, Any] = {
+        "instance_id": instance_id,
+        "host": host,
+        "scope": list(scope),
+        "claimed_at": iso(server_time),
+        "nonce": nonce,
+        "state": "active",
+        "ttl_s": ttl_s,
+    }
+    if supersedes is not None:
+        claim["supersedes"] = supersedes.comment_id
+        claim["takeover_of"] = supersedes.instance_id
+    if reason:
+        claim["reason"] = reason
+    return {k: v for k, v in claim.items() if v is not None}, _lease(
+        instance_id, server_time, ttl_s
+    )
+
+
+def _lease(instance_id: str, server_time: datetime, ttl_s: int) -> dict[str, Any]:
+    return {
+        "instance_id": instance_id,
+        "heartbeat_at": iso(server_time),
+        "expires_at": iso(server_time + timedelta(seconds=ttl_s)),
+    }
+
+
+def heartbeat_payloads(
+    record: ClaimRecord, server_time: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record's payloads with the lease pushed forward from GitHub's current time."""
+    lease = {
+        **(record.lease_payload or {}),
+        **_lease(record.instance_id, server_time, record.ttl_s),
+    }
+    return dict(record.claim_payload), lease
+
+
+def released_payloads(
+    claim: Mapping[str, Any], lease: Mapping[str, Any], server_time: datetime, reason: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Released in place; ``expires_at`` = now so seed-format readers see no live lease."""
+    now = iso(server_time)
+    released = {**claim, "state": "released", "released_at": now, "reason": reason}
+    ended = {
+        **lease,
+        "instance_id": claim["instance_id"],
+        "heartbeat_at": lease.get("heartbeat_at", now),
+        "expires_at": now,
+        "released_at": now,
+        "reason": reason,
+    }
+    return released, ended
+
+
+def record_body(claim: Mapping[str, Any], lease: Mapping[str, Any]) -> str:
+    """One comment: a line for humans, then the claim and lease fences."""
+    who = f"`{claim['instance_id']}`" + (f" on {claim['host']}" if claim.get("host") else "")
+    if claim.get("state") == "released":
+        line = f"Released by {who} ({claim.get('reason') or 'no reason'})."
+    else:
+        takeover = (
+            f" Takes over comment {claim['supersedes']} (stale lease)."
+            if claim.get("supersedes")
+            else ""
+        )
+        line = (
+            f"Claimed by {who}. Lease until {lease.get('expires_at')}; heartbeats edit this "
+            f"comment.{takeover}"
+        )
+    return render_comment([("claim", claim), ("lease", lease)], f"<!-- maverick claim -->\n{line}")

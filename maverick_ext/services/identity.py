@@ -1,0 +1,71 @@
+"""Resolve this instance's identity: explicit, from the agent session, or cached on disk.
+
+The cache lives in the worktree's own git dir (``git rev-parse --git-dir`` differs per
+worktree), else under ``$XDG_STATE_HOME/gh-maverick/``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from maverick_ext import process
+from maverick_ext.core.identity import cached_instance_id, instance_id_from_env
+
+CACHE_NAME = "maverick-instance-id"
+
+
+@dataclass(frozen=True)
+class Identity:
+    instance_id: str
+    host: str  # for humans reading the issue; never used to decide anything
+
+
+def _git_dir(cwd: str | None) -> Path | None:
+    result = process.run(["git", "rev-parse", "--absolute-git-dir"], cwd=cwd)
+    return Path(result.stdout.strip()) if result.exit_code == 0 and result.stdout.strip() else None
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_STATE_HOME") or os.path.join(env.get("HOME") or "~", ".local", "state")
+    return Path(base).expanduser() / "gh-maverick"
+
+
+def _read_or_create(path: Path) -> str | None:
+    """The cached id, creating it atomically if absent (two racing first calls agree)."""
+    try:
+        existing = cached_instance_id(path.read_text(encoding="utf-8"))
+        if existing:
+            return existing
+    except OSError:
+        pass
+    fresh = f"mav-{secrets.token_hex(6)}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(fresh + "\n")
+        return fresh
+    except FileExistsError:
+        return cached_instance_id(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def resolve_identity(
+    env: Mapping[str, str], override: str | None = None, cwd: str | None = None
+) -> Identity:
+    host = socket.gethostname()
+    explicit = instance_id_from_env(env, override)
+    if explicit:
+        return Identity(explicit, host)
+    candidates = [d / CACHE_NAME for d in [_git_dir(cwd)] if d is not None]
+    candidates.append(_state_dir(env) / "instance-id")
+    for path in candidates:
+        if found := _read_or_create(path):
+            return Identity(found, host)
+    # Nowhere writable: stable for this process only (the agent should set the env var).
+    return Identity(f"mav-{secrets.token_hex(6)}", host)
