@@ -1,0 +1,94 @@
+"""Running git: one helper so every call gets the same environment and error reporting."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from maverick_ext import process
+from maverick_ext.errors import MaverickError, UsageError
+
+# git must never stop to ask (credentials, editor for rebase messages) or colour its output.
+QUIET_GIT_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_EDITOR": "true",
+    "GIT_SEQUENCE_EDITOR": "true",
+    "GIT_MERGE_AUTOEDIT": "no",
+    "LC_ALL": "C",
+}
+
+
+class GitFailed(MaverickError):
+    """A git command that should have worked did not; the message carries git's own words."""
+
+    def __init__(self, argv: Sequence[str], result: process.ProcessResult) -> None:
+        detail = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        first = detail[0] if detail else f"exit {result.exit_code}"
+        super().__init__(f"`{' '.join(argv)}` failed: {first}")
+        self.result = result
+
+
+def git(
+    *args: str,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = 300,
+) -> process.ProcessResult:
+    """Run ``git <args>``; returns the result whatever the exit code."""
+    child_env = {**os.environ, **(env or {}), **QUIET_GIT_ENV}
+    return process.run(["git", *args], cwd=cwd, env=child_env, timeout=timeout)
+
+
+def git_ok(*args: str, cwd: str | os.PathLike[str] | None = None, **kw: object) -> str:
+    """Run ``git <args>`` and return its stdout; ``GitFailed`` on a non-zero exit."""
+    result = git(*args, cwd=cwd, **kw)  # type: ignore[arg-type]
+    if result.exit_code != 0:
+        raise GitFailed(["git", *args], result)
+    return result.stdout
+
+
+def top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
+    """The working tree's top directory; UsageError outside a git repository."""
+    result = git("rev-parse", "--show-toplevel", cwd=cwd)
+    if result.exit_code != 0:
+        raise UsageError("not inside a git repository", "run this from a clone of the repository")
+    return Path(result.stdout.strip())
+
+
+def main_top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
+    """The main checkout even when called from inside a linked worktree."""
+    common = git_ok("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=cwd).strip()
+    common_dir = Path(common)
+    # A non-bare repository keeps its git dir as <checkout>/.git.
+    return common_dir.parent if common_dir.name == ".git" else top_level(cwd)
+
+
+def rev_parse(ref: str, cwd: str | os.PathLike[str] | None = None) -> str | None:
+    """The commit ``ref`` names, or None when it names none."""
+    result = git(
+        "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", cwd=cwd
+    )
+    return result.stdout.strip() if result.exit_code == 0 else None
+
+
+def is_dirty(cwd: str | os.PathLike[str]) -> bool:
+    """Uncommitted changes or untracked files in the worktree at ``cwd``."""
+    return bool(git_ok("status", "--porcelain", "--untracked-files=normal", cwd=cwd).strip())
+
+
+def is_ancestor(ancestor: str, descendant: str, cwd: str | os.PathLike[str] | None = None) -> bool:
+    return git("merge-base", "--is-ancestor", ancestor, descendant, cwd=cwd).exit_code == 0
+
+
+def default_branch(remote: str, cwd: str | os.PathLike[str] | None = None) -> str | None:
+    """The remote's default branch as this clone knows it (refs/remotes/<remote>/HEAD)."""
+    result = git("symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD", cwd=cwd)
+    if result.exit_code == 0 and result.stdout.strip():
+        return result.stdout.strip().removeprefix(f"{remote}/")
+    # Not recorded locally (e.g. a clone made with an old git): ask the remote once.
+    result = git("ls-remote", "--symref", remote, "HEAD", cwd=cwd, timeout=60)
+    for line in result.stdout.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+            return line.removeprefix("ref: refs/heads/").removesuffix("\tHEAD")
+    return None
