@@ -1,0 +1,26 @@
+"""``gh maverick branch``: branch names derived from issues."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.lazy import LazyGroup
+
+
+@click.group(
+    "branch",
+    cls=LazyGroup,
+    lazy={
+        "name": (
+            "maverick_ext.commands.branch.name:name",
+            "Print the branch name for an issue (<prefix>/<issue>-<slug>).",
+        ),
+    },
+)
+def branch() -> None:
+    """Branch names derived from issues.
+
+    \b
+    Example:
+      gh maverick worktree create "$(gh maverick branch name 12)" --issue 12
+    """

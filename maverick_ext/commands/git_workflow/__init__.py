@@ -1,0 +1,46 @@
+"""``gh maverick git-workflow``: the branches stories start from and PRs go to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from maverick_ext.commands.lazy import LazyGroup
+
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
+
+_G = "maverick_ext.commands.git_workflow"
+
+
+@click.group(
+    "git-workflow",
+    cls=LazyGroup,
+    lazy={
+        "story-base": (f"{_G}.story_base:story_base", "Print the branch stories start from."),
+        "pr-target": (f"{_G}.pr_target:pr_target", "Print the branch story PRs target."),
+        "show": (f"{_G}.show:show", "Show the whole git workflow configuration."),
+    },
+)
+def git_workflow() -> None:
+    """Story base and PR target from config.
+
+    \b
+    Example:
+      STORY_BASE=$(gh maverick git-workflow story-base)
+      gh pr create --base "$(gh maverick git-workflow pr-target)"
+    """
+
+
+def print_resolved(app: App, which: str, as_json: bool) -> None:
+    """Print one resolved branch: the name alone, or {"branch", "source"} with --json."""
+    from maverick_ext.commands.output import emit_json
+    from maverick_ext.services import git_workflow as workflow
+
+    config, repo_dir = workflow.workflow_context(app.cwd, app.env)
+    resolved = getattr(workflow, which)(config, repo_dir)
+    if as_json:
+        emit_json(resolved.as_json())
+    else:
+        click.echo(resolved.name)

@@ -1,0 +1,29 @@
+"""``gh maverick worktree``: one git worktree per story, under .maverick/worktrees/."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.lazy import LazyGroup
+
+_W = "maverick_ext.commands.worktree"
+
+
+@click.group(
+    "worktree",
+    cls=LazyGroup,
+    lazy={
+        "create": (f"{_W}.create:create", "Create (or reuse) the worktree for a story branch."),
+        "list": (f"{_W}.list:list_worktrees", "List worktrees, the managed ones and the cap."),
+        "remove": (f"{_W}.remove:remove", "Remove a story worktree (refuses a dirty one)."),
+        "prune": (f"{_W}.prune:prune", "Forget worktrees whose directories are gone."),
+    },
+)
+def worktree() -> None:
+    """Create, list, remove and prune story worktrees.
+
+    \b
+    Example:
+      gh maverick worktree create feat/12-add-login --issue 12
+      cd "$(gh maverick worktree create feat/12-add-login)"
+    """
