@@ -1,0 +1,212 @@
+"""Preflight: can this machine and clone run a Maverick workflow? Each unmet check says how
+to fix it. Checks that depend on an unmet one are skipped rather than failed twice.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from maverick_ext import process
+from maverick_ext.errors import MaverickError
+
+MIN_GH = (2, 30, 0)
+# `git rev-parse --path-format=absolute` (used to find the main checkout) needs 2.31.
+MIN_GIT = (2, 31, 0)
+# Below this many core REST calls left, an epic run would stall on the rate limit.
+MIN_RATE_REMAINING = 200
+WORKFLOWS: dict[str | None, frozenset[str]] = {
+    None: frozenset(),
+    "do-epic": frozenset(),
+    # A single story needs no parallel worktrees.
+    "do-issue-solo": frozenset({"worktrees"}),
+}
+
+
+@dataclass
+class Check:
+    name: str
+    status: str  # pass | fail | skip
+    detail: str
+    fix: str | None = None
+
+
+@dataclass
+class PreflightReport:
+    workflow: str | None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.status != "fail" for check in self.checks)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow,
+            "ok": self.ok,
+            "checks": [asdict(check) for check in self.checks],
+        }
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """The first dotted version in ``text`` (``gh version 2.102.0 (…)`` → (2, 102, 0))."""
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+    return tuple(int(part or 0) for part in match.groups()) if match else None
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version))
+
+
+@dataclass
+class Preflight:
+    """The checks, run in order; what they need from the outside world is injected."""
+
+    env: Mapping[str, str]
+    cwd: str | os.PathLike[str] | None
+    resolve_repo: Callable[[], Any]
+    make_client: Callable[[Any], Any]
+    report: PreflightReport = field(default_factory=lambda: PreflightReport(None))
+
+    def _add(self, name: str, ok: bool, detail: str, fix: str | None = None) -> bool:
+        self.report.checks.append(
+            Check(name, "pass" if ok else "fail", detail, fix if not ok else None)
+        )
+        return ok
+
+    def _skip(self, name: str, because: str) -> None:
+        self.report.checks.append(Check(name, "skip", because))
+
+    def _tool(self, name: str, minimum: tuple[int, ...], install: str) -> bool:
+        try:
+            result = process.run([name, "--version"], env=self.env, timeout=30)
+        except MaverickError as exc:
+            return self._add(name, False, exc.message, install)
+        version = parse_version(result.stdout)
+        if result.exit_code != 0 or version is None:
+            return self._add(name, False, f"`{name} --version` failed", install)
+        return self._add(
+            name,
+            version >= minimum,
+            f"{name} {_dotted(version)}" + ("" if version >= minimum else f" < {_dotted(minimum)}"),
+            f"upgrade {name} to {_dotted(minimum)} or later",
+        )
+
+    def run(self, workflow: str | None) -> PreflightReport:
+        self.report = PreflightReport(workflow)
+        excluded = WORKFLOWS[workflow]
+        has_gh = self._tool("gh", MIN_GH, "install GitHub CLI: https://cli.github.com")
+        has_git = self._tool("git", MIN_GIT, "install git: https://git-scm.com/downloads")
+        in_repo = self._repository(has_git)
+        if "worktrees" not in excluded:
+            self._worktrees(in_repo)
+        repo = self._remote()
+        authed = self._auth(has_gh, repo)
+        self._config()
+        client = self.make_client(repo) if authed and repo is not None else None
+        self._labels(client)
+        self._rate_limit(client)
+        return self.report
+
+    def _repository(self, has_git: bool) -> bool:
+        if not has_git:
+            self._skip("repository", "git is missing")
+            return False
+        result = process.run(["git", "rev-parse", "--show-toplevel"], cwd=self.cwd, env=self.env)
+        return self._add(
+            "repository",
+            result.exit_code == 0,
+            result.stdout.strip() if result.exit_code == 0 else "not inside a git repository",
+            "cd into a clone of the repository (gh repo clone OWNER/REPO)",
+        )
+
+    def _worktrees(self, in_repo: bool) -> None:
+        if not in_repo:
+            self._skip("worktrees", "not inside a git repository")
+            return
+        result = process.run(["git", "worktree", "list"], cwd=self.cwd, env=self.env)
+        first = (result.stderr.strip().splitlines() or [""])[0]
+        self._add(
+            "worktrees",
+            result.exit_code == 0,
+            "git worktree is usable" if result.exit_code == 0 else first,
+            "use a non-bare clone with git >= 2.31",
+        )
+
+    def _remote(self) -> Any:
+        try:
+            repo = self.resolve_repo()
+        except MaverickError as exc:
+            self._add("remote", False, exc.message, "pass -R OWNER/REPO or fix GH_REPO")
+            return None
+        self._add(
+            "remote",
+            repo is not None,
+            str(repo) if repo is not None else "no GitHub remote and no GH_REPO",
+            "git remote add origin https://github.com/OWNER/REPO.git, or set GH_REPO",
+        )
+        return repo
+
+    def _auth(self, has_gh: bool, repo: Any) -> bool:
+        if not has_gh:
+            self._skip("gh auth", "gh is missing")
+            return False
+        host = getattr(repo, "host", None) or self.env.get("GH_HOST") or "github.com"
+        result = process.run(["gh", "auth", "status", "--hostname", host], env=self.env, timeout=60)
+        return self._add(
+            "gh auth",
+            result.exit_code == 0,
+            f"authenticated to {host}" if result.exit_code == 0 else f"not logged in to {host}",
+            f"gh auth login --hostname {host} (or set GH_TOKEN)",
+        )
+
+    def _config(self) -> None:
+        from maverick_ext.config import load_config
+
+        try:
+            sources = load_config(self.cwd, env=self.env).sources
+        except MaverickError as exc:
+            self._add("config", False, exc.message, exc.hint)
+            return
+        files = ", ".join(str(path) for path in sources) or "no config files (defaults)"
+        self._add("config", True, files)
+
+    def _labels(self, client: Any) -> None:
+        if client is None:
+            self._skip("labels", "no authenticated repository")
+            return
+        from maverick_ext.commands.setup.init import LABELS
+
+        try:
+            listed, _ = client.paginate(client.repo_path("labels"))
+        except MaverickError as exc:
+            self._add("labels", False, exc.message, exc.hint)
+            return
+        present = {label.get("name") for label in listed}
+        missing = [name for name, _, _ in LABELS if name not in present]
+        self._add(
+            "labels",
+            not missing,
+            f"missing: {', '.join(missing)}" if missing else "all Maverick labels exist",
+            "gh maverick init",
+        )
+
+    def _rate_limit(self, client: Any) -> None:
+        if client is None:
+            self._skip("rate limit", "no authenticated repository")
+            return
+        try:
+            core = client.get("rate_limit").data["resources"]["core"]
+        except (MaverickError, KeyError, TypeError) as exc:
+            self._add("rate limit", False, f"cannot read the rate limit: {exc}", "retry later")
+            return
+        remaining, limit = int(core["remaining"]), int(core["limit"])
+        self._add(
+            "rate limit",
+            remaining >= MIN_RATE_REMAINING,
+            f"{remaining} of {limit} REST calls left",
+            f"wait until the limit resets (epoch {core.get('reset')})",
+        )
