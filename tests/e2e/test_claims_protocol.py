@@ -1,0 +1,256 @@
+"""The claim protocol driven in-process (real gh, real emulator) with an injected clock.
+
+Sleeping advances the emulator's clock and our monotonic clock together, so settle windows,
+lease expiry and the heartbeat loop's deadline run in no wall time. API budgets are read
+from the emulator's request log.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from maverick_ext import process
+from maverick_ext.core.claims import CLAIM_LABEL
+from maverick_ext.core.refs import parse_repo
+from maverick_ext.emulator import Emulator
+from maverick_ext.errors import ClaimLost, ExitCode, HeldStale
+from maverick_ext.github.client import GhClient, RetryPolicy
+from maverick_ext.services.claims import ClaimSettings, Coordinator
+from maverick_ext.services.identity import Identity
+from tests.e2e.conftest import real_gh
+
+FAST = ClaimSettings(ttl_s=60, settle_s=1.0)
+
+
+class Clock:
+    """Monotonic time that only moves when someone sleeps; GitHub's clock moves with it."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.now = 1000.0
+        self.on_sleep: list[Callable[[], None]] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.emulator.advance_clock(seconds)
+        for hook in list(self.on_sleep):
+            hook()
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(emulator: Emulator) -> Clock:
+    return Clock(emulator)
+
+
+@pytest.fixture
+def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
+    def make(
+        instance: str = "agent-a", token: str | None = None, run: Callable[..., Any] = process.run
+    ) -> Coordinator:
+        env = {**os.environ, **emulator.env(**({"token": token} if token else {}))}
+        client = GhClient(
+            repo=parse_repo(env["GH_REPO"]),
+            env=env,
+            gh=real_gh(),
+            sleep=lambda seconds: None,  # client retry backoff: no real waiting
+            policy=RetryPolicy(attempts=2),
+            run=run,
+        )
+        return Coordinator(client, Identity(instance, "test-host"), clock.sleep, clock.monotonic)
+
+    return make
+
+
+def claim_comments(emulator: Emulator, number: int) -> list[str]:
+    issue = emulator.store.issue(emulator.store.repo("maverick-sandbox", "demo"), number)
+    return [c.body for c in issue.comments if "maverick-claim" in c.body]
+
+
+def calls(emulator: Emulator) -> tuple[int, int]:
+    """(requests, writes) since the log was cleared; GraphQL reads are not writes."""
+    log = emulator.request_log
+    writes = [e for e in log if e.method != "GET" and e.path != "/graphql"]
+    return len(log), len(writes)
+
+
+# ---- API budget ---------------------------------------------------------------------------
+
+
+def test_api_budget_per_operation(emulator: Emulator, agent) -> None:
+    a = agent()
+    emulator.clear_log()
+    assert a.claim([2], FAST)[0].code == ExitCode.OK
+    assert calls(emulator) == (4, 2)  # read, label, comment, re-read
+
+    emulator.clear_log()
+    a.read(2)
+    assert calls(emulator) == (1, 0)
+
+    emulator.clear_log()
+    a.heartbeat(2)
+    assert calls(emulator) == (2, 1)
+
+    emulator.clear_log()
+    a.release(2, "merged")
+    assert calls(emulator) == (3, 2)  # read, edit own comment, remove label
+
+
+def test_budget_does_not_grow_with_unrelated_comments(emulator: Emulator, agent) -> None:
+    store = emulator.store
+    issue = store.issue(store.repo("maverick-sandbox", "demo"), 3)
+    talker = store.identify("as:talker:CONTRIBUTOR")
+    for n in range(150):
+        store.add_comment(issue, talker, f"unrelated comment {n}")
+    a = agent()
+    emulator.clear_log()
+    a.claim([3], FAST)
+    # Each of the two reads pages once more through the comments; nothing else grows.
+    assert calls(emulator) == (4 + 2, 2)
+    emulator.clear_log()
+    a.heartbeat(3)
+    assert calls(emulator) == (2 + 1, 1)
+
+
+# ---- property 5: ambiguous writes ------------------------------------------------------------
+
+
+def test_an_ambiguous_claim_post_is_found_by_its_nonce_not_duplicated(
+    emulator: Emulator, agent, clock: Clock
+) -> None:
+    def comment_post_applied_but_answered_502(argv, **kw):
+        # Only the claim comment's POST gets the fault; it clears once the agent waits.
+        is_comment_post = "POST" in argv and argv[-1].endswith("issues/2/comments")
+        emulator.faults.update(ambiguous_rate=1.0 if is_comment_post else 0.0)
+        return process.run(argv, **kw)
+
+    outcome = agent(run=comment_post_applied_but_answered_502).claim([2], FAST)[0]
+
+    assert outcome.code == ExitCode.OK, outcome.message
+    assert len(claim_comments(emulator, 2)) == 1
+
+
+# ---- property 6 (in-process): the holder dies, the lease runs out on GitHub's clock ----------
+
+
+def test_stale_holder_needs_takeover_and_then_loses_its_next_heartbeat(
+    emulator: Emulator, agent, clock: Clock
+) -> None:
+    old, new = agent("old"), agent("new")
+    assert old.claim([5], FAST)[0].code == ExitCode.OK
+    clock.sleep(FAST.ttl_s + 1)
+
+    refused = new.claim([5], FAST)[0]
+    assert refused.code == ExitCode.HELD_STALE and "takeover" in refused.message
+    taken = new.claim([5], FAST, takeover=True)[0]
+    assert taken.code == ExitCode.OK
+    assert taken.record is not None and taken.record.supersedes is not None
+
+    with pytest.raises(ClaimLost, match="taken over by new"):
+        old.heartbeat(5)
+    assert len(claim_comments(emulator, 5)) == 2
+
+
+def test_a_restarted_instance_reclaims_its_own_stale_record(emulator, agent, clock) -> None:
+    a = agent()
+    first = a.claim([6], FAST)[0]
+    clock.sleep(FAST.ttl_s + 1)
+    again = a.claim([6], FAST)[0]
+    assert again.code == ExitCode.OK and again.record is not None
+    assert first.record is not None and again.record.supersedes == first.record.comment_id
+
+
+# ---- the heartbeat loop ---------------------------------------------------------------------
+
+
+def test_loop_exits_cleanly_once_this_instance_releases(emulator, agent, clock) -> None:
+    a = agent()
+    a.claim([2], FAST)
+    released: list[bool] = []
+
+    def release_on_second_sleep() -> None:
+        if clock.now > 1000 + 2 * FAST.ttl_s / 5 and not released:
+            released.append(True)
+            agent().release(2, "merged")
+
+    clock.on_sleep.append(release_on_second_sleep)
+    outcome = a.heartbeat_loop(2, interval_s=None)
+    assert (outcome.code, outcome.action) == (ExitCode.OK, "released")
+    assert len(claim_comments(emulator, 2)) == 1  # heartbeats edited, never added
+
+
+def test_loop_reports_loss_when_the_issue_gets_blocked(emulator, agent, clock) -> None:
+    a = agent()
+    a.claim([2], FAST)
+    store = emulator.store
+    issue = store.issue(store.repo("maverick-sandbox", "demo"), 2)
+    clock.on_sleep.append(lambda: store.add_labels(issue, ["blocked-by:#1"]))
+    with pytest.raises(ClaimLost, match=r"blocked \(blocked-by:#1\)"):
+        a.heartbeat_loop(2, interval_s=5)
+
+
+def test_loop_rides_out_errors_until_its_own_deadline_then_reports_loss(
+    emulator, agent, clock
+) -> None:
+    a = agent()
+    short = ClaimSettings(ttl_s=20, settle_s=1.0)
+    a.claim([2], short)
+    clock.on_sleep.append(lambda: emulator.faults.update(error_rate=1.0))
+    started = clock.now
+    with pytest.raises(ClaimLost, match="could not renew the lease before it ran out"):
+        a.heartbeat_loop(2, interval_s=4)
+    # It kept trying for the whole lease (measured from before its last renewal), no longer.
+    assert started + short.ttl_s <= clock.now <= started + short.ttl_s + 5
+
+
+def test_loop_releases_when_the_watched_process_exits(emulator, agent, clock) -> None:
+    a = agent()
+    a.claim([2], FAST)
+    dies_at = clock.now + 7
+
+    outcome = a.heartbeat_loop(
+        2, interval_s=3, while_pid=4242, alive=lambda pid: clock.now < dies_at
+    )
+    assert outcome.action == "released" and outcome.record is not None
+    assert outcome.record.reason == "abort"
+    assert CLAIM_LABEL not in agent().read(2).snapshot.labels
+
+
+# ---- scope: all or nothing ----------------------------------------------------------------
+
+
+def test_a_scope_claim_labels_every_issue_or_withdraws_all(emulator, agent, clock) -> None:
+    a, b = agent("a"), agent("b")
+    results = a.claim([2], FAST, scope=[3, 4])
+    assert [r.code for r in results] == [ExitCode.OK] * 3
+    for number in (2, 3, 4):
+        state = b.read(number)
+        assert CLAIM_LABEL in state.snapshot.labels
+        assert state.view.holder is not None and state.view.holder.scope == ("2", "3", "4")
+
+    partial = b.claim([5], FAST, scope=[4])
+    assert [r.code for r in partial] == [ExitCode.LOST, ExitCode.HELD_LIVE]
+    assert b.read(5).view.holder is None
+
+
+def test_release_all_finds_this_instances_claims_on_github(emulator, agent) -> None:
+    a, b = agent("a"), agent("b")
+    a.claim([2, 3], FAST)
+    b.claim([4], FAST)
+    released = a.release_all("abort")
+    assert sorted(o.issue for o in released) == [2, 3]
+    assert b.read(4).view.holder is not None
+    assert a.read(2).view.holder is None
+
+
+def test_a_plain_claim_never_takes_over_silently(emulator, agent, clock) -> None:
+    agent("old").claim([7], FAST)
+    clock.sleep(FAST.ttl_s)
+    outcome = agent("new").claim([7], FAST)[0]
+    assert outcome.code == HeldStale.exit_code
