@@ -52,7 +52,9 @@ def push_rebased(worktree: Path, remote: str, branch: str, expected: str | None)
     newer push to the branch is overwritten.
     """
     lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
-    result = git("push", "--quiet", lease, remote, f"HEAD:refs/heads/{branch}", cwd=worktree)
+    result = git(
+        "push", "--quiet", lease, remote, f"HEAD:refs/heads/{branch}", cwd=worktree, timeout=300
+    )
     if result.exit_code != 0:
         detail = (result.stderr.strip().splitlines() or [f"exit {result.exit_code}"])[-1]
         raise MaverickError(

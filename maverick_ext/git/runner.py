@@ -33,7 +33,7 @@ def git(
     *args: str,
     cwd: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
-    timeout: float | None = 300,
+    timeout: float | None = None,
 ) -> process.ProcessResult:
     """Run ``git <args>``; returns the result whatever the exit code."""
     child_env = {**os.environ, **(env or {}), **QUIET_GIT_ENV}

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from maverick_ext.git.runner import git, git_ok, rev_parse
+from maverick_ext.git.runner import GitFailed, git, git_ok, rev_parse
 
 Cwd = str | os.PathLike[str]
 ISSUE_CONFIG_KEY = "maverick-issue"
@@ -106,8 +106,11 @@ def remove_worktree(repo: Cwd, path: Path, force: bool) -> None:
 
 def prune_worktrees(repo: Cwd) -> list[str]:
     """Drop records of worktrees whose directories are gone; git's lines about each."""
-    result = git_ok("worktree", "prune", "--verbose", cwd=repo)
-    return [line for line in result.splitlines() if line.strip()]
+    result = git("worktree", "prune", "--verbose", cwd=repo)
+    if result.exit_code != 0:
+        raise GitFailed(["git", "worktree", "prune"], result)
+    # git reports each pruned worktree on stderr.
+    return [line for line in result.stderr.splitlines() if line.strip()]
 
 
 def exclude_locally(repo: Cwd, pattern: str) -> None:
