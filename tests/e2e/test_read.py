@@ -1,0 +1,44 @@
+"""`gh maverick read` through the real gh: one API call, parsed markers, skipped junk."""
+
+from __future__ import annotations
+
+import json
+
+from maverick_ext.emulator import Emulator
+
+
+def test_read_json_shows_the_holder_records_and_skips_a_malformed_marker(
+    gh_maverick, emulator: Emulator
+) -> None:
+    claimed = gh_maverick("claim", "2", instance="agent-a", env={"MAVERICK_SETTLE_S": "0"})
+    assert claimed.returncode == 0, claimed.stderr
+    store = emulator.store
+    story = store.issue(store.repo("maverick-sandbox", "demo"), 2)
+    member = store.identify("as:teammate:MEMBER")
+    store.add_comment(story, member, "```maverick-claim\n{not json\n```")
+
+    emulator.clear_log()
+    result = gh_maverick("read", "2", "--json", instance="agent-b")
+
+    assert result.returncode == 0, result.stderr
+    assert len(emulator.request_log) == 1  # labels, comments and the clock in one call
+    state = json.loads(result.stdout)
+    assert state["issue"] == 2 and state["in_progress"] and state["lease_live"]
+    holder = state["holder"]
+    assert holder["instance_id"] == "agent-a" and holder["state"] == "active"
+    assert holder["fencing_token"] == holder["comment_id"]
+    assert 590 <= holder["seconds_left"] <= 600
+    assert [r["instance_id"] for r in state["records"]] == ["agent-a"]
+    assert state["claim"]["instance_id"] == "agent-a"  # the seeds' `coord read` keys
+    assert state["lease"]["expires_at"] == holder["expires_at"]
+    assert "skipped maverick-claim marker" in result.stderr and "invalid JSON" in result.stderr
+    assert state["warnings"] and "Traceback" not in result.stderr
+
+
+def test_read_of_a_pull_request_number_is_a_usage_error(gh_maverick, emulator) -> None:
+    store = emulator.store
+    repo = store.repo("maverick-sandbox", "demo")
+    pull = store.create_pull(repo, store.identify("as:maverick-sandbox:OWNER"), "t", "feat", "main")
+    result = gh_maverick("read", str(pull.number))
+    assert result.returncode == 2
+    assert "pull request" in result.stderr
