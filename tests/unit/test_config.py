@@ -1,0 +1,173 @@
+"""`.maverick/config.json` over the user config: defaults, merging, seeds' files, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from maverick_ext.config import DEFAULT_BRANCH_PREFIXES, load_config
+from maverick_ext.errors import ExitCode, InvalidData
+
+# The shape the seeds' `maverick init` writes: many sections we do not use.
+SEEDS_FILE = {
+    "aws": {"region": "us-east-1", "key_pair": "", "ec2_subnet": "legacy"},
+    "worker": {"webhook_label": "claude-do"},
+    "integration": {"init": True, "alignment": False},
+    "issue_lifecycle": {"close_policy": "manual"},
+    "git_workflow": {
+        "story_base": "develop",
+        "pr_target": "develop",
+        "promotion_chain": ["develop", "main"],
+        "branch_prefixes": {"bug": "bugfix"},
+    },
+    "hooks": {"worktree_post_create": "scripts/setup-worktree.sh"},
+    "llm": {"default": "some-model", "agents": {}, "skills": {}},
+    "modules": ["x"],
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A directory that looks like a git checkout (config discovery needs only `.git`)."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path / "home")}
+
+
+def write(path: Path, data: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return path
+
+
+def project_file(repo: Path) -> Path:
+    return repo / ".maverick" / "config.json"
+
+
+def user_file(env: dict[str, str]) -> Path:
+    return Path(env["XDG_CONFIG_HOME"]) / "gh-maverick" / "config.json"
+
+
+def test_without_files_everything_has_its_default(repo, env):
+    config = load_config(repo, env=env)
+    assert config.git_workflow.story_base == "main"
+    assert config.git_workflow.pr_target == "main"
+    assert config.git_workflow.promotion_chain == ["main"]
+    assert config.git_workflow.branch_prefixes == DEFAULT_BRANCH_PREFIXES
+    assert config.issue_lifecycle.close_policy == "on_pr_merge"  # the seeds' default too
+    assert config.coordination.max_concurrent_worktrees == 4
+    assert config.coordination.lease_ttl_s == 600
+    assert config.coordination.trusted_bots == []
+    assert config.worktrees.root == ".maverick/worktrees"
+    assert config.post_create_argv() is None
+    assert config.sources == ()
+
+
+def test_the_seeds_file_is_read_as_is_and_never_rewritten(repo, env):
+    path = write(project_file(repo), json.dumps(SEEDS_FILE, indent=2))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    config = load_config(repo, env=env)
+
+    assert config.git_workflow.story_base == "develop"
+    assert config.git_workflow.promotion_chain == ["develop", "main"]
+    assert config.git_workflow.branch_prefixes["bug"] == "bugfix"
+    assert config.git_workflow.branch_prefixes["feature"] == "feat"  # defaults kept
+    assert config.issue_lifecycle.close_policy == "manual"
+    assert config.post_create_argv() == ["scripts/setup-worktree.sh"]
+    assert config.model_extra["llm"]["default"] == "some-model"  # other tools' sections kept
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_project_file_overrides_the_user_file_key_by_key(repo, env):
+    write(
+        user_file(env),
+        {"coordination": {"max_concurrent_worktrees": 8, "trusted_bots": ["ci-bot"]}},
+    )
+    write(project_file(repo), {"coordination": {"max_concurrent_worktrees": 2}})
+
+    config = load_config(repo, env=env)
+
+    assert config.coordination.max_concurrent_worktrees == 2
+    assert config.coordination.trusted_bots == ["ci-bot"]
+    assert config.sources == (user_file(env), project_file(repo))
+
+
+def test_found_from_a_subdirectory_and_from_a_linked_worktree(repo, env, tmp_path):
+    write(project_file(repo), {"issue_lifecycle": {"close_policy": "manual"}})
+    nested = repo / "src" / "pkg"
+    nested.mkdir(parents=True)
+    assert load_config(nested, env=env).issue_lifecycle.close_policy == "manual"
+
+    # A linked worktree's `.git` is a file naming <main>/.git/worktrees/<name>; its own
+    # checkout has no (uncommitted) config, so the main checkout's applies.
+    linked = repo / ".maverick" / "worktrees" / "feat__1-x"
+    (repo / ".git" / "worktrees" / "feat__1-x").mkdir(parents=True)
+    write(linked / ".git", f"gitdir: {repo / '.git' / 'worktrees' / 'feat__1-x'}\n")
+    assert load_config(linked, env=env).issue_lifecycle.close_policy == "manual"
+
+
+def test_user_file_defaults_to_dot_config_without_xdg(repo, tmp_path):
+    home = tmp_path / "home"
+    write(home / ".config" / "gh-maverick" / "config.json", {"worktrees": {"root": "/tmp/wt"}})
+    assert load_config(repo, env={"HOME": str(home)}).worktrees.root == "/tmp/wt"
+
+
+@pytest.mark.parametrize(
+    ("content", "key"),
+    [
+        ({"issue_lifecycle": {"close_policy": "sometimes"}}, "issue_lifecycle.close_policy"),
+        (
+            {"coordination": {"max_concurrent_worktrees": 0}},
+            "coordination.max_concurrent_worktrees",
+        ),
+        ({"coordination": {"lease_ttl_s": "ten"}}, "coordination.lease_ttl_s"),
+        ({"git_workflow": {"story_base": "  "}}, "git_workflow.story_base"),
+        ({"git_workflow": {"promotion_chain": "main"}}, "git_workflow.promotion_chain"),
+        ({"worktrees": {"post_create": []}}, "worktrees.post_create"),
+        ({"worktrees": {"post_create": "make setup"}}, "worktrees.post_create"),
+        ({"git_workflow": []}, "git_workflow"),
+    ],
+)
+def test_an_invalid_value_names_the_file_and_the_key(repo, env, content, key):
+    path = write(project_file(repo), content)
+    with pytest.raises(InvalidData) as raised:
+        load_config(repo, env=env)
+    line = raised.value.one_line()
+    assert line.startswith(f"{path}: {key}: ")
+    assert "\n" not in line
+    assert raised.value.exit_code == ExitCode.INVALID_DATA
+
+
+def test_an_error_in_the_user_file_names_the_user_file(repo, env):
+    write(user_file(env), {"coordination": {"settle_s": -1}})
+    write(project_file(repo), {"coordination": {"settle_s": 1}})
+    with pytest.raises(InvalidData, match=str(user_file(env))):
+        load_config(repo, env=env)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", "\xff"])
+def test_a_broken_file_is_reported_not_ignored(repo, env, text):
+    path = project_file(repo)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(InvalidData, match=str(path)):
+        load_config(repo, env=env)
+
+
+def test_our_hook_setting_wins_over_the_seeds_one(repo, env):
+    write(
+        project_file(repo),
+        {
+            "worktrees": {"post_create": ["make", "setup"]},
+            "hooks": {"worktree_post_create": "x.sh"},
+        },
+    )
+    assert load_config(repo, env=env).post_create_argv() == ["make", "setup"]
