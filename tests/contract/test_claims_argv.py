@@ -20,11 +20,11 @@ ADD_LABEL = [*GH_API, "POST", "--input", "-", "repos/octo/widgets/issues/2/label
 POST_COMMENT = [*GH_API, "POST", "--input", "-", "repos/octo/widgets/issues/2/comments"]
 EDIT_COMMENT = [*GH_API, "PATCH", "--input", "-", "repos/octo/widgets/issues/comments/101"]
 REMOVE_LABEL = [*GH_API, "DELETE", "repos/octo/widgets/issues/2/labels/claude-in-progress"]
-NOW = "2026-04-23T10:00:00Z"
+NOW = "2026-11-21T11:59:00Z"  # a minute before the Date header of gh_reply
 
 CLAIM_BODY = (
     '```maverick-claim\n{"instance_id": "me", "ttl_s": 600, "state": "active"}\n```\n\n'
-    '```maverick-lease\n{"instance_id": "me", "expires_at": "2026-04-23T10:10:00Z"}\n```'
+    '```maverick-lease\n{"instance_id": "me", "expires_at": "2026-11-21T12:09:00Z"}\n```'
 )
 
 
