@@ -72,9 +72,10 @@ def rev_parse(ref: str, cwd: str | os.PathLike[str] | None = None) -> str | None
     return result.stdout.strip() if result.exit_code == 0 else None
 
 
-def is_dirty(cwd: str | os.PathLike[str]) -> bool:
-    """Uncommitted changes or untracked files in the worktree at ``cwd``."""
-    return bool(git_ok("status", "--porcelain", "--untracked-files=normal", cwd=cwd).strip())
+def is_dirty(cwd: str | os.PathLike[str], *, untracked: bool = True) -> bool:
+    """Uncommitted changes (and, with ``untracked``, untracked files) at ``cwd``."""
+    mode = "--untracked-files=normal" if untracked else "--untracked-files=no"
+    return bool(git_ok("status", "--porcelain", mode, cwd=cwd).strip())
 
 
 def is_ancestor(ancestor: str, descendant: str, cwd: str | os.PathLike[str] | None = None) -> bool:

@@ -214,7 +214,8 @@ def _checked_out(ctx: _Context, branch: str) -> Iterator[Path]:
     """Where ``branch`` is checked out; a temporary worktree when it is nowhere."""
     for entry in wt.list_worktrees(ctx.top):
         if entry.branch == branch:
-            if is_dirty(entry.path):
+            # Untracked files survive a rebase; uncommitted changes to tracked ones do not.
+            if is_dirty(entry.path, untracked=False):
                 raise UsageError(
                     f"{entry.path} ({branch}) has uncommitted changes",
                     "commit or stash them, then rerun `gh maverick pr retarget`",
