@@ -1,0 +1,1 @@
+"""Helpers for `benchmarks/compare`: our CLI against maverick-harness on one emulator."""
