@@ -21,32 +21,38 @@ class ResolvedBranch:
         return {"branch": self.name, "source": self.source}
 
 
-def _remote_default(repo_dir: Path | None) -> str | None:
+def _remote_default(repo_dir: Path | None, remote: str | None) -> str | None:
     if repo_dir is None:
         return None
     from maverick_ext.git.runner import default_branch
     from maverick_ext.git.worktrees import pick_remote_name
 
-    remote = pick_remote_name(repo_dir)
+    remote = remote or pick_remote_name(repo_dir)
     return default_branch(remote, cwd=repo_dir) if remote else None
 
 
-def story_base(config: MaverickConfig, repo_dir: Path | None) -> ResolvedBranch:
-    """Where story branches start: ``git_workflow.story_base``, else the default branch."""
+def story_base(
+    config: MaverickConfig, repo_dir: Path | None, remote: str | None = None
+) -> ResolvedBranch:
+    """Where story branches start: ``git_workflow.story_base``, else the default branch of
+    ``remote`` (default: the clone's usual remote)."""
     # The model always holds a value; only one a file actually set counts as configured.
     if "story_base" in config.git_workflow.model_fields_set:
         return ResolvedBranch(config.git_workflow.story_base, "config")
-    remote_default = _remote_default(repo_dir)
+    remote_default = _remote_default(repo_dir, remote)
     if remote_default:
         return ResolvedBranch(remote_default, "remote default branch")
     return ResolvedBranch(FALLBACK_BRANCH, "fallback")
 
 
-def pr_target(config: MaverickConfig, repo_dir: Path | None) -> ResolvedBranch:
-    """Where story PRs go: ``git_workflow.pr_target``, else the story base."""
+def pr_target(
+    config: MaverickConfig, repo_dir: Path | None, base: ResolvedBranch | None = None
+) -> ResolvedBranch:
+    """Where story PRs go: ``git_workflow.pr_target``, else the story base (``base`` when
+    the caller already resolved it)."""
     if "pr_target" in config.git_workflow.model_fields_set:
         return ResolvedBranch(config.git_workflow.pr_target, "config")
-    return story_base(config, repo_dir)
+    return base or story_base(config, repo_dir)
 
 
 def workflow_context(

@@ -64,9 +64,11 @@ def _context(
 ) -> _Context:
     top = main_top_level(cwd)
     config = load_config(top, env=env)
-    trunks = {story_base(config, top).name, pr_target(config, top).name}
+    remote = wt.pick_remote_name(top)
+    base = story_base(config, top, remote)
+    trunks = {base.name, pr_target(config, top, base).name}
     trunks.update(config.git_workflow.promotion_chain)
-    return _Context(client, config, top, frozenset(trunks), wt.pick_remote_name(top))
+    return _Context(client, config, top, frozenset(trunks), remote)
 
 
 def _merged_pull_for(ctx: _Context, branch: str) -> PullRequest | None:
@@ -201,10 +203,11 @@ def _rebase_and_push(
         already = is_ancestor(onto, "HEAD", cwd=worktree) and not is_ancestor(
             old_tip, "HEAD", cwd=worktree
         )
-        if not already:
-            rebase_onto(worktree, onto, old_tip, branch)
+        if already:
+            result.new_head = result.old_head
+        else:
+            result.new_head = rebase_onto(worktree, onto, old_tip, branch)
             result.rebased = True
-        result.new_head = rev_parse("HEAD", cwd=worktree)
         if result.new_head != remote_head:
             push_rebased(worktree, remote, branch, remote_head)
 

@@ -122,7 +122,7 @@ def create_worktree(
         # Story worktrees inside the checkout must not show up as untracked files in it.
         wt.exclude_locally(repo.top, f"/{repo.root.relative_to(repo.top).as_posix()}/")
     remote = wt.pick_remote_name(repo.top)
-    base_name = base or story_base(repo.config, repo.top).name
+    base_name = base or story_base(repo.config, repo.top, remote).name
     if wt.local_branch_exists(repo.top, branch):
         action, start = "attached", None
         wt.add_worktree(repo.top, path, branch, None)

@@ -30,9 +30,10 @@ def show(app: App, as_json: bool) -> None:
     from maverick_ext.services.git_workflow import pr_target, story_base, workflow_context
 
     config, repo_dir = workflow_context(app.cwd, app.env)
+    base = story_base(config, repo_dir)
     document = {
-        "story_base": story_base(config, repo_dir).as_json(),
-        "pr_target": pr_target(config, repo_dir).as_json(),
+        "story_base": base.as_json(),
+        "pr_target": pr_target(config, repo_dir, base).as_json(),
         "promotion_chain": config.git_workflow.promotion_chain,
         "branch_prefixes": config.git_workflow.branch_prefixes,
         "close_policy": config.issue_lifecycle.close_policy,
