@@ -30,7 +30,7 @@ def test_read_json_shows_the_holder_records_and_skips_a_malformed_marker(
     assert 590 <= holder["seconds_left"] <= 600
     assert [r["instance_id"] for r in state["records"]] == ["agent-a"]
     assert state["claim"]["instance_id"] == "agent-a"  # the seeds' `coord read` keys
-    assert state["lease"]["expires_at"] == holder["expires_at"]
+    assert state["lease"]["expires_at"] <= holder["expires_at"]  # written from an earlier read
     assert "skipped maverick-claim marker" in result.stderr and "invalid JSON" in result.stderr
     assert state["warnings"] and "Traceback" not in result.stderr
 
