@@ -96,7 +96,8 @@ class StatePayload(Payload):
 
 
 class BpropPayload(Payload):
-    epic: int
+    # The seeds' journal omits the epic (it sits on the epic issue): optional so it still reads.
+    epic: int | None = None
     ejected: int
     descendants: list[int] = Field(default_factory=list)
     labelled: list[int] = Field(default_factory=list)
