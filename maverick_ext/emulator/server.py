@@ -82,6 +82,11 @@ class Emulator:
                     f"port {self._requested_port} on {self.host} is already in use",
                     hint="pick another --port, or --port 0 for any free port",
                 ) from None
+            if exc.errno == errno.EACCES:
+                raise UsageError(
+                    f"not allowed to listen on port {self._requested_port}",
+                    hint="use a port above 1023, or --port 0 for any free port",
+                ) from None
             raise
         server.daemon_threads = True
         self._server = server

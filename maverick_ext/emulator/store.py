@@ -873,11 +873,13 @@ class Store:
         self._register(pull)
         return pull
 
+    @_locked
     def pull(self, repo: Repo, number: int) -> Pull:
-        """PR ``number``; ``NotFoundError`` if missing or a plain issue."""
+        """PR ``number`` with head/base shas current; ``NotFoundError`` if missing or an issue."""
         issue = self.issue(repo, number)
         if issue.pull is None:
             raise NotFoundError()
+        self._refresh_shas(issue.pull)
         return issue.pull
 
     @_locked
