@@ -7,7 +7,9 @@ environment and timeout. ``sh`` is imported on first use because it costs ~90 ms
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -65,20 +67,42 @@ def run_with_sh(
     except sh.CommandNotFound:
         hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
         raise ToolMissing(f"`{program}` was not found on PATH", hint) from None
+    # Started in the background and killed by a timer: sh's own timeouts poll every 100 ms,
+    # which would add most of a `gh api` round trip to every call.
+    running = command(
+        *args,
+        _in=input if input is not None else "",
+        _env=dict(env) if env is not None else None,
+        _cwd=os.fspath(cwd) if cwd is not None else None,
+        _ok_code=range(256),
+        _bg=True,
+        _bg_exc=False,
+        _return_cmd=True,
+        _tty_out=False,
+        _decode_errors="replace",
+    )
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        with contextlib.suppress(Exception):
+            running.kill()
+
+    timer = threading.Timer(timeout, kill) if timeout is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     try:
-        finished = command(
-            *args,
-            _in=input if input is not None else "",
-            _env=dict(env) if env is not None else None,
-            _cwd=os.fspath(cwd) if cwd is not None else None,
-            _timeout=timeout,
-            _ok_code=range(256),
-            _return_cmd=True,
-            _tty_out=False,
-            _decode_errors="replace",
-        )
-    except sh.TimeoutException:
-        raise ProcessTimeout(f"`{program}` did not finish within {timeout:g}s") from None
+        running.wait()
+    except sh.ErrorReturnCode:
+        if not timed_out.is_set():
+            raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+    if timed_out.is_set():
+        raise ProcessTimeout(f"`{program}` did not finish within {timeout:g}s")
+    finished = running
     return ProcessResult(
         argv=tuple(argv),
         exit_code=finished.exit_code,
