@@ -1,52 +1,21 @@
-"""Response shapes validated against githubkit's models generated from GitHub's OpenAPI.
-
-githubkit's package ``__init__`` currently fails to import with hishel 2.0 (it wants
-``hishel.CachePolicy``), so we load only the pure-pydantic schema modules: a stub parent
-package keeps githubkit's ``__init__`` from running while its ``compat``/``typing``/``utils``
-submodules load normally.
-"""
+"""Response shapes validated against githubkit's models generated from GitHub's OpenAPI."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
-import re
-import sys
-import types
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
+from githubkit_schemas.latest import models
 from pydantic import BaseModel, TypeAdapter
 
 from maverick_ext.emulator import Emulator
 
 from .conftest import REPO, Client
 
-SCHEMAS = "githubkit_schemas.v2026_03_10.models"
 
-
-@cache
 def model(name: str) -> type[BaseModel]:
-    """The githubkit model class ``name``, found by grepping the generated groups."""
-    if "githubkit" not in sys.modules:
-        spec = importlib.util.find_spec("githubkit")
-        if spec is None or spec.submodule_search_locations is None:
-            pytest.skip("githubkit is not installed")
-        stub = types.ModuleType("githubkit")
-        stub.__path__ = list(spec.submodule_search_locations)
-        sys.modules["githubkit"] = stub
-    package = importlib.util.find_spec(SCHEMAS)
-    if package is None or package.submodule_search_locations is None:
-        pytest.skip("githubkit schemas are not installed")
-    pattern = re.compile(rf"^class {name}\(", re.M)
-    for info in pkgutil.iter_modules(package.submodule_search_locations):
-        source = Path(package.submodule_search_locations[0], f"{info.name}.py")
-        if source.exists() and pattern.search(source.read_text()):
-            return getattr(importlib.import_module(f"{SCHEMAS}.{info.name}"), name)
-    raise LookupError(name)
+    """The githubkit model class ``name`` (generated from GitHub's published schema)."""
+    return getattr(models, name)
 
 
 def check(name: str, body: Any, many: bool = False) -> None:
