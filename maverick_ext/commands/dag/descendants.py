@@ -1,0 +1,48 @@
+"""`gh maverick dag descendants EPIC STORY`: what an ejection of STORY would block."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.epic._shared import (
+    epic_argument,
+    flush_warnings,
+    numbers,
+    open_epic,
+    story_number,
+)
+from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import emit_json
+from maverick_ext.errors import EXIT_CODE_HELP
+
+
+@click.command("descendants", epilog=EXIT_CODE_HELP)
+@epic_argument
+@click.argument("story", metavar="STORY")
+@repo_option
+@json_option
+@pass_app
+def descendants(app: App, epic: str, story: str, repo: str | None, as_json: bool) -> None:
+    """Every story of EPIC that depends on STORY, directly or transitively.
+
+    \b
+    Examples:
+      gh maverick dag descendants 100 4
+      gh maverick dag descendants 100 4 --json | jq '.descendants[]'
+
+    \b
+    JSON: {"epic": N, "story": N, "descendants": [N]}
+    """
+    from maverick_ext.core.dag import descendants as transitive
+    from maverick_ext.services import epics
+
+    ctx = open_epic(app, repo, epic)
+    dag, _ = epics.current_dag(ctx)
+    number = story_number(story)
+    found = transitive(dag, number)
+    flush_warnings(ctx)
+    if as_json:
+        emit_json({"epic": dag.epic, "story": number, "descendants": found})
+    else:
+        click.echo(numbers(found) if found else f"nothing depends on #{number}")

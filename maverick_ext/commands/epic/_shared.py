@@ -1,0 +1,65 @@
+"""What the epic command groups (`dag`, `state`, `bprop`, `epic`) share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from maverick_ext.commands.output import progress, warn
+
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
+    from maverick_ext.core.dag import Dag
+    from maverick_ext.core.waves import WavePlan
+    from maverick_ext.services.epics import EpicContext
+
+epic_argument = click.argument("epic", metavar="EPIC")
+
+
+def open_epic(
+    app: App, repo_flag: str | None, epic: str, *, finish_journals: bool = True
+) -> EpicContext:
+    """Read EPIC (``123``, ``OWNER/REPO#123`` or a URL); finish abandoned bprop journals."""
+    from maverick_ext.config import load_config
+    from maverick_ext.core.refs import parse_issue_ref
+    from maverick_ext.services import epics
+
+    ref = parse_issue_ref(epic)
+    client = app.client(ref.repo or app.resolve_repo(repo_flag))
+    bots = frozenset(load_config(app.cwd, env=app.env).coordination.trusted_bots)
+    return epics.open_epic(
+        client, ref.number, bots, progress=progress, finish_journals=finish_journals
+    )
+
+
+def flush_warnings(ctx: EpicContext) -> None:
+    """Skipped markers and in-progress walks, once each, on stderr."""
+    for message in dict.fromkeys(ctx.warnings):
+        warn(message)
+    ctx.warnings.clear()
+
+
+def story_number(text: str) -> int:
+    from maverick_ext.core.refs import parse_issue_ref
+
+    return parse_issue_ref(text).number
+
+
+def plan_document(dag: Dag, plan: WavePlan, with_downstream: bool) -> dict[str, Any]:
+    """`dag waves --json`: the waves plus, per story, what decided its place."""
+    from maverick_ext.core.waves import downstream_counts
+
+    downstream = downstream_counts(dag) if with_downstream else {}
+    payload = dag.to_payload()
+    for number, planned in plan.stories.items():
+        payload["stories"][str(number)].update(
+            wave=planned.wave,
+            critical_path=planned.critical_path,
+            downstream=downstream.get(number),
+        )
+    return {"epic": dag.epic, "waves": plan.waves, "stories": payload["stories"]}
+
+
+def numbers(items: list[int]) -> str:
+    return " ".join(f"#{n}" for n in items) or "-"

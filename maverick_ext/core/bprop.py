@@ -1,0 +1,144 @@
+"""Block propagation as pure functions: the journal, the remaining steps, the notice text.
+
+Protocol (``services.bprop`` performs it): write a ``maverick-bprop`` journal on the epic
+(one comment per ejected story, so two ejections never share one), then for each
+transitive descendant add ``blocked-by:#N`` and post one notice comment, recording progress
+in the journal after each story; delete the journal when every descendant is done.
+
+What is already done is read back from GitHub, not trusted from the journal: a label is
+there or not, and each notice carries a hidden tag naming the epic and the ejected story.
+So a crash between any two calls — even after a notice was posted but before the journal
+recorded it — resumes without a second notice. Maverick never removes a block label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from maverick_ext.core.epic_state import BLOCK_LABEL_PREFIX
+
+Step = Literal["label", "comment"]
+_NOTICE_TAG = "<!-- maverick-bprop-notice epic={epic} ejected={ejected} -->"
+_NOTICE_TAG_RE = re.compile(r"<!-- maverick-bprop-notice epic=(\d+) ejected=(\d+) -->")
+
+
+@dataclass(frozen=True)
+class Journal:
+    """One ``maverick-bprop`` marker: the walk for one ejected story."""
+
+    comment_id: int | None
+    epic: int
+    ejected: int
+    descendants: tuple[int, ...]
+    labelled: tuple[int, ...] = ()
+    commented: tuple[int, ...] = ()
+    started_at: str | None = None
+    updated_at: str | None = None
+    # Fields written by other implementations survive our rewrites.
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            **self.extra,
+            "epic": self.epic,
+            "ejected": self.ejected,
+            "descendants": list(self.descendants),
+            "labelled": list(self.labelled),
+            "commented": list(self.commented),
+            **({"started_at": self.started_at} if self.started_at else {}),
+            **({"updated_at": self.updated_at} if self.updated_at else {}),
+        }
+
+
+@dataclass(frozen=True)
+class DescendantFacts:
+    labels: tuple[str, ...] = ()
+    noticed: bool = False  # our notice for this (epic, ejected) is already on the story
+
+
+def block_label(ejected: int) -> str:
+    return f"{BLOCK_LABEL_PREFIX}{ejected}"
+
+
+def new_journal(epic: int, ejected: int, descendants: Iterable[int], now: str) -> Journal:
+    return Journal(None, epic, ejected, tuple(sorted(descendants)), started_at=now, updated_at=now)
+
+
+def journal_from_payload(payload: Mapping[str, Any], comment_id: int, epic: int) -> Journal:
+    """Read a journal written by us or by the seeds (which write numbers as strings)."""
+    known = {"epic", "ejected", "descendants", "labelled", "commented", "started_at", "updated_at"}
+
+    def numbers(key: str) -> tuple[int, ...]:
+        return tuple(sorted({int(str(n).lstrip("#")) for n in payload.get(key) or []}))
+
+    return Journal(
+        comment_id=comment_id,
+        epic=int(payload.get("epic") or epic),
+        ejected=int(str(payload["ejected"]).lstrip("#")),
+        descendants=numbers("descendants"),
+        labelled=numbers("labelled"),
+        commented=numbers("commented"),
+        started_at=payload.get("started_at"),
+        updated_at=payload.get("updated_at"),
+        extra={k: v for k, v in payload.items() if k not in known},
+    )
+
+
+def notice_body(epic: int, ejected: int) -> str:
+    return (
+        f"Blocked by #{ejected}: that story was ejected for human review and this story "
+        f"depends on it (epic #{epic}). Maverick will not start this story until a person "
+        f"resolves #{ejected} and removes the `{block_label(ejected)}` label.\n\n"
+        + _NOTICE_TAG.format(epic=epic, ejected=ejected)
+    )
+
+
+def noticed(comment_bodies: Iterable[str], epic: int, ejected: int) -> bool:
+    """Whether one of these (trusted) comments is our notice for this ejection."""
+    wanted = (str(epic), str(ejected))
+    return any(
+        match.groups() == wanted
+        for body in comment_bodies
+        for match in _NOTICE_TAG_RE.finditer(body or "")
+    )
+
+
+def remaining_steps(
+    journal: Journal, facts: Mapping[int, DescendantFacts]
+) -> list[tuple[int, list[Step]]]:
+    """Per descendant still missing something: what to do, label before notice.
+
+    A descendant GitHub no longer knows (deleted, transferred) has nothing left to do.
+    """
+    label = block_label(journal.ejected)
+    plan: list[tuple[int, list[Step]]] = []
+    for number in journal.descendants:
+        story = facts.get(number)
+        if story is None:
+            continue
+        steps: list[Step] = []
+        if label not in story.labels:
+            steps.append("label")
+        if not story.noticed:
+            steps.append("comment")
+        if steps:
+            plan.append((number, steps))
+    return plan
+
+
+def record_done(journal: Journal, number: int, now: str) -> Journal:
+    """The journal after ``number`` is labelled and noticed."""
+    return Journal(
+        journal.comment_id,
+        journal.epic,
+        journal.ejected,
+        journal.descendants,
+        tuple(sorted({*journal.labelled, number})),
+        tuple(sorted({*journal.commented, number})),
+        journal.started_at,
+        now,
+        journal.extra,
+    )

@@ -1,0 +1,309 @@
+"""An epic's story DAG, built from plain story facts and validated.
+
+Where stories and edges come from (all read from GitHub by ``services.epics``):
+
+* stories: the epic's native sub-issues, plus ``#N`` references in its task table rows
+  (``| #12 | ... |``) and task-list items (``- [ ] #12``);
+* dependencies: native "blocked by" links, plus ``depends on #N`` / ``blocked by #N`` in a
+  story's body (``Depends on: #2, #3`` and ``depends on #2 and #3`` work too);
+* files: the ``Files:`` list of a story (inline or bullets), plus backticked paths inside a
+  plan/implementation section.
+
+A cycle, a self-dependency, or a dependency on an issue that is not a story of the epic is
+``InvalidData`` naming every offender — never silently dropped. The wire form is the seeds'
+``maverick-dag`` payload: ``{"epic": N, "stories": {"140": {"deps": ["139"], "files": []}}}``
+(story ids and deps as strings; we add ``title``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from maverick_ext.errors import InvalidData, UsageError
+
+FIX_HINT = "fix the 'depends on' lines or blocked-by links, then rerun `gh maverick dag build`"
+
+_ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
+_TASK_ROW = re.compile(r"^\s*(?:\||[-*+]\s+\[[ xX]\]|\d+[.)]\s+\[[ xX]\])")
+_DEPENDENCY = re.compile(
+    r"\b(?:depends\s+on|blocked\s+by)\b\s*:?\s*(?P<refs>#\d+(?:\s*(?:,|;|&|\band\b)?\s*#\d+)*)",
+    re.IGNORECASE,
+)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_FILES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?files(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*(?P<inline>.*)$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<item>.+)$")
+_HEADING = re.compile(r"^\s*(?P<level>#{1,6})\s+(?P<title>.*)$")
+_PLAN_TITLE = re.compile(r"\b(plan|implementation)\b", re.IGNORECASE)
+_BACKTICKED = re.compile(r"`([^`\s]+)`")
+_PATH_LIKE = re.compile(r"^[\w.@-]+(?:/[\w.@-]+)*\.[A-Za-z0-9]+$|^[\w.@-]+(?:/[\w.@-]+)+/?$")
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """What GitHub says about one story, as plain data."""
+
+    number: int
+    title: str = ""
+    body: str = ""
+    blocked_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Story:
+    number: int
+    deps: tuple[int, ...] = ()
+    files: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Dag:
+    epic: int
+    stories: Mapping[int, Story]
+
+    def dependents(self) -> dict[int, list[int]]:
+        """Story -> the stories that depend on it directly (sorted)."""
+        children: dict[int, list[int]] = {n: [] for n in self.stories}
+        for number in sorted(self.stories):
+            for dep in self.stories[number].deps:
+                children[dep].append(number)
+        return children
+
+    def require(self, number: int) -> Story:
+        if number not in self.stories:
+            raise UsageError(
+                f"#{number} is not a story of epic #{self.epic}",
+                "see `gh maverick dag show` for the epic's stories",
+            )
+        return self.stories[number]
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "epic": self.epic,
+            "stories": {
+                str(n): {
+                    "deps": [str(d) for d in s.deps],
+                    "files": list(s.files),
+                    **({"title": s.title} if s.title else {}),
+                }
+                for n, s in sorted(self.stories.items())
+            },
+        }
+
+
+# ---- reading GitHub prose --------------------------------------------------------------
+
+
+def _prose_lines(body: str) -> Iterator[str]:
+    """Lines outside fenced code blocks: an example in a code block is not a dependency."""
+    fenced = False
+    for line in (body or "").replace("\r\n", "\n").split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield line
+
+
+def epic_story_refs(body: str) -> list[int]:
+    """``#N`` references in the epic's task table rows and task-list items, in order."""
+    found: list[int] = []
+    for line in _prose_lines(body):
+        if _TASK_ROW.match(line):
+            found.extend(int(n) for n in _ISSUE_REF.findall(line))
+    return _unique(found)
+
+
+def text_dependencies(body: str) -> list[int]:
+    """Issues named by ``depends on #N`` / ``blocked by #N`` phrases in a story body."""
+    found: list[int] = []
+    for line in _prose_lines(body):
+        if line.lstrip().startswith(">"):
+            continue  # quoting someone else's text does not declare a dependency
+        for match in _DEPENDENCY.finditer(line):
+            found.extend(int(n) for n in _ISSUE_REF.findall(match["refs"]))
+    return _unique(found)
+
+
+def declared_files(body: str) -> list[str]:
+    """Paths from a ``Files:`` list (inline or bullets) and backticked paths in a plan section."""
+    files: list[str] = []
+    in_files_list = False
+    plan_level: int | None = None
+    for line in _prose_lines(body):
+        heading = _HEADING.match(line)
+        if heading and (plan_level is None or len(heading["level"]) <= plan_level):
+            plan_level = len(heading["level"]) if _PLAN_TITLE.search(heading["title"]) else None
+        files_line = _FILES_HEADING.match(line)
+        if files_line:
+            in_files_list = True
+            files.extend(_path_items(files_line["inline"], split=True))
+            continue
+        bullet = _BULLET.match(line)
+        if in_files_list and bullet:
+            files.extend(_path_items(bullet["item"], split=False))
+            continue
+        if line.strip() or not in_files_list:
+            in_files_list = False
+        if plan_level is not None:
+            files.extend(p for p in _BACKTICKED.findall(line) if _PATH_LIKE.match(p))
+    return _unique(files)
+
+
+def _path_items(text: str, *, split: bool) -> list[str]:
+    """A bullet holds one path (maybe backticked, maybe followed by prose)."""
+    text = text.strip()
+    if not text:
+        return []
+    quoted = _BACKTICKED.findall(text)
+    if quoted:
+        return quoted if split else quoted[:1]
+    if split:
+        return [p for p in re.split(r"[,\s]+", text) if p]
+    return [text.split()[0].rstrip(",;:")]
+
+
+def _unique(items: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(items))
+
+
+# ---- building and validating -----------------------------------------------------------
+
+
+def story_numbers(epic: int, epic_body: str, sub_issues: Iterable[int]) -> list[int]:
+    """The epic's stories: native sub-issues first, then task-table references."""
+    return [n for n in _unique([*sub_issues, *epic_story_refs(epic_body)]) if n != epic]
+
+
+def build_dag(epic: int, numbers: Iterable[int], facts: Mapping[int, StoryFacts]) -> Dag:
+    """The validated DAG of ``numbers``; ``facts`` lacks the stories GitHub does not know."""
+    numbers = list(numbers)
+    unknown = [n for n in numbers if n not in facts]
+    if unknown:
+        raise InvalidData(
+            f"epic #{epic} lists {_refs(unknown)}, which "
+            f"{'does' if len(unknown) == 1 else 'do'} not exist (or are pull requests)",
+            "fix the epic's task table or sub-issues",
+        )
+    stories = {}
+    for n in numbers:
+        story = facts[n]
+        deps = sorted({*story.blocked_by, *text_dependencies(story.body)})
+        stories[n] = Story(n, tuple(deps), tuple(declared_files(story.body)), story.title)
+    dag = Dag(epic, stories)
+    validate(dag)
+    return dag
+
+
+def validate(dag: Dag) -> None:
+    """Raise InvalidData naming every self-dependency, unknown dependency and cycle."""
+    problems: list[str] = []
+    for number, story in sorted(dag.stories.items()):
+        if number in story.deps:
+            problems.append(f"#{number} depends on itself")
+        unknown = [d for d in story.deps if d not in dag.stories]
+        if unknown:
+            problems.append(
+                f"#{number} depends on {_refs(unknown)}, not a story of epic #{dag.epic}"
+            )
+    problems += [f"dependency cycle among {_refs(members)}" for members in cycles(dag)]
+    if problems:
+        shown = problems[:10] + ([f"... and {len(problems) - 10} more"] if problems[10:] else [])
+        raise InvalidData(f"invalid DAG for epic #{dag.epic}: {'; '.join(shown)}", FIX_HINT)
+
+
+def cycles(dag: Dag) -> list[list[int]]:
+    """The members of every dependency cycle (strongly connected components of size > 1).
+
+    Iterative Tarjan: a 100k-story chain must not hit Python's recursion limit.
+    """
+    graph = {n: [d for d in s.deps if d in dag.stories and d != n] for n, s in dag.stories.items()}
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    found: list[list[int]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, edge = work.pop()
+            if edge == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if edge < len(graph[node]):
+                work.append((node, edge + 1))
+                nxt = graph[node][edge]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1:
+                    found.append(sorted(members))
+    return sorted(found)
+
+
+def dag_from_payload(payload: Mapping[str, Any], epic: int | None = None) -> Dag:
+    """A validated DAG from a ``maverick-dag`` payload (ours or another implementation's)."""
+    from maverick_ext.core.payloads import validate as validate_payload
+
+    typed = validate_payload("dag", dict(payload))
+    if isinstance(typed, str):
+        raise InvalidData(f"malformed maverick-dag payload: {typed}")
+    stories: dict[int, Story] = {}
+    for key, node in typed.stories.items():
+        number = _as_number(key)
+        extra = node.model_extra or {}
+        title = extra.get("title") if isinstance(extra.get("title"), str) else ""
+        stories[number] = Story(
+            number, tuple(sorted({_as_number(d) for d in node.deps})), tuple(node.files), title
+        )
+    dag = Dag(epic if epic is not None else typed.epic, stories)
+    validate(dag)
+    return dag
+
+
+def _as_number(text: str) -> int:
+    cleaned = str(text).strip().lstrip("#")
+    if not cleaned.isdigit():
+        raise InvalidData(f"malformed maverick-dag payload: {text!r} is not an issue number")
+    return int(cleaned)
+
+
+def descendants(dag: Dag, number: int) -> list[int]:
+    """Every story that depends on ``number`` directly or transitively (sorted)."""
+    dag.require(number)
+    children = dag.dependents()
+    seen: set[int] = set()
+    queue = deque(children[number])
+    while queue:
+        current = queue.popleft()
+        if current not in seen:
+            seen.add(current)
+            queue.extend(children[current])
+    return sorted(seen)
+
+
+def _refs(numbers: Iterable[int]) -> str:
+    return ", ".join(f"#{n}" for n in numbers)

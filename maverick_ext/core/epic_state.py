@@ -1,0 +1,112 @@
+"""A story's status, derived from facts on the story itself — never stored as the truth.
+
+Facts and the status they mean, in order of precedence (the first that applies wins):
+
+1. ``merged``    — a merged pull request closes the story, or it carries a
+                   ``merged-to-<branch>`` label. The seeds apply that label when the PR
+                   merges even if the close policy defers closing the issue (open or closed,
+                   the code is in). Whatever else the story still carries (a stale claim,
+                   an old block) is history.
+2. ``ejected``   — ``needs-human``: review rejected it and a person must decide. Outranks
+                   a block and a claim, because the story itself is the human's queue.
+3. ``blocked``   — a ``blocked-by:#N`` label: an upstream story was ejected. Outranks a live
+                   claim: the holder must stop and push nothing.
+4. ``in_flight`` — a live claim (lease not expired on GitHub's clock).
+5. ``pending``   — none of the above.
+
+Because each fact lives on its own story, N instances recording facts on different stories
+at once cannot lose each other's updates; the epic's ``maverick-state`` marker is only a
+snapshot written from these facts for humans and seed-format readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
+STATUSES: tuple[Status, ...] = ("pending", "in_flight", "merged", "ejected", "blocked")
+NEEDS_HUMAN_LABEL = "needs-human"
+BLOCK_LABEL_PREFIX = "blocked-by:#"
+MERGED_LABEL_PREFIX = "merged-to-"
+TERMINAL: frozenset[Status] = frozenset({"merged", "ejected"})
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """What the story says about itself; ``holder`` is the live claim's instance, if any."""
+
+    labels: tuple[str, ...] = ()
+    merged_pr: bool = False
+    holder: str | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    status: Status
+    reason: str  # the fact that decided it, for people reading `state show`
+
+
+def blocked_by(labels: Iterable[str]) -> list[int]:
+    """Upstream stories named by ``blocked-by:#N`` labels."""
+    return sorted(
+        int(label[len(BLOCK_LABEL_PREFIX) :])
+        for label in labels
+        if label.startswith(BLOCK_LABEL_PREFIX) and label[len(BLOCK_LABEL_PREFIX) :].isdigit()
+    )
+
+
+def derive_status(facts: StoryFacts) -> Derived:
+    merged_labels = [label for label in facts.labels if label.startswith(MERGED_LABEL_PREFIX)]
+    if facts.merged_pr:
+        return Derived("merged", "a merged pull request closes it")
+    if merged_labels:
+        return Derived("merged", f"labelled {merged_labels[0]}")
+    if NEEDS_HUMAN_LABEL in facts.labels:
+        return Derived("ejected", f"labelled {NEEDS_HUMAN_LABEL}")
+    blocks = blocked_by(facts.labels)
+    if blocks:
+        return Derived("blocked", "blocked by " + ", ".join(f"#{n}" for n in blocks))
+    if facts.holder is not None:
+        return Derived("in_flight", f"claimed by {facts.holder}")
+    return Derived("pending", "no claim, block, ejection or merge")
+
+
+@dataclass(frozen=True)
+class LabelChange:
+    """The explicit fact `state set` records on a story."""
+
+    add: str
+
+
+def fact_for(status: str, *, branch: str | None = None, blocker: int | None = None) -> LabelChange:
+    """The label that makes ``status`` true for a story, or why it cannot be set by hand."""
+    from maverick_ext.errors import UsageError
+
+    if status == "ejected":
+        return LabelChange(NEEDS_HUMAN_LABEL)
+    if status == "merged":
+        if not branch:
+            raise UsageError("merged needs the branch the story merged to", "pass --branch")
+        return LabelChange(f"{MERGED_LABEL_PREFIX}{branch}")
+    if status == "blocked":
+        if blocker is None:
+            raise UsageError("blocked needs the upstream story", "pass --by N")
+        return LabelChange(f"{BLOCK_LABEL_PREFIX}{blocker}")
+    if status in ("pending", "in_flight"):
+        raise UsageError(
+            f"{status} is not settable: it follows from claims",
+            "use `gh maverick claim` / `release`; a story with no claim, block, ejection or "
+            "merge is pending",
+        )
+    raise UsageError(f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
+
+
+def snapshot_payload(epic: int, statuses: Mapping[int, Status], updated_at: str) -> dict:
+    """The seeds' ``maverick-state`` shape: ``{"epic", "stories": {"140": "merged"}, ...}``."""
+    return {
+        "epic": epic,
+        "stories": {str(n): statuses[n] for n in sorted(statuses)},
+        "updated_at": updated_at,
+    }

@@ -1,0 +1,145 @@
+"""Block propagation on GitHub: journal, label + notice per descendant, delete the journal.
+
+Crash safety comes from reading the truth back: each descendant's labels and our hidden
+notice tag are re-read (in batches) before any write, so a rerun after a crash between any
+two calls neither skips a descendant nor posts a second notice. Each ejected story has its
+own journal comment, so two ejections in one epic proceed side by side.
+
+A journal edited less than ``LIVE_JOURNAL_S`` ago (GitHub's clock) belongs to a walk that is
+probably still running: other commands leave it alone (finishing it concurrently could post
+a notice twice); ``bprop resume --force`` takes it over anyway.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from maverick_ext.core import bprop as core
+from maverick_ext.core import dag as core_dag
+from maverick_ext.core.markers import render_comment
+from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.errors import HeldLive, NotFound
+from maverick_ext.github import issues as gh
+from maverick_ext.services.epics import EpicContext, current_dag
+
+LIVE_JOURNAL_S = 60
+BLOCK_LABEL_COLOR = "d93f0b"
+JOURNAL_PREAMBLE = (
+    "Block propagation in progress for #{ejected}: Maverick is labelling its descendants. "
+    "Any `gh maverick` epic command finishes it if this run stops."
+)
+
+
+@dataclass
+class Outcome:
+    ejected: int
+    descendants: list[int]
+    labelled: list[int] = field(default_factory=list)  # labels added by this run
+    commented: list[int] = field(default_factory=list)  # notices posted by this run
+
+    def to_json(self) -> dict:
+        return {
+            "ejected": self.ejected,
+            "descendants": self.descendants,
+            "labelled": self.labelled,
+            "commented": self.commented,
+        }
+
+
+def journals(ctx: EpicContext) -> list[tuple[core.Journal, datetime | None]]:
+    """Every pending journal on the epic with the time GitHub last saw it edited."""
+    found = []
+    for marker in ctx.markers:
+        if marker.kind == "bprop" and marker.comment_id is not None:
+            journal = core.journal_from_payload(marker.payload, marker.comment_id, ctx.number)
+            found.append((journal, parse_iso(marker.updated_at)))
+    return found
+
+
+def _is_live(ctx: EpicContext, edited: datetime | None) -> bool:
+    return edited is not None and (ctx.server_time - edited).total_seconds() < LIVE_JOURNAL_S
+
+
+def finish_abandoned(ctx: EpicContext, *, force: bool = False) -> list[Outcome]:
+    """Finish journals left by crashed runs; warn about ones another run is still writing."""
+    outcomes = []
+    for journal, edited in journals(ctx):
+        if _is_live(ctx, edited) and not force:
+            ctx.warnings.append(
+                f"block propagation for #{journal.ejected} is in progress elsewhere (journal "
+                f"comment {journal.comment_id} edited under {LIVE_JOURNAL_S}s ago); "
+                "`gh maverick bprop resume --force` takes it over"
+            )
+            continue
+        ctx.progress(f"resuming block propagation for #{journal.ejected}…")
+        outcomes.append(_walk(ctx, journal))
+    return outcomes
+
+
+def run(ctx: EpicContext, ejected: int) -> Outcome:
+    """Block every transitive descendant of ``ejected`` (idempotent)."""
+    dag, _ = current_dag(ctx)
+    descendants = core_dag.descendants(dag, ejected)
+    for journal, edited in journals(ctx):
+        if journal.ejected == ejected:
+            if _is_live(ctx, edited):
+                raise HeldLive(
+                    f"block propagation for #{ejected} is already running (journal comment "
+                    f"{journal.comment_id})",
+                    f"wait {LIVE_JOURNAL_S}s, then `gh maverick bprop resume {ctx.number}`",
+                )
+            return _walk(ctx, journal)
+    if not descendants:
+        return Outcome(ejected, [])
+    now = iso(ctx.server_time)
+    journal = core.new_journal(ctx.number, ejected, descendants, now)
+    comment, _ = gh.create_comment(ctx.client, ctx.number, _journal_body(journal))
+    journal = core.journal_from_payload(journal.payload(), comment.id, ctx.number)
+    return _walk(ctx, journal)
+
+
+def _journal_body(journal: core.Journal) -> str:
+    preamble = JOURNAL_PREAMBLE.format(ejected=journal.ejected)
+    return render_comment([("bprop", journal.payload())], preamble)
+
+
+def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
+    outcome = Outcome(journal.ejected, list(journal.descendants))
+    snapshots = ctx.refetch(journal.descendants)
+    facts = {
+        n: core.DescendantFacts(
+            tuple(s.labels),
+            core.noticed(
+                (c.body for c in s.comments if ctx.policy.trusts(c.author, c.author_association)),
+                journal.epic,
+                journal.ejected,
+            ),
+        )
+        for n, s in snapshots.items()
+    }
+    plan = core.remaining_steps(journal, facts)
+    label = core.block_label(journal.ejected)
+    if any("label" in steps for _, steps in plan):
+        gh.ensure_label(
+            ctx.client, label, BLOCK_LABEL_COLOR, f"Blocked: upstream #{journal.ejected} ejected"
+        )
+    now = iso(ctx.server_time)
+    for position, (number, steps) in enumerate(plan, 1):
+        ctx.progress(f"blocking #{number} ({position}/{len(plan)})")
+        if "label" in steps:
+            gh.add_labels(ctx.client, number, [label])
+            outcome.labelled.append(number)
+        if "comment" in steps:
+            gh.create_comment(ctx.client, number, core.notice_body(journal.epic, journal.ejected))
+            outcome.commented.append(number)
+        journal = core.record_done(journal, number, now)
+        # NotFound: a forced resume elsewhere finished the journal; our steps were still due.
+        with suppress(NotFound):
+            gh.update_comment(ctx.client, journal.comment_id or 0, _journal_body(journal))
+    gh.delete_comment(ctx.client, journal.comment_id or 0)
+    ctx.markers = [m for m in ctx.markers if m.comment_id != journal.comment_id]
+    for number in journal.descendants:
+        ctx.stories.pop(number, None)  # later reads in this command must see the new labels
+    return outcome

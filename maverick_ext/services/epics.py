@@ -1,0 +1,247 @@
+"""Epic hydration and the epic-wide reads and writes behind `dag`, `state` and `epic`.
+
+Cost: one GraphQL call for the epic (labels, markers, sub-issues), then its stories in
+batches of 50 (``fetch_issues``) only when a command needs them — never one call per story.
+Opening an epic first finishes any block-propagation journal a crashed run left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from maverick_ext.core import dag as core_dag
+from maverick_ext.core import epic_state
+from maverick_ext.core.markers import Marker, render_comment
+from maverick_ext.core.trust import TrustPolicy, issue_markers
+from maverick_ext.errors import GitHubUnavailable, InvalidData
+from maverick_ext.github import issues as gh
+
+if TYPE_CHECKING:
+    from maverick_ext.core.claims import ClaimRecord
+    from maverick_ext.github.client import GhClient
+    from maverick_ext.github.models import IssueSnapshot
+
+DAG_PREAMBLE = "Story DAG of this epic (written by `gh maverick dag build`)."
+STATE_PREAMBLE = (
+    "Status snapshot of this epic's stories (derived from the stories' own labels and claims)."  # noqa: E501
+)
+DagSource = Literal["marker", "github"]
+Notify = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """Default for callers that do not report progress."""
+
+
+@dataclass
+class EpicContext:
+    """One epic as read from GitHub, with its stories fetched lazily and cached."""
+
+    client: GhClient
+    issue: IssueSnapshot
+    policy: TrustPolicy
+    markers: list[Marker]
+    warnings: list[str] = field(default_factory=list)
+    progress: Notify = _quiet
+    stories: dict[int, IssueSnapshot] = field(default_factory=dict)
+
+    @property
+    def number(self) -> int:
+        return self.issue.number
+
+    @property
+    def server_time(self) -> datetime:
+        if self.issue.server_time is None:
+            raise GitHubUnavailable("GitHub's answer carried no Date header")
+        return self.issue.server_time
+
+    def latest(self, kind: str) -> Marker | None:
+        """The newest trusted marker of ``kind`` on the epic (highest comment id)."""
+        found = [m for m in self.markers if m.kind == kind]
+        return max(found, key=lambda m: m.comment_id or 0) if found else None
+
+    def fetch_stories(self, numbers: Iterable[int]) -> dict[int, IssueSnapshot]:
+        """Snapshots of ``numbers`` (50 per request), cached for the rest of the command."""
+        wanted = sorted(set(numbers) - set(self.stories))
+        if len(wanted) > gh.BATCH_SIZE:
+            self.progress(f"reading {len(wanted)} stories of epic #{self.number}…")
+        self.stories.update(gh.fetch_issues(self.client, wanted))
+        return {n: self.stories[n] for n in numbers if n in self.stories}
+
+    def refetch(self, numbers: Iterable[int]) -> dict[int, IssueSnapshot]:
+        for number in numbers:
+            self.stories.pop(number, None)
+        return self.fetch_stories(numbers)
+
+    def trusted_markers(self, snapshot: IssueSnapshot) -> list[Marker]:
+        parsed = issue_markers(snapshot.comments, self.policy)
+        self.warnings.extend(f"#{snapshot.number}: {w}" for w in parsed.warnings)
+        return parsed.markers
+
+
+def open_epic(
+    client: GhClient,
+    number: int,
+    bots: frozenset[str] = frozenset(),
+    *,
+    progress: Notify = _quiet,
+    finish_journals: bool = True,
+) -> EpicContext:
+    """Read the epic in one call; finish abandoned block propagations first (SPEC 6)."""
+    client.require_repo()
+    issue = gh.fetch_issue(client, number)
+    policy = TrustPolicy(issue.viewer, bots)
+    parsed = issue_markers(issue.comments, policy)
+    ctx = EpicContext(
+        client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress
+    )
+    if finish_journals:
+        from maverick_ext.services import bprop
+
+        bprop.finish_abandoned(ctx)
+    return ctx
+
+
+# ---- the DAG ---------------------------------------------------------------------------
+
+
+def build_dag(ctx: EpicContext) -> core_dag.Dag:
+    """The DAG as GitHub says it is now (sub-issues, task table, links, body text)."""
+    numbers = core_dag.story_numbers(ctx.number, ctx.issue.body, ctx.issue.sub_issues)
+    if not numbers:
+        raise InvalidData(
+            f"#{ctx.number} has no stories: no sub-issues and no #N in a task table or checklist",
+            "add the stories as sub-issues, or list them in the epic body (| #12 | title |)",
+        )
+    snapshots = ctx.fetch_stories(numbers)
+    facts = {
+        n: core_dag.StoryFacts(n, s.title, s.body, tuple(s.blocked_by))
+        for n, s in snapshots.items()
+    }
+    return core_dag.build_dag(ctx.number, numbers, facts)
+
+
+def current_dag(ctx: EpicContext) -> tuple[core_dag.Dag, DagSource]:
+    """The recorded ``maverick-dag`` marker if there is one, else the DAG built from GitHub."""
+    marker = ctx.latest("dag")
+    if marker is not None:
+        return core_dag.dag_from_payload(marker.payload, ctx.number), "marker"
+    return build_dag(ctx), "github"
+
+
+def write_dag(ctx: EpicContext, dag: core_dag.Dag) -> int:
+    return upsert_marker(ctx, "dag", dag.to_payload(), DAG_PREAMBLE)
+
+
+def upsert_marker(ctx: EpicContext, kind: str, payload: dict, preamble: str) -> int:
+    """Edit our newest comment holding ``kind`` in place, else post one; the comment id.
+
+    Only the viewer's own comments are edited: another author's marker stays as written
+    and ours, being newer, wins on the next read.
+    """
+    body = render_comment([(kind, payload)], preamble)
+    mine = [
+        m
+        for m in ctx.markers
+        if m.kind == kind and m.author is not None and m.author == ctx.issue.viewer
+    ]
+    if mine:
+        target = max(mine, key=lambda m: m.comment_id or 0)
+        comment, _ = gh.update_comment(ctx.client, target.comment_id or 0, body)
+    else:
+        comment, _ = gh.create_comment(ctx.client, ctx.number, body)
+    return comment.id
+
+
+# ---- status ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryStatus:
+    number: int
+    title: str
+    status: epic_state.Status
+    reason: str
+    holder: ClaimRecord | None
+    lease_left_s: int | None
+    prs: list[str]
+    url: str | None
+    labels: list[str]
+
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "status": self.status,
+            "reason": self.reason,
+            "holder": self.holder.instance_id if self.holder else None,
+            "lease_left_s": self.lease_left_s,
+            "prs": self.prs,
+            "url": self.url,
+            "blocked_by": epic_state.blocked_by(self.labels),
+        }
+
+
+def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
+    from maverick_ext.core.claims import claim_view
+
+    now = snapshot.server_time or ctx.server_time
+    view = claim_view(ctx.trusted_markers(snapshot), now)
+    holder = view.holder
+    facts = epic_state.StoryFacts(
+        labels=tuple(snapshot.labels),
+        merged_pr=any(pr.merged or pr.state.upper() == "MERGED" for pr in snapshot.closing_prs),
+        holder=holder.instance_id if holder else None,
+    )
+    derived = epic_state.derive_status(facts)
+    return StoryStatus(
+        number=snapshot.number,
+        title=snapshot.title,
+        status=derived.status,
+        reason=derived.reason,
+        holder=holder,
+        lease_left_s=holder.seconds_left(now) if holder else None,
+        prs=[pr.url or f"#{pr.number}" for pr in snapshot.closing_prs],
+        url=snapshot.url,
+        labels=list(snapshot.labels),
+    )
+
+
+def statuses(ctx: EpicContext, numbers: Iterable[int]) -> dict[int, StoryStatus]:
+    numbers = list(numbers)
+    snapshots = ctx.fetch_stories(numbers)
+    missing = [n for n in numbers if n not in snapshots]
+    if missing:
+        raise InvalidData(
+            f"epic #{ctx.number} names {', '.join(f'#{n}' for n in missing)}, which GitHub "
+            "does not know",
+            "rebuild the DAG: gh maverick dag build --write",
+        )
+    return {n: story_status(ctx, snapshots[n]) for n in numbers}
+
+
+def write_state_snapshot(ctx: EpicContext, found: dict[int, StoryStatus]) -> int:
+    from maverick_ext.core.payloads import iso
+
+    payload = epic_state.snapshot_payload(
+        ctx.number, {n: s.status for n, s in found.items()}, iso(ctx.server_time)
+    )
+    return upsert_marker(ctx, "state", payload, STATE_PREAMBLE)
+
+
+def record_fact(
+    ctx: EpicContext, story: int, change: epic_state.LabelChange
+) -> tuple[StoryStatus, bool]:
+    """Add the fact's label to the story (a per-story write: concurrent setters never
+    collide), then re-read it; also whether the label was new."""
+    dag, _ = current_dag(ctx)
+    dag.require(story)
+    before = ctx.fetch_stories([story])[story]
+    added = change.add not in before.labels
+    if added:
+        gh.add_labels(ctx.client, story, [change.add])
+    after = ctx.refetch([story])[story]
+    return story_status(ctx, after), added
