@@ -1,4 +1,5 @@
-"""End-to-end tier: the real gh binary, `gh extension install` of this checkout, the emulator.
+"""Shared fixtures for the end-to-end and torture tiers: the real gh binary,
+`gh extension install` of this checkout, and the emulator.
 
 gh only installs a local extension from a directory named ``gh-<name>``, and a CI clone can
 be named anything, so the session builds one: a ``gh-maverick/`` folder whose entry script
@@ -18,7 +19,7 @@ import pytest
 
 from maverick_ext.emulator import Emulator
 
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[1]
 GhRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -113,3 +114,41 @@ def gh_maverick(emulator: Emulator, extension_home: dict[str, str], tmp_path: Pa
 def gh(emulator: Emulator, extension_home: dict[str, str], tmp_path: Path) -> GhRun:
     """Run plain `gh ARGS` (e.g. `gh api …`) against the emulator."""
     return _runner([real_gh()], emulator, extension_home, tmp_path)
+
+
+CRASHING_GH = """#!/usr/bin/env bash
+# Test double: the real gh, after which the caller is killed on the Nth call (a crash
+# right after an API call was applied), counted across calls in $MAVERICK_CRASH_COUNTER.
+calls=$(( $(cat "$MAVERICK_CRASH_COUNTER" 2>/dev/null || echo 0) + 1 ))
+echo "$calls" > "$MAVERICK_CRASH_COUNTER"
+"$MAVERICK_REAL_GH" "$@"
+status=$?
+if [ "$calls" -ge "$MAVERICK_CRASH_AFTER" ]; then kill -9 "$PPID"; fi
+exit $status
+"""
+
+
+@pytest.fixture
+def crash_after_calls(tmp_path: Path) -> Callable[[int], dict[str, str]]:
+    """Env for `gh_maverick(..., env=crash_after_calls(k))`: the process dies after gh call k.
+
+    A `gh` shim goes first on PATH; the command under test (not the outer `gh maverick`
+    launcher, which uses the real gh by full path) finds it for its `gh api` calls.
+    """
+    shim_dir = tmp_path / "crashing-gh"
+    shim_dir.mkdir()
+    shim = shim_dir / "gh"
+    shim.write_text(CRASHING_GH)
+    shim.chmod(0o755)
+
+    def env_for(k: int) -> dict[str, str]:
+        counter = tmp_path / f"gh-calls-{k}"
+        counter.unlink(missing_ok=True)
+        return {
+            "PATH": f"{shim_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "MAVERICK_REAL_GH": real_gh(),
+            "MAVERICK_CRASH_AFTER": str(k),
+            "MAVERICK_CRASH_COUNTER": str(counter),
+        }
+
+    return env_for
