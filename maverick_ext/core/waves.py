@@ -16,6 +16,7 @@ reference the property tests compare against instead of running here.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from maverick_ext.core.dag import Dag
@@ -106,3 +107,29 @@ def downstream_counts(dag: Dag) -> dict[int, int]:
         reach[number] = mask
         counts[number] = mask.bit_count()
     return counts
+
+
+@dataclass(frozen=True)
+class Selection:
+    wave: int | None  # 1-based; None when no wave has startable or running work
+    ready: list[int]  # startable now, critical path first, capped
+    running: list[int]  # in flight in that wave
+    waiting: list[int]  # pending in that wave but an upstream story is not merged
+
+
+def select_next(dag: Dag, plan: WavePlan, status: Mapping[int, str], limit: int) -> Selection:
+    """The first wave that still has pending or in-flight stories, and what to start in it.
+
+    Merged and ejected stories are done; blocked ones wait for a person, so a wave holding
+    only those is over. A pending story starts only when every dependency is merged (an
+    ejected dependency means a block is on its way).
+    """
+    for index, members in enumerate(plan.waves, 1):
+        running = [n for n in members if status[n] == "in_flight"]
+        pending = [n for n in members if status[n] == "pending"]
+        if not running and not pending:
+            continue
+        ready = [n for n in pending if all(status[d] == "merged" for d in dag.stories[n].deps)]
+        waiting = [n for n in pending if n not in ready]
+        return Selection(index, ready[: max(limit, 0)], running, waiting)
+    return Selection(None, [], [], [])

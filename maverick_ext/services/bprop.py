@@ -79,18 +79,23 @@ def finish_abandoned(ctx: EpicContext, *, force: bool = False) -> list[Outcome]:
 
 
 def run(ctx: EpicContext, ejected: int) -> Outcome:
-    """Block every transitive descendant of ``ejected`` (idempotent)."""
+    """Block every transitive descendant of ``ejected`` (idempotent).
+
+    ``ctx`` is opened without finishing journals: this finishes the abandoned ones itself,
+    and if one of them was for ``ejected``, that walk is this run's result.
+    """
     dag, _ = current_dag(ctx)
     descendants = core_dag.descendants(dag, ejected)
-    for journal, edited in journals(ctx):
+    for finished in finish_abandoned(ctx):
+        if finished.ejected == ejected:
+            return finished
+    for journal, _ in journals(ctx):
         if journal.ejected == ejected:
-            if _is_live(ctx, edited):
-                raise HeldLive(
-                    f"block propagation for #{ejected} is already running (journal comment "
-                    f"{journal.comment_id})",
-                    f"wait {LIVE_JOURNAL_S}s, then `gh maverick bprop resume {ctx.number}`",
-                )
-            return _walk(ctx, journal)
+            raise HeldLive(
+                f"block propagation for #{ejected} is already running (journal comment "
+                f"{journal.comment_id})",
+                f"wait {LIVE_JOURNAL_S}s, then `gh maverick bprop resume {ctx.number}`",
+            )
     if not descendants:
         return Outcome(ejected, [])
     now = iso(ctx.server_time)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from maverick_ext.commands.app import App
     from maverick_ext.core.dag import Dag
     from maverick_ext.core.waves import WavePlan
-    from maverick_ext.services.epics import EpicContext
+    from maverick_ext.services.epics import EpicContext, StoryStatus
 
 epic_argument = click.argument("epic", metavar="EPIC")
 
@@ -63,3 +64,23 @@ def plan_document(dag: Dag, plan: WavePlan, with_downstream: bool) -> dict[str, 
 
 def numbers(items: list[int]) -> str:
     return " ".join(f"#{n}" for n in items) or "-"
+
+
+def epic_board(app: App, repo_flag: str | None, epic: str) -> tuple[EpicContext, Board]:
+    """The epic, its wave plan and every story's derived status (constant API calls)."""
+    from maverick_ext.core.waves import plan_waves
+    from maverick_ext.services import epics
+
+    ctx = open_epic(app, repo_flag, epic)
+    dag, _ = epics.current_dag(ctx)
+    plan = plan_waves(dag)
+    found = epics.statuses(ctx, sorted(dag.stories))
+    flush_warnings(ctx)
+    return ctx, Board(dag, plan, found)
+
+
+@dataclass(frozen=True)
+class Board:
+    dag: Dag
+    plan: WavePlan
+    statuses: dict[int, StoryStatus]

@@ -1,0 +1,24 @@
+"""`gh maverick bprop`: block the descendants of an ejected story, crash-safely."""
+
+from __future__ import annotations
+
+from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
+
+_C = "maverick_ext.commands.bprop"
+
+bprop = LazyGroup(
+    name="bprop",
+    help="""Block the descendants of an ejected story (crash-safe, idempotent).
+
+    \b
+    Examples:
+      gh maverick bprop run 100 --ejected 104
+      gh maverick bprop resume 100
+    """,
+    epilog=EXIT_CODE_HELP,
+    lazy={
+        "run": (f"{_C}.run:run", "Label and notify every descendant of an ejected story."),
+        "resume": (f"{_C}.resume:resume", "Finish block propagations a crash left behind."),
+    },
+)

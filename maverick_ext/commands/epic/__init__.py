@@ -1,0 +1,26 @@
+"""`gh maverick epic`: what to start next, the status table, the summary."""
+
+from __future__ import annotations
+
+from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
+
+_C = "maverick_ext.commands.epic"
+
+epic = LazyGroup(
+    name="epic",
+    help="""What to start next, the status table, the summary.
+
+    \b
+    Examples:
+      gh maverick epic next 100 --json | jq -r '.stories[].number' | xargs -n1 gh maverick claim
+      gh maverick epic status 100
+      gh maverick epic summary 100 --post
+    """,
+    epilog=EXIT_CODE_HELP,
+    lazy={
+        "next": (f"{_C}.next:next_", "The stories to start now, critical path first."),
+        "status": (f"{_C}.status:status", "Story, wave, status, holder, lease left, PR."),
+        "summary": (f"{_C}.summary:summary", "Merged vs ejected, PRs, the human's queue."),
+    },
+)

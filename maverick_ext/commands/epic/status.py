@@ -1,0 +1,66 @@
+"""`gh maverick epic status EPIC`: the table a person reads at a glance."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.epic._shared import epic_argument, epic_board
+from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import emit_json, table
+from maverick_ext.errors import EXIT_CODE_HELP
+
+
+@click.command("status", epilog=EXIT_CODE_HELP)
+@epic_argument
+@repo_option
+@json_option
+@pass_app
+def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
+    """One row per story of EPIC, in wave order: story, title, wave, status, holder,
+    lease left, PR.
+
+    The whole epic costs a constant number of API calls (stories read 50 per request).
+
+    \b
+    Examples:
+      gh maverick epic status 100
+      gh maverick epic status 100 --json | jq '.counts'
+
+    \b
+    JSON: {"epic": N, "title": str, "counts": {"pending": n, "in_flight": n, "merged": n,
+           "ejected": n, "blocked": n},
+           "stories": [{"number", "title", "wave", "status", "reason", "holder",
+                        "lease_left_s", "prs": [url], "url", "blocked_by": [N]}]}
+    """
+    from maverick_ext.core.epic_state import STATUSES
+
+    ctx, board = epic_board(app, repo, epic)
+    ordered = [n for members in board.plan.waves for n in members]
+    rows = [{**board.statuses[n].to_json(), "wave": board.plan.stories[n].wave} for n in ordered]
+    if as_json:
+        counts = {name: sum(r["status"] == name for r in rows) for name in STATUSES}
+        emit_json({"epic": ctx.number, "title": ctx.issue.title, "counts": counts, "stories": rows})
+        return
+    click.echo(f"#{ctx.number} {ctx.issue.title}")
+    click.echo(
+        table(
+            ("STORY", "TITLE", "WAVE", "STATUS", "HOLDER", "LEASE LEFT", "PR"),
+            (
+                (
+                    f"#{r['number']}",
+                    _clip(r["title"]),
+                    r["wave"],
+                    r["status"],
+                    r["holder"] or "-",
+                    f"{r['lease_left_s']}s" if r["lease_left_s"] is not None else "-",
+                    " ".join(r["prs"]) or "-",
+                )
+                for r in rows
+            ),
+        )
+    )
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,120 @@
+"""`gh maverick epic summary EPIC [--post]`: what merged, what waits for a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.epic._shared import Board, epic_argument, epic_board
+from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import emit_json, info
+from maverick_ext.errors import EXIT_CODE_HELP
+
+
+@click.command("summary", epilog=EXIT_CODE_HELP)
+@epic_argument
+@click.option(
+    "--post",
+    is_flag=True,
+    help="Comment the summary on the epic; close it when every story merged, none was "
+    "ejected, and issue_lifecycle.close_policy is not manual.",
+)
+@repo_option
+@json_option
+@pass_app
+def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) -> None:
+    """Merged vs ejected counts, PR links, and the stories waiting for a person.
+
+    \b
+    Examples:
+      gh maverick epic summary 100
+      gh maverick epic summary 100 --post --json | jq .closed
+
+    \b
+    JSON: {"epic": N, "counts": {"merged": n, "ejected": n, "blocked": n, "in_flight": n,
+           "pending": n}, "prs": {"140": [url]}, "human_queue": [{"number", "title", "url",
+           "status", "blocked_by": [N]}], "close_policy": str, "comment_id": int|null,
+           "closed": bool, "markdown": str}
+    """
+    from maverick_ext.github import issues as gh
+
+    ctx, board = epic_board(app, repo, epic)
+    document = summarize(ctx.number, board)
+    document["close_policy"] = policy = close_policy(app)
+    document["comment_id"], document["closed"] = None, False
+    if post:
+        comment, _ = gh.create_comment(ctx.client, ctx.number, document["markdown"])
+        document["comment_id"] = comment.id
+        finished = document["counts"]["merged"] == len(board.statuses)
+        if finished and policy != "manual" and ctx.issue.is_open:
+            ctx.client.patch(
+                ctx.client.repo_path(f"issues/{ctx.number}"),
+                {"state": "closed", "state_reason": "completed"},
+            )
+            document["closed"] = True
+    if as_json:
+        emit_json(document)
+        return
+    click.echo(document["markdown"])
+    if document["comment_id"] is not None:
+        closed = "closed the epic" if document["closed"] else "left the epic open"
+        info(f"posted comment {document['comment_id']}; {closed} (close policy: {policy})")
+
+
+def summarize(epic: int, board: Board) -> dict[str, Any]:
+    from maverick_ext.core.epic_state import STATUSES
+
+    found = board.statuses
+    counts = {name: sum(s.status == name for s in found.values()) for name in STATUSES}
+    queue = [
+        {
+            "number": s.number,
+            "title": s.title,
+            "url": s.url,
+            "status": s.status,
+            "blocked_by": s.to_json()["blocked_by"],
+        }
+        for s in found.values()
+        if s.status in ("ejected", "blocked")
+    ]
+    lines = [
+        f"## Epic #{epic} summary",
+        "",
+        f"{counts['merged']} merged, {counts['ejected']} ejected, {counts['blocked']} blocked, "
+        f"{counts['in_flight']} in flight, {counts['pending']} pending "
+        f"(of {len(found)} stories).",
+        "",
+        "| Story | Status | PR |",
+        "| --- | --- | --- |",
+        *(
+            f"| #{s.number} {s.title} | {s.status} | {' '.join(s.prs) or '-'} |"
+            for s in found.values()
+        ),
+    ]
+    if queue:
+        lines += ["", "### Waiting for a person", ""]
+        lines += [
+            f"- #{q['number']} {q['title']}: "
+            + (
+                "ejected (needs-human)"
+                if q["status"] == "ejected"
+                else "blocked by " + ", ".join(f"#{n}" for n in q["blocked_by"])
+            )
+            for q in queue
+        ]
+    return {
+        "epic": epic,
+        "counts": counts,
+        "prs": {str(s.number): s.prs for s in found.values() if s.prs},
+        "human_queue": queue,
+        "markdown": "\n".join(lines) + "\n",
+    }
+
+
+def close_policy(app: App) -> str:
+    """`.maverick/config.json` issue_lifecycle.close_policy (on_pr_merge by default)."""
+    from maverick_ext.config import load_config
+
+    return load_config(app.cwd, env=app.env).issue_lifecycle.close_policy

@@ -1,0 +1,58 @@
+"""`gh maverick state show EPIC`: each story's derived status."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.epic._shared import epic_argument, flush_warnings, open_epic
+from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import emit_json, info, table
+from maverick_ext.errors import EXIT_CODE_HELP
+
+
+@click.command("show", epilog=EXIT_CODE_HELP)
+@epic_argument
+@click.option(
+    "--write", is_flag=True, help="Refresh the epic's maverick-state snapshot from these facts."
+)
+@repo_option
+@json_option
+@pass_app
+def show(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> None:
+    """Show the status of every story of EPIC and the fact that decided it.
+
+    Precedence: merged > ejected (needs-human) > blocked (blocked-by:#N) > in_flight (live
+    claim) > pending. --write upserts the seeds' maverick-state snapshot on the epic.
+
+    \b
+    Examples:
+      gh maverick state show 100
+      gh maverick state show 100 --json | jq -r '.stories | to_entries[] | "\\(.key) \\(.value)"'
+
+    \b
+    JSON: {"epic": N, "stories": {"140": "merged"}, "comment_id": int|null,
+           "details": [{"number", "title", "status", "reason", "holder", "lease_left_s",
+                        "prs": [url], "url", "blocked_by": [N]}]}
+    """
+    from maverick_ext.services import epics
+
+    ctx = open_epic(app, repo, epic)
+    dag, _ = epics.current_dag(ctx)
+    found = epics.statuses(ctx, sorted(dag.stories))
+    comment_id = epics.write_state_snapshot(ctx, found) if write else None
+    flush_warnings(ctx)
+    if as_json:
+        emit_json(
+            {
+                "epic": ctx.number,
+                "stories": {str(n): s.status for n, s in found.items()},
+                "details": [s.to_json() for s in found.values()],
+                "comment_id": comment_id,
+            }
+        )
+        return
+    rows = [(f"#{n}", s.title, s.status, s.reason) for n, s in found.items()]
+    click.echo(table(("STORY", "TITLE", "STATUS", "WHY"), rows))
+    if comment_id is not None:
+        info(f"refreshed the maverick-state snapshot in comment {comment_id}")
