@@ -1,0 +1,81 @@
+"""Block propagation planning: what is left is read back from GitHub, not assumed."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from maverick_ext.core.bprop import (
+    DescendantFacts,
+    block_label,
+    journal_from_payload,
+    new_journal,
+    notice_body,
+    noticed,
+    record_done,
+    remaining_steps,
+)
+
+
+def test_a_fresh_walk_labels_then_comments_every_descendant() -> None:
+    journal = new_journal(1, 4, [7, 6], "2026-01-01T00:00:00Z")
+    plan = remaining_steps(journal, {6: DescendantFacts(), 7: DescendantFacts()})
+    assert plan == [(6, ["label", "comment"]), (7, ["label", "comment"])]
+
+
+def test_a_notice_posted_before_a_crash_is_not_posted_again() -> None:
+    journal = new_journal(1, 4, [6, 7], "t")
+    facts = {
+        6: DescendantFacts((block_label(4),), noticed=True),  # done, journal never recorded it
+        7: DescendantFacts((block_label(4),), noticed=False),  # crashed between label and notice
+    }
+    assert remaining_steps(journal, facts) == [(7, ["comment"])]
+
+
+def test_a_deleted_descendant_has_nothing_left_to_do() -> None:
+    assert remaining_steps(new_journal(1, 4, [6], "t"), {}) == []
+
+
+def test_the_notice_is_recognised_only_for_its_own_epic_and_ejection() -> None:
+    body = notice_body(1, 4)
+    assert "blocked-by:#4" in body
+    assert noticed([body], 1, 4)
+    assert not noticed([body], 1, 5)
+    assert not noticed([body], 2, 4)
+
+
+def test_journals_written_by_the_seeds_resume() -> None:
+    seed = {"ejected": "4", "descendants": ["6", "7"], "labelled": ["6"], "started_at": "t"}
+    journal = journal_from_payload(seed, comment_id=99, epic=1)
+    assert (journal.epic, journal.ejected, journal.descendants, journal.labelled) == (
+        1,
+        4,
+        (6, 7),
+        (6,),
+    )
+
+
+def test_progress_is_recorded_and_unknown_fields_survive() -> None:
+    journal = journal_from_payload({"ejected": 4, "descendants": [6], "note": "x"}, 99, 1)
+    payload = record_done(journal, 6, "later").payload()
+    assert payload["labelled"] == [6] and payload["commented"] == [6]
+    assert payload["note"] == "x" and payload["updated_at"] == "later"
+
+
+@given(
+    st.sets(st.integers(2, 60), min_size=1, max_size=20),
+    st.data(),
+)
+def test_after_doing_the_plan_nothing_is_left(descendants: set[int], data: st.DataObject) -> None:
+    journal = new_journal(1, 1, descendants, "t")
+    facts = {
+        n: DescendantFacts(
+            (block_label(1),) if data.draw(st.booleans()) else (), data.draw(st.booleans())
+        )
+        for n in descendants
+    }
+    for number, steps in remaining_steps(journal, facts):
+        labels = facts[number].labels + ((block_label(1),) if "label" in steps else ())
+        facts[number] = DescendantFacts(labels, facts[number].noticed or "comment" in steps)
+        assert steps == [s for s in ("label", "comment") if s in steps]  # label first
+    assert remaining_steps(journal, facts) == []
