@@ -1,0 +1,133 @@
+"""Epics end to end: the real `gh maverick` (installed extension) against the demo epic #1.
+
+Demo epic: stories #2-#7 as sub-issues; #4 blocked by #3 natively and "depends on #2" in
+text; #5 depends on #2; #6 blocked by #4 natively; #7 depends on #5 and #6.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.seeds import OWNER, REPO
+
+pytestmark = pytest.mark.e2e
+
+DEMO_DAG = {
+    "2": {"deps": [], "files": ["app/config.py"], "title": "Config loader"},
+    "3": {"deps": [], "files": ["app/db.py"], "title": "Database schema"},
+    "4": {"deps": ["2", "3"], "files": ["app/api.py"], "title": "API endpoints"},
+    "5": {"deps": ["2"], "files": ["app/cli.py"], "title": "CLI entry point"},
+    "6": {"deps": ["4"], "files": ["app/admin.py"], "title": "Admin UI"},
+    "7": {"deps": ["5", "6"], "files": ["docs/index.md"], "title": "Docs"},
+}
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def labels(emulator: Emulator, number: int) -> list[str]:
+    issue = emulator.store.issue(emulator.store.repo(OWNER, REPO), number)
+    return [label.name for label in issue.labels]
+
+
+def test_the_demo_epic_builds_from_sub_issues_native_and_text_dependencies(gh_maverick) -> None:
+    built = ok(gh_maverick("dag", "build", "1", "--write", "--json"))
+    assert built["stories"] == DEMO_DAG
+    shown = ok(gh_maverick("dag", "show", "1", "--json"))
+    assert shown["source"] == "marker" and shown["stories"] == DEMO_DAG
+    waves = ok(gh_maverick("dag", "waves", "1", "--json"))
+    assert waves["waves"] == [[2, 3], [4, 5], [6], [7]]
+    assert waves["stories"]["2"]["critical_path"] == 4
+    assert waves["stories"]["2"]["downstream"] == 4
+
+
+def test_a_marker_in_the_seeds_exact_shape_is_read_offline_from_stdin(gh_maverick) -> None:
+    body = (
+        "DAG for the epic\n\n```maverick-dag\n"
+        + json.dumps({"epic": 123, "stories": {"140": {"deps": []}, "142": {"deps": ["140"]}}})
+        + "\n```\n"
+    )
+    result = gh_maverick("dag", "waves", "--file", "-", input=body)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["wave 1: #140", "wave 2: #142"]
+
+
+def test_a_cycle_exits_15_naming_its_members(gh_maverick, gh) -> None:
+    edit = gh("api", "-X", "PATCH", f"repos/{OWNER}/{REPO}/issues/2", "-f", "body=depends on #7")
+    assert edit.returncode == 0, edit.stderr
+    result = gh_maverick("dag", "build", "1")
+    assert result.returncode == 15
+    assert "dependency cycle among #2, #4, #5, #6, #7" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_eject_block_and_plan_the_rest(gh_maverick, emulator: Emulator) -> None:
+    assert ok(gh_maverick("state", "set", "1", "4", "ejected", "--json"))["status"] == "ejected"
+    ran = ok(gh_maverick("bprop", "run", "1", "--ejected", "4", "--json"))
+    assert ran["descendants"] == [6, 7]
+    assert "blocked-by:#4" in labels(emulator, 6) and "blocked-by:#4" in labels(emulator, 7)
+    state = ok(gh_maverick("state", "show", "1", "--write", "--json"))
+    assert state["stories"] == {
+        "2": "pending", "3": "pending", "4": "ejected", "5": "pending",
+        "6": "blocked", "7": "blocked",
+    }  # fmt: skip
+    nxt = ok(gh_maverick("epic", "next", "1", "--max", "1", "--json"))
+    assert nxt["wave"] == 1 and [s["number"] for s in nxt["stories"]] == [2]
+    status = gh_maverick("epic", "status", "1")
+    assert status.returncode == 0
+    assert "#6     Admin UI         3     blocked" in status.stdout
+    summary = ok(gh_maverick("epic", "summary", "1", "--post", "--json"))
+    assert summary["counts"]["ejected"] == 1 and summary["closed"] is False
+    assert [q["number"] for q in summary["human_queue"]] == [4, 6, 7]
+
+
+def test_pending_cannot_be_set_by_hand(gh_maverick) -> None:
+    result = gh_maverick("state", "set", "1", "4", "pending")
+    assert result.returncode == 2
+    assert "follows from claims" in result.stderr
+
+
+def test_a_live_claim_makes_a_story_in_flight_and_leaves_next(gh_maverick) -> None:
+    claimed = gh_maverick("claim", "2", "--settle", "0", instance="agent-b")
+    assert claimed.returncode == 0, claimed.stderr
+    status = ok(gh_maverick("epic", "status", "1", "--json"))
+    row = next(r for r in status["stories"] if r["number"] == 2)
+    assert (row["status"], row["holder"]) == ("in_flight", "agent-b")
+    assert row["lease_left_s"] > 0
+    nxt = ok(gh_maverick("epic", "next", "1", "--json"))
+    assert [s["number"] for s in nxt["stories"]] == [3] and nxt["in_flight"] == [2]
+
+
+def test_eight_instances_setting_different_stories_at_once_lose_nothing(
+    gh_maverick, gh, emulator: Emulator
+) -> None:
+    # eight stories under one epic: the demo's six plus two more added as sub-issues
+    for title in ("Metrics", "Packaging"):
+        made = gh("api", f"repos/{OWNER}/{REPO}/issues", "-f", f"title={title}", "--jq", ".id")
+        assert made.returncode == 0, made.stderr
+        added = gh(
+            "api",
+            f"repos/{OWNER}/{REPO}/issues/1/sub_issues",
+            "-F",
+            f"sub_issue_id={made.stdout.strip()}",
+        )
+        assert added.returncode == 0, added.stderr
+    stories = [2, 3, 4, 5, 6, 7, 9, 10]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(
+            pool.map(
+                lambda n: gh_maverick("state", "set", "1", str(n), "ejected", instance=f"i{n}"),
+                stories,
+            )
+        )
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    assert all("needs-human" in labels(emulator, n) for n in stories)
+    state = ok(gh_maverick("state", "show", "1", "--json"))
+    assert {state["stories"][str(n)] for n in stories} == {"ejected"}
