@@ -1,0 +1,1 @@
+"""`gh maverick demo`: several agents run a whole epic against the embedded emulator."""
