@@ -28,7 +28,7 @@ Exit codes:
   1   unexpected failure
   2   usage error (bad argument, unknown issue, no repository)
   4   gh is not authenticated
-  10  blocked (blocked-by:#N present)
+  10  blocked (blocked-by:#N present, or the worktree cap is reached)
   11  held by another instance with a live lease
   12  held by another instance whose lease is stale (use takeover)
   13  claim lost or race lost (stop work, push nothing)
