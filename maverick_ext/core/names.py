@@ -88,6 +88,12 @@ def branch_name(number: int, title: str, labels: Iterable[str], prefixes: Mappin
     return check_branch_name(f"{prefix}/{number}-{slugify(title)}")
 
 
+def story_issue(branch: str) -> int | None:
+    """The issue a story branch was named after (``feat/42-add-export`` → 42), if any."""
+    match = re.match(r"^[^/]+/(\d+)(?:-|$)", branch)
+    return int(match.group(1)) if match else None
+
+
 def branch_problem(name: str) -> str | None:
     """Why ``name`` is not acceptable as a branch name, or None if it is.
 

@@ -466,6 +466,23 @@ class Coordinator:
         return outcomes
 
     # ---- guard -------------------------------------------------------------------------
+    def fence(self, number: int, action: str) -> None:
+        """SPEC 5.6: refuse ``action`` on story ``number`` while another instance holds it.
+
+        Unclaimed work is not fenced (a person may retarget it); a live claim by anyone
+        else means our view is stale and whatever we push could overwrite their work.
+        """
+        try:
+            holder = self.read(number).view.holder
+        except UsageError:
+            return  # the branch number names no issue (or a PR): nothing to fence
+        if holder is not None and holder.instance_id != self.me:
+            raise ClaimLost(
+                f"#{number} is held by {holder.instance_id} (fencing token "
+                f"{holder.comment_id}): not going to {action}",
+                "stop work on this story, push nothing",
+            )
+
     def guard(self, number: int) -> Outcome:
         state = self.read(number)
         record = self._owned(state)

@@ -14,14 +14,14 @@ PR's base. A rerun recognises a branch that is already rebased and skips to what
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from maverick_ext.config import MaverickConfig, load_config
-from maverick_ext.core.names import check_branch_name, worktree_dirname
+from maverick_ext.core.names import check_branch_name, story_issue, worktree_dirname
 from maverick_ext.errors import MaverickError, NotFound, UsageError
 from maverick_ext.git import worktrees as wt
 from maverick_ext.git.rebase import push_rebased, rebase_onto
@@ -31,6 +31,9 @@ from maverick_ext.github.pulls import PullRequest, get_pull, list_pulls, update_
 from maverick_ext.services.git_workflow import pr_target, story_base
 
 MAX_STACK_DEPTH = 10
+# Called as fence(issue, action) before a story branch is rewritten; raises ClaimLost when
+# another instance holds that story (SPEC 5.6). Injected so git-only tests can pass a no-op.
+Fence = Callable[[int, str], None]
 
 
 @dataclass
@@ -57,10 +60,14 @@ class _Context:
     top: Path
     trunks: frozenset[str]
     remote: str | None
+    fence: Fence
 
 
 def _context(
-    client: GhClient, cwd: str | os.PathLike[str] | None, env: Mapping[str, str] | None
+    client: GhClient,
+    cwd: str | os.PathLike[str] | None,
+    env: Mapping[str, str] | None,
+    fence: Fence,
 ) -> _Context:
     top = main_top_level(cwd)
     config = load_config(top, env=env)
@@ -68,7 +75,7 @@ def _context(
     base = story_base(config, top, remote)
     trunks = {base.name, pr_target(config, top, base).name}
     trunks.update(config.git_workflow.promotion_chain)
-    return _Context(client, config, top, frozenset(trunks), remote)
+    return _Context(client, config, top, frozenset(trunks), remote, fence)
 
 
 def _merged_pull_for(ctx: _Context, branch: str) -> PullRequest | None:
@@ -108,18 +115,20 @@ def retarget(
     client: GhClient,
     target: str,
     *,
+    fence: Fence,
     dry_run: bool = False,
     cwd: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> RetargetResult:
     """Retarget one PR, named by number or by head branch."""
-    ctx = _context(client, cwd, env)
+    ctx = _context(client, cwd, env, fence)
     return _retarget_one(ctx, _find_pull(ctx, target), dry_run)
 
 
 def retarget_all(
     client: GhClient,
     *,
+    fence: Fence,
     dry_run: bool = False,
     cwd: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
@@ -128,7 +137,7 @@ def retarget_all(
 
     One PR failing (a conflict) does not stop the others: its result says ``failed``.
     """
-    ctx = _context(client, cwd, env)
+    ctx = _context(client, cwd, env, fence)
     prefixes = tuple(f"{p}/" for p in set(ctx.config.git_workflow.branch_prefixes.values()))
     results = []
     for pr in list_pulls(client, state="open"):
@@ -168,6 +177,8 @@ def _retarget_one(ctx: _Context, pr: PullRequest, dry_run: bool) -> RetargetResu
         return result
     if ctx.remote is None:
         raise UsageError("this clone has no remote to fetch and push", "add one: git remote add")
+    if (story := story_issue(pr.head_ref)) is not None:
+        ctx.fence(story, f"rewrite and push {pr.head_ref}")
     _rebase_and_push(ctx, pr, sibling, result)
     if pr.base_ref != result.new_base:
         update_base(ctx.client, pr.number, result.new_base)

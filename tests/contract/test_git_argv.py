@@ -155,7 +155,7 @@ def test_pr_retarget_after_the_sibling_merged(fp, repo, gh_reply):
     )  # fmt: skip
     client = GhClient(repo=RepoRef("octo", "widgets"), env={}, sleep=lambda _: None)
 
-    result = retarget(client, stacked, cwd=repo, env={"HOME": str(repo)})
+    result = retarget(client, stacked, fence=lambda *_: None, cwd=repo, env={"HOME": str(repo)})
 
     assert seen(fp) == expected
     assert (result.action, result.new_base, result.new_head) == ("retargeted", "main", NEW_SHA)

@@ -208,3 +208,29 @@ def test_uncommitted_changes_in_the_stacked_worktree_stop_retarget_before_any_ch
     assert result.code == 2 and "uncommitted changes" in result.err
     assert (stack.stacked_wt / "b.py").read_text() == "b = 'edited, not committed'\n"
     assert stack.pr_base(stack.stacked_pr) == SIBLING
+
+
+def test_a_story_claimed_by_another_instance_is_never_rewritten(stack):
+    """Fencing (SPEC 5.6): while another agent holds #4, its branch is not ours to push."""
+    stack.squash_merge_sibling()
+    before = stack.remote_sha(STACKED)
+    claimed = stack.mav("claim", "4", "--settle", "0", "--instance", "agent-other", cwd=stack.clone)
+    assert claimed.code == 0, claimed.err
+
+    result = retarget(stack, STACKED, "--instance", "agent-me")
+
+    assert result.code == 13
+    assert "held by agent-other" in result.err and "push nothing" in result.err
+    assert stack.remote_sha(STACKED) == before
+    assert stack.pr_base(stack.stacked_pr) == SIBLING
+
+
+def test_the_claim_holder_itself_may_retarget_its_story(stack):
+    stack.squash_merge_sibling()
+    assert (
+        stack.mav("claim", "4", "--settle", "0", "--instance", "agent-me", cwd=stack.clone).code
+        == 0
+    )
+
+    assert retarget(stack, STACKED, "--instance", "agent-me").code == 0
+    assert stack.pr_base(stack.stacked_pr) == "main"

@@ -163,3 +163,12 @@ def test_worktree_directories_stay_inside_the_worktree_root(raw):
 
 def test_worktree_dirname_matches_the_seeds_layout():
     assert worktree_dirname("feat/12-add-login") == "feat__12-add-login"
+
+
+def test_the_story_issue_is_read_back_from_a_branch_name():
+    from maverick_ext.core.names import story_issue
+
+    assert story_issue("feat/42-add-export") == 42
+    assert story_issue("fix/7") == 7
+    assert story_issue("main") is None
+    assert story_issue("feat/v2-redesign") is None

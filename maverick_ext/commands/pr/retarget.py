@@ -35,24 +35,39 @@ a configured prefix (feat/, fix/, ...) and whose base is not a trunk branch.
   "detail": "...", "rebased": true, "old_head": "<sha>", "new_head": "<sha>"}]}""",
 )
 @click.argument("target", metavar="PR|BRANCH", required=False)
+@click.option("--instance", help="This instance's id (default: MAVERICK_INSTANCE_ID, ...).")
 @click.option("--all", "all_prs", is_flag=True, help="Check every open stacked maverick PR.")
 @click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
 @repo_option
 @json_option
 @pass_app
 def retarget(
-    app: App, target: str | None, all_prs: bool, dry_run: bool, repo: str | None, as_json: bool
+    app: App,
+    target: str | None,
+    instance: str | None,
+    all_prs: bool,
+    dry_run: bool,
+    repo: str | None,
+    as_json: bool,
 ) -> None:
-    """Move a stacked PR to the story base once its sibling merged."""
+    """Move a stacked PR to the story base once its sibling merged.
+
+    A story branch (`feat/14-...`) is only rewritten while no other instance holds #14's
+    claim (fencing): otherwise the command exits 13 and pushes nothing.
+    """
+    from maverick_ext.commands.coord._shared import coordinator
     from maverick_ext.services import retarget as service
 
     if bool(target) == all_prs:
         raise UsageError("name one PR (number or head branch) or pass --all, not both")
-    client = app.client(app.resolve_repo(repo))
+    resolved = app.resolve_repo(repo)
+    client = app.client(resolved)
+    fence = coordinator(app, resolved, instance).fence
+    options = {"fence": fence, "dry_run": dry_run, "cwd": app.cwd, "env": app.env}
     if all_prs:
-        results = service.retarget_all(client, dry_run=dry_run, cwd=app.cwd, env=app.env)
+        results = service.retarget_all(client, **options)
     else:
-        results = [service.retarget(client, target, dry_run=dry_run, cwd=app.cwd, env=app.env)]
+        results = [service.retarget(client, target, **options)]
     if as_json:
         emit_json({"results": [result.as_json() for result in results]})
     else:
