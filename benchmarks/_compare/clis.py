@@ -7,6 +7,7 @@ virtualenv under `benchmarks/.cache/` and never imported here: only its CLI runs
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,9 @@ class Cli(Protocol):
     def state_set(self, epic: int, story: int, status: str) -> list[str]: ...
     def dag_waves(self, epic: int) -> list[str]: ...
     def bprop_run(self, epic: int, ejected: int) -> list[str]: ...
+    def waves(self, stdout: str) -> list[list[int]]:
+        """The waves `dag_waves` printed."""
+        ...
 
 
 # The command path each of our operations needs; probed with --help before anything runs.
@@ -107,7 +111,10 @@ class Ours:
         return [self.entry, "state", "set", str(epic), str(story), status]
 
     def dag_waves(self, epic: int) -> list[str]:
-        return [self.entry, "dag", "waves", str(epic)]
+        return [self.entry, "dag", "waves", str(epic), "--json"]
+
+    def waves(self, stdout: str) -> list[list[int]]:
+        return [[int(n) for n in wave] for wave in json.loads(stdout)["waves"]]
 
     def bprop_run(self, epic: int, ejected: int) -> list[str]:
         return [self.entry, "bprop", "run", str(epic), "--ejected", str(ejected)]
@@ -148,6 +155,9 @@ class Theirs:
 
     def dag_waves(self, epic: int) -> list[str]:
         return [self.maverick, "dag", "waves", self.repo, str(epic)]
+
+    def waves(self, stdout: str) -> list[list[int]]:
+        return [[int(n) for n in wave] for wave in json.loads(stdout)]
 
     def bprop_run(self, epic: int, ejected: int) -> list[str]:
         return [self.maverick, "bprop", "run", self.repo, str(epic), "--ejected", str(ejected)]

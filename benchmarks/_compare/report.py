@@ -18,6 +18,7 @@ _W = (18, 22, 22, 13)
 _NOTES = {
     "claim": "ours' wall time includes its settle window (sleep, then re-read)",
     "takeover": "ours' wall time includes its settle window (sleep, then re-read)",
+    "dag waves": "outcome: the waves printed, stories separated by commas",
     "bprop run": "outcome: descendants carrying blocked-by:#<ejected> afterwards",
 }  # column widths: metric, ours, theirs, ratio
 
@@ -41,6 +42,18 @@ def _row(*cells: str) -> str:
     return f"{first:<{_W[0]}}" + "".join(f"{c:>{w}}" for c, w in zip(rest, _W[1:], strict=True))
 
 
+def _cell(runs: list[Run] | None, metric: Callable[[Run], float], name: str) -> str:
+    """The median; for counts that differ between runs, their range too (the first run on
+    an epic may create a marker that later runs only edit)."""
+    if not runs:
+        return NOT_IMPLEMENTED
+    values = [metric(r) for r in runs]
+    median = _num(statistics.median(values))
+    if name.startswith("wall") or min(values) == max(values):
+        return median
+    return f"{median} ({_num(min(values))}-{_num(max(values))})"
+
+
 def _codes(runs: list[Run]) -> str:
     return ",".join(str(c) for c in sorted({r.exit_code for r in runs}))
 
@@ -57,8 +70,8 @@ def operation_table(op: str, ours: list[Run] | None, theirs: list[Run] | None) -
         lines.append(
             _row(
                 name,
-                NOT_IMPLEMENTED if o is None else _num(o),
-                NOT_IMPLEMENTED if t is None else _num(t),
+                _cell(ours, metric, name),
+                _cell(theirs, metric, name),
                 "n/a" if o is None or t is None else _ratio(o, t),
             )
         )

@@ -40,6 +40,7 @@ class Run:
     counts: Counts
     wall_s: float
     exit_code: int
+    stdout: str
     stderr: str
     outcome: str = ""  # what the command left on GitHub, where the scenario checks it
 
@@ -84,8 +85,8 @@ class Side:
         }
         return env, home
 
-    def execute(self, argv: list[str], instance: str) -> tuple[int, str, float]:
-        """Run one command to completion: exit code, stderr, wall seconds."""
+    def execute(self, argv: list[str], instance: str) -> tuple[int, str, str, float]:
+        """Run one command to completion: exit code, stdout, stderr, wall seconds."""
         env, cwd = self.env(instance)
         started = time.perf_counter()
         # Its own session, so a command that hangs is ended with every gh it started.
@@ -94,23 +95,23 @@ class Side:
             env=env,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
         )
         try:
-            _, stderr = proc.communicate(timeout=COMMAND_TIMEOUT_S)
+            stdout, stderr = proc.communicate(timeout=COMMAND_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            _, stderr = proc.communicate()
+            stdout, stderr = proc.communicate()
             stderr += f"\n(killed after {COMMAND_TIMEOUT_S}s)"
-        return proc.returncode, stderr, time.perf_counter() - started
+        return proc.returncode, stdout, stderr, time.perf_counter() - started
 
     def measure(self, argv: list[str], instance: str) -> Run:
         before = self.emu.counts()
-        code, stderr, wall = self.execute(argv, instance)
-        return Run(self.emu.counts() - before, wall, code, stderr)
+        code, stdout, stderr, wall = self.execute(argv, instance)
+        return Run(self.emu.counts() - before, wall, code, stdout, stderr)
 
 
 @contextmanager
@@ -124,66 +125,75 @@ def side(cli: Cli, gh_dir: Path) -> Iterator[Side]:
         emu.stop()
 
 
-def run_operations(
-    s: Side, reps: int, descendants: int, status: str
-) -> dict[str, list[Run] | None]:
-    """Every operation `reps` times, each on its own issue; None where `cli` lacks it."""
-    fx: Fixtures = prepare(s.emu.store, reps, descendants)
-    cli = s.cli
-    results: dict[str, list[Run] | None] = {op: [] for op in OPERATIONS}
-    for op in OPERATIONS:
-        # takeover needs a claim to take over
-        if cli.missing(op) or (op == "takeover" and cli.missing("claim")):
-            results[op] = None
+class Operations:
+    """One side's runs of every operation, one repetition at a time (so the caller can
+    alternate sides and machine load drifts evenly over both)."""
 
-    def measure(op: str, argv: list[str], instance: str) -> None:
-        runs = results[op]
+    def __init__(self, s: Side, reps: int, descendants: int, status: str) -> None:
+        self.s = s
+        self.status = status
+        self.fx: Fixtures = prepare(s.emu.store, reps, descendants)
+        # None where the CLI lacks the command; takeover also needs a claim to take over.
+        self.results: dict[str, list[Run] | None] = {
+            op: None if s.cli.missing(op) or (op == "takeover" and s.cli.missing("claim")) else []
+            for op in OPERATIONS
+        }
+
+    def _measure(self, op: str, argv: list[str], instance: str = "planner") -> None:
+        runs = self.results[op]
         if runs is not None:
-            runs.append(s.measure(argv, instance))
+            runs.append(self.s.measure(argv, instance))
 
-    for i in range(reps):
+    def repetition(self, i: int) -> None:
+        """Every operation once, on the issues set aside for repetition `i`."""
+        s, cli, fx, results = self.s, self.s.cli, self.fx, self.results
         issue = fx.claim_issues[i]
         if results["claim"] is not None:
-            measure("claim", cli.claim(issue), "holder")
-            measure("read", cli.read(issue), "reader")
-            measure("heartbeat", cli.heartbeat(issue), "holder")
-            measure("release", cli.release(issue), "holder")
+            self._measure("claim", cli.claim(issue), "holder")
+            self._measure("read", cli.read(issue), "reader")
+            self._measure("heartbeat", cli.heartbeat(issue), "holder")
+            self._measure("release", cli.release(issue), "holder")
         else:
-            measure("read", cli.read(issue), "reader")
+            self._measure("read", cli.read(issue), "reader")
         if results["takeover"] is not None:
             stale = fx.takeover_issues[i]
             s.execute(cli.claim(stale), "crashed")  # the holder that then dies (not timed)
             s.emu.advance_clock(STALE_AFTER_S)
-            measure("takeover", cli.takeover(stale, STALE_AFTER_S), "taker")
-        measure("dag waves", cli.dag_waves(DEMO_EPIC), "planner")
-        measure("state set", cli.state_set(DEMO_EPIC, fx.state_stories[i], status), "planner")
+            self._measure("takeover", cli.takeover(stale, STALE_AFTER_S), "taker")
+        self._measure("dag waves", cli.dag_waves(DEMO_EPIC))
+        if (waves := results["dag waves"]) and waves[-1].exit_code == 0:
+            plan = " | ".join(",".join(map(str, w)) for w in cli.waves(waves[-1].stdout))
+            waves[-1] = replace(waves[-1], outcome=plan)
+        self._measure("state set", cli.state_set(DEMO_EPIC, fx.state_stories[i], self.status))
         epic, ejected = fx.bprop_epics[i]
-        measure("bprop run", cli.bprop_run(epic, ejected), "planner")
-        if results["bprop run"]:
-            run = results["bprop run"][-1]
-            results["bprop run"][-1] = replace(run, outcome=blocked(s.emu.store, epic, ejected))
-    return results
+        self._measure("bprop run", cli.bprop_run(epic, ejected))
+        if bprop := results["bprop run"]:
+            bprop[-1] = replace(bprop[-1], outcome=blocked(s.emu.store, epic, ejected))
 
 
-def run_race(s: Side, rounds: int, racers: int, delay_ms: int) -> RaceResult | None:
-    """`racers` instances claim one fresh issue at the same moment, `rounds` times, while
+class Race:
+    """`racers` instances claim one fresh issue at the same moment, once per round, while
     new comments stay invisible to listings for `delay_ms`."""
-    if s.cli.missing("claim"):
-        return None
-    result = RaceResult(racers, delay_ms)
-    targets = race_targets(s.emu.store, rounds)
-    s.emu.faults.update(visibility_delay_ms=delay_ms)
-    for issue in targets:
+
+    def __init__(self, s: Side, rounds: int, racers: int, delay_ms: int) -> None:
+        self.s = s
+        self.targets = race_targets(s.emu.store, rounds)
+        self.result = None if s.cli.missing("claim") else RaceResult(racers, delay_ms)
+
+    def round(self, i: int) -> None:
+        s, result = self.s, self.result
+        if result is None:
+            return
+        s.emu.faults.update(visibility_delay_ms=result.delay_ms)
         before = s.emu.counts()
         started = time.perf_counter()
-        codes = _race_round(s, issue, racers)
+        codes = _race_round(s, self.targets[i], result.racers)
         spent = s.emu.counts() - before
         result.wall_s.append(time.perf_counter() - started)
         result.holders.append(codes.count(0))
         result.exit_codes.update(codes)
         result.calls.append(spent.calls)
         result.writes.append(spent.writes)
-    return result
 
 
 def _race_round(s: Side, issue: int, racers: int) -> list[int]:
