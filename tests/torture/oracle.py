@@ -1,0 +1,82 @@
+"""Reach into the emulator's store, and an oracle for claim records that does not reuse the
+product's own parser (so a parser bug cannot hide itself)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.emulator.store import Comment, Issue
+
+CLAIM_LABEL = "claude-in-progress"
+_CLAIM_FENCE = re.compile(r"^```maverick-claim\n(.*?)\n```$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One of our claim comments as GitHub holds it now."""
+
+    comment_id: int
+    instance_id: str
+    state: str
+    reason: str | None
+    supersedes: int | None
+
+
+def story(emulator: Emulator, number: int) -> Issue:
+    store = emulator.store
+    return store.issue(store.repo(OWNER, REPO), number)
+
+
+def new_story(emulator: Emulator, title: str, body: str = "A fresh story.\n") -> Issue:
+    """A new open issue, so each scenario starts from nothing (cheaper than a new emulator)."""
+    store = emulator.store
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    return store.create_issue(store.repo(OWNER, REPO), owner, title, body)
+
+
+def labels(issue: Issue) -> list[str]:
+    return [label.name for label in issue.labels]
+
+
+def records(issue: Issue) -> list[Record]:
+    """Every claim comment on the issue, visible or not, with its current payload."""
+    found = []
+    for comment in issue.comments:
+        payload = _claim_payload(comment)
+        if payload is not None:
+            found.append(
+                Record(
+                    comment.id,
+                    str(payload.get("instance_id")),
+                    str(payload.get("state")),
+                    payload.get("reason"),
+                    payload.get("supersedes"),
+                )
+            )
+    return found
+
+
+def active(issue: Issue) -> list[Record]:
+    """Records that still claim the issue: not released, not superseded by a later one.
+
+    Leases are not aged here: the tests that use this never let a TTL run out unnoticed.
+    """
+    found = records(issue)
+    superseded = {r.supersedes for r in found if r.supersedes is not None}
+    return [r for r in found if r.state == "active" and r.comment_id not in superseded]
+
+
+def _claim_payload(comment: Comment) -> dict[str, Any] | None:
+    match = _CLAIM_FENCE.search(comment.body)
+    if match is None:
+        return None
+    try:
+        payload = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
