@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 DAG_PREAMBLE = "Story DAG of this epic (written by `gh maverick dag build`)."
 STATE_PREAMBLE = (
-    "Status snapshot of this epic's stories (derived from the stories' own labels and claims)."  # noqa: E501
+    "Status snapshot of this epic's stories (derived from the stories' own labels and claims)."
 )
 DagSource = Literal["marker", "github"]
 Notify = Callable[[str], None]
