@@ -33,7 +33,8 @@ def parse_iso(text: Any) -> datetime | None:
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: a command builds only the validators it uses (start-up time).
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     def wire(self) -> dict[str, Any]:
         """JSON-ready dict without unset optional fields (the seeds omit absent keys)."""
