@@ -163,8 +163,10 @@ def label_path(client: GhClient, number: int, label: str | None = None) -> str:
     return f"{base}/{quote(label, safe='')}" if label is not None else base
 
 
-def add_labels(client: GhClient, number: int, labels: Sequence[str]) -> None:
-    client.post(label_path(client, number), {"labels": list(labels)}, idempotent=True)
+def add_labels(client: GhClient, number: int, labels: Sequence[str]) -> list[str]:
+    """Add labels; returns all the issue's labels afterwards (GitHub's answer)."""
+    response = client.post(label_path(client, number), {"labels": list(labels)}, idempotent=True)
+    return [label["name"] for label in response.data or [] if isinstance(label, dict)]
 
 
 def remove_label(client: GhClient, number: int, label: str) -> bool:

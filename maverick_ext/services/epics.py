@@ -236,12 +236,15 @@ def record_fact(
     ctx: EpicContext, story: int, change: epic_state.LabelChange
 ) -> tuple[StoryStatus, bool]:
     """Add the fact's label to the story (a per-story write: concurrent setters never
-    collide), then re-read it; also whether the label was new."""
+    collide); also whether the label was new. GitHub answers the write with the story's
+    labels, so the new status needs no second read."""
     dag, _ = current_dag(ctx)
     dag.require(story)
     before = ctx.fetch_stories([story])[story]
     added = change.add not in before.labels
+    after = before
     if added:
-        gh.add_labels(ctx.client, story, [change.add])
-    after = ctx.refetch([story])[story]
+        labels = gh.add_labels(ctx.client, story, [change.add])
+        after = before.model_copy(update={"labels": labels})
+        ctx.stories[story] = after
     return story_status(ctx, after), added

@@ -105,11 +105,13 @@ def test_state_set_is_one_label_on_the_story_only(fp, gh_reply) -> None:
     epic = issue(1, comments=[comment(800, render_comment([("dag", DAG)]))])
     fp.register(GRAPHQL, stdout=gh_reply(body=single(epic)))
     fp.register(GRAPHQL, stdout=gh_reply(body=batch(issue(6))))
-    fp.register(LABEL_6, stdout=gh_reply(body="[]"), stdin_callable=sent.append)
-    fp.register(GRAPHQL, stdout=gh_reply(body=batch(issue(6, ["needs-human"]))))
+    # GitHub answers POST .../labels with all the issue's labels: no re-read is needed.
+    labels_after = json.dumps([{"name": "needs-human", "color": "d93f0b"}])
+    fp.register(LABEL_6, stdout=gh_reply(body=labels_after), stdin_callable=sent.append)
 
     ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     status, added = epics.record_fact(ctx, 6, fact_for("ejected"))
 
     assert (status.status, added) == ("ejected", True)
     assert [json.loads(body) for body in sent] == [{"labels": ["needs-human"]}]
+    assert fp.call_count(GRAPHQL) == 2  # the epic, then the story: 3 calls in all
