@@ -13,7 +13,7 @@ import pytest
 from maverick_ext.core.claims import CLAIM_LABEL
 from maverick_ext.core.payloads import iso
 from maverick_ext.emulator import Emulator
-from tests.e2e.conftest import real_gh
+from tests.conftest import real_gh
 
 FAST = {"MAVERICK_SETTLE_S": "0.2"}
 

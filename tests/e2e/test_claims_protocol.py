@@ -21,7 +21,7 @@ from maverick_ext.errors import ClaimLost, ExitCode, HeldStale
 from maverick_ext.github.client import GhClient, RetryPolicy
 from maverick_ext.services.claims import ClaimSettings, Coordinator
 from maverick_ext.services.identity import Identity
-from tests.e2e.conftest import real_gh
+from tests.conftest import real_gh
 
 FAST = ClaimSettings(ttl_s=60, settle_s=1.0)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from maverick_ext.commands.app import App, pass_app
@@ -10,8 +13,11 @@ from maverick_ext.commands.coord.claim import RESULTS_JSON
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _options(function):  # type: ignore[no-untyped-def]
+
+def _options(function: F) -> F:
+    """The arguments `heartbeat` and `coord heartbeat-loop` share."""
     for option in reversed(
         [
             click.argument("issue", metavar="ISSUE"),
@@ -57,17 +63,8 @@ HELP_TAIL = """
 @_options
 @click.option("--loop", is_flag=True, help="Keep renewing until released or lost.")
 @pass_app
-def heartbeat(
-    app: App,
-    issue: str,
-    interval: float | None,
-    while_pid: int | None,
-    instance: str | None,
-    repo: str | None,
-    as_json: bool,
-    loop: bool,
-) -> None:
-    _run(app, issue, interval, while_pid, instance, repo, as_json, loop)
+def heartbeat(app: App, loop: bool, **options: Any) -> None:
+    _run(app, loop=loop, **options)
 
 
 heartbeat.help = "Renew this instance's lease on ISSUE (--loop to keep renewing).\n" + HELP_TAIL
@@ -76,16 +73,8 @@ heartbeat.help = "Renew this instance's lease on ISSUE (--loop to keep renewing)
 @click.command("heartbeat-loop", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
 @_options
 @pass_app
-def heartbeat_loop(
-    app: App,
-    issue: str,
-    interval: float | None,
-    while_pid: int | None,
-    instance: str | None,
-    repo: str | None,
-    as_json: bool,
-) -> None:
-    _run(app, issue, interval, while_pid, instance, repo, as_json, loop=True)
+def heartbeat_loop(app: App, **options: Any) -> None:
+    _run(app, loop=True, **options)
 
 
 heartbeat_loop.help = "Same as `heartbeat --loop` (the seeds' spelling).\n" + HELP_TAIL
