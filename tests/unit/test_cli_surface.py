@@ -1,0 +1,61 @@
+"""The command surface users meet first: help texts, the exit-code contract, start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from maverick_ext.commands.root import cli
+from maverick_ext.errors import EXIT_CODE_HELP, ExitCode
+
+
+def leaf_commands() -> list[tuple[str, click.Command, click.Context]]:
+    found = []
+
+    def walk(group: click.Group, ctx: click.Context, prefix: list[str]) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, f"{' '.join([*prefix, name])} is registered but missing"
+            sub = click.Context(command, info_name=name, parent=ctx)
+            if isinstance(command, click.Group):
+                walk(command, sub, [*prefix, name])
+            else:
+                found.append((" ".join([*prefix, name]), command, sub))
+
+    walk(cli, click.Context(cli, info_name="gh maverick"), [])
+    return found
+
+
+COMMANDS = leaf_commands()
+
+
+@pytest.mark.parametrize(("name", "command", "ctx"), COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_every_command_has_help_with_an_example(name, command, ctx):
+    text = command.get_help(ctx)
+    assert "xample" in text, f"`gh maverick {name} --help` shows no example"
+
+
+def test_every_exit_code_is_documented_in_help():
+    for code in ExitCode:
+        assert f"  {code.value} " in EXIT_CODE_HELP.replace("\n", "  \n")
+
+
+def test_the_seeds_coord_spellings_are_the_same_commands():
+    coord = cli.get_command(click.Context(cli), "coord")
+    ctx = click.Context(coord)
+    for verb in ("read", "claim", "heartbeat", "release", "takeover"):
+        assert coord.get_command(ctx, verb) is cli.get_command(click.Context(cli), verb)
+
+
+def test_help_and_version_import_neither_pydantic_nor_sh():
+    probe = (
+        "import sys\n"
+        "from maverick_ext.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'sh', 'graphql') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
