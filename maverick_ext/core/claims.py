@@ -33,6 +33,9 @@ CLAIM_LABEL = "claude-in-progress"
 NEEDS_HUMAN_LABEL = "needs-human"
 BLOCK_LABEL_PREFIX = "blocked-by:#"
 DEFAULT_TTL_S = 600
+# No lease outlives a day without a heartbeat, whatever a marker says: a longer one would
+# let a dead agent lock an issue for good (and a huge one overflows the calendar).
+MAX_TTL_S = 24 * 3600
 RELEASE_REASONS = ("merged", "ejected", "abort", "complete")
 
 RecordState = Literal["active", "released", "superseded", "stale"]
@@ -51,6 +54,11 @@ def parse_duration(text: str, what: str = "--ttl") -> int:
     if seconds < 1:
         raise UsageError(
             f"invalid {what} {text!r}: expected a positive duration", "for example 90s, 10m, 1h"
+        )
+    if seconds > MAX_TTL_S:
+        raise UsageError(
+            f"invalid {what} {text!r}: at most {MAX_TTL_S // 3600}h",
+            "keep leases short and heartbeat instead",
         )
     return int(seconds)
 
@@ -144,11 +152,11 @@ def _ttl(claim: Mapping[str, Any], lease: Mapping[str, Any] | None) -> int:
     """The lease length the writer intended; a duration is clock-independent."""
     declared = claim.get("ttl_s")
     if isinstance(declared, int) and not isinstance(declared, bool) and declared > 0:
-        return declared
+        return min(declared, MAX_TTL_S)
     if lease:
         duration = _positive_seconds(lease.get("expires_at"), lease.get("heartbeat_at"))
         if duration:
-            return duration
+            return min(duration, MAX_TTL_S)
     return DEFAULT_TTL_S
 
 

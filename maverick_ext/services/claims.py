@@ -429,6 +429,9 @@ class Coordinator:
         try:
             record = self._owned(state, allow_stale=True)
         except ClaimReleased as exc:
+            # A release that crashed between marking the record and unlabelling leaves the
+            # label behind: the rerun finishes that step instead of stopping early.
+            self._unlabel_if_unclaimed(state)
             return Outcome(number, ExitCode.OK, "already_released", exc.message)
         self._mark_released(
             record.comment_id,
@@ -437,14 +440,20 @@ class Coordinator:
             now,
             reason,
         )
-        others = state.view.active_others(self.me)
-        if not others and core.CLAIM_LABEL in state.snapshot.labels:
-            gh.remove_label(self.client, number, core.CLAIM_LABEL)
+        others = self._unlabel_if_unclaimed(state)
         note = "" if not others else f"; label kept for {others[0].instance_id}"
         released = replace(record, state="released", reason=reason)
         return Outcome(
             number, ExitCode.OK, "released", f"#{number}: released ({reason}){note}", released, now
         )
+
+    def _unlabel_if_unclaimed(self, state: IssueClaims) -> list[core.ClaimRecord]:
+        """Remove `claude-in-progress` unless another instance still has an active claim;
+        returns those other claims."""
+        others = state.view.active_others(self.me)
+        if not others and core.CLAIM_LABEL in state.snapshot.labels:
+            gh.remove_label(self.client, state.snapshot.number, core.CLAIM_LABEL)
+        return others
 
     def release_all(self, reason: str) -> list[Outcome]:
         """Every claim this instance holds, found on GitHub (not in a local cache)."""

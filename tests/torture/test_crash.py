@@ -204,9 +204,7 @@ def crash_then_converge(
     scenario.converged(emu, run)
 
 
-def converges_after_every_crash(
-    name: str, demo, cli, crash_after_calls, skip: frozenset[int] = frozenset()
-) -> dict[int, str]:
+def converges_after_every_crash(name: str, demo, cli, crash_after_calls) -> dict[int, str]:
     """Run every crash point of one command; the failures by k (empty when all converged)."""
     scenario = SCENARIOS[name]
     emu = demo()
@@ -221,28 +219,19 @@ def converges_after_every_crash(
         return k, None
 
     with ThreadPoolExecutor(2) as pool:
-        outcomes = pool.map(one, [k for k in range(1, calls + 1) if k not in skip])
+        outcomes = pool.map(one, range(1, calls + 1))
     failures = {k: why for k, why in outcomes if why is not None}
     print(f"\n{name}: {calls} calls, crash points failing: {sorted(failures)}")
     return failures
 
 
-# Crash points with a known bug, each pinned by its own strict xfail below.
-KNOWN_BUGS = {"release": frozenset({2})}
-
-
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_a_crash_after_any_call_converges_on_rerun(name, demo, cli, crash_after_calls) -> None:
-    skip = KNOWN_BUGS.get(name, frozenset())
-    assert converges_after_every_crash(name, demo, cli, crash_after_calls, skip) == {}
+    assert converges_after_every_crash(name, demo, cli, crash_after_calls) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="release killed after marking its record released (call 2) but before removing "
-    "claude-in-progress (call 3): the rerun sees 'already released by you', exits 0 and "
-    "never removes the label, so the issue stays labelled with no active claim",
-)
 def test_release_killed_before_unlabelling_converges_on_rerun(demo, cli, crash_after_calls) -> None:
+    """Killed after marking its record released (call 2), before unlabelling (call 3): the
+    rerun must still remove claude-in-progress."""
     emu = demo()
     crash_then_converge(SCENARIOS["release"], emu, cli(emu), crash_after_calls(2), 2)

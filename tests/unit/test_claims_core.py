@@ -81,6 +81,20 @@ def test_nonsense_ttl_is_a_usage_error_with_an_example(text: str) -> None:
 # ---- liveness and the winner ----------------------------------------------------------------
 
 
+def test_a_ttl_over_a_day_is_refused_on_input() -> None:
+    with pytest.raises(UsageError, match="at most 24h"):
+        core.parse_duration("48h")
+
+
+def test_no_marker_can_hold_an_issue_for_more_than_a_day_without_a_heartbeat() -> None:
+    """A trusted writer's absurd lease is capped: a dead agent cannot lock an issue for good
+    (and a lease of 10**30 seconds must not overflow the calendar)."""
+    for ttl in (10**30, 7 * 24 * 3600):
+        records = view([ours(1, "a", ttl=ttl, written_expiry=3600)], now=3600).records
+        assert records[0].expires_at == at(core.MAX_TTL_S)
+        assert view([ours(1, "a", ttl=ttl, written_expiry=3600)], now=core.MAX_TTL_S).holder is None
+
+
 def test_lowest_live_comment_id_holds_the_issue() -> None:
     claims = view([ours(101, "b"), ours(100, "a"), ours(102, "c")], now=5)
     assert claims.holder is not None and claims.holder.instance_id == "a"
