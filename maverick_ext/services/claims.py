@@ -39,6 +39,8 @@ from maverick_ext.services.identity import Identity
 DEFAULT_SETTLE_S = 2.0
 # How often a claimer re-reads while its own new comment is not visible yet.
 MAX_SETTLES = 3
+# The share of the TTL a heartbeat loop keeps in hand before a taker could start.
+HOLDER_MARGIN = 0.1
 
 
 class ClaimReleased(ClaimLost):
@@ -387,7 +389,8 @@ class Coordinator:
         """Heartbeat until released (0), lost (13), or the watched process exits (release).
 
         Transient errors are retried until our own lease deadline, measured on the monotonic
-        clock from before the last successful renewal: past it a taker may have started.
+        clock from before the last successful renewal, minus a margin: the loop reports the
+        loss while no taker can have started yet.
         """
         deadline: float | None = None
         while True:
@@ -409,7 +412,10 @@ class Coordinator:
                 self._wait(min(5.0, deadline - self.monotonic()), while_pid, alive)
                 continue
             assert beat.record is not None
-            deadline = started + beat.record.ttl_s
+            # A taker can start at updated_at + ttl (GitHub's clock), and updated_at comes
+            # after `started`; giving up a tenth of the TTL earlier leaves the agent time to
+            # stop before anyone else may begin.
+            deadline = started + beat.record.ttl_s * (1 - HOLDER_MARGIN)
             self._wait(interval_s or beat.record.ttl_s / 5, while_pid, alive)
 
     def _wait(self, seconds: float, while_pid: int | None, alive: Callable[[int], bool]) -> None:
