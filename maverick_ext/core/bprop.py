@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from maverick_ext.core.epic_state import BLOCK_LABEL_PREFIX
+from maverick_ext.core.labels import BLOCK_LABEL_PREFIX
 
 Step = Literal["label", "comment"]
 _NOTICE_TAG = "<!-- maverick-bprop-notice epic={epic} ejected={ejected} -->"

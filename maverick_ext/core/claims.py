@@ -25,13 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from maverick_ext.core.labels import block_labels
 from maverick_ext.core.markers import Marker, render_comment
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.errors import UsageError
 
-CLAIM_LABEL = "claude-in-progress"
-NEEDS_HUMAN_LABEL = "needs-human"
-BLOCK_LABEL_PREFIX = "blocked-by:#"
 DEFAULT_TTL_S = 600
 # No lease outlives a day without a heartbeat, whatever a marker says: a longer one would
 # let a dead agent lock an issue for good (and a huge one overflows the calendar).
@@ -61,10 +59,6 @@ def parse_duration(text: str, what: str = "--ttl") -> int:
             "keep leases short and heartbeat instead",
         )
     return int(seconds)
-
-
-def block_labels(labels: Iterable[str]) -> list[str]:
-    return sorted(label for label in labels if label.startswith(BLOCK_LABEL_PREFIX))
 
 
 @dataclass(frozen=True)

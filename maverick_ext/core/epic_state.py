@@ -21,15 +21,19 @@ snapshot written from these facts for humans and seed-format readers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from maverick_ext.core.labels import (
+    BLOCK_LABEL_PREFIX,
+    MERGED_LABEL_PREFIX,
+    NEEDS_HUMAN_LABEL,
+    blocked_by,
+)
+
 Status = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
 STATUSES: tuple[Status, ...] = ("pending", "in_flight", "merged", "ejected", "blocked")
-NEEDS_HUMAN_LABEL = "needs-human"
-BLOCK_LABEL_PREFIX = "blocked-by:#"
-MERGED_LABEL_PREFIX = "merged-to-"
 TERMINAL: frozenset[Status] = frozenset({"merged", "ejected"})
 
 
@@ -46,15 +50,6 @@ class StoryFacts:
 class Derived:
     status: Status
     reason: str  # the fact that decided it, for people reading `state show`
-
-
-def blocked_by(labels: Iterable[str]) -> list[int]:
-    """Upstream stories named by ``blocked-by:#N`` labels."""
-    return sorted(
-        int(label[len(BLOCK_LABEL_PREFIX) :])
-        for label in labels
-        if label.startswith(BLOCK_LABEL_PREFIX) and label[len(BLOCK_LABEL_PREFIX) :].isdigit()
-    )
 
 
 def derive_status(facts: StoryFacts) -> Derived:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from maverick_ext.core import claims as core
+from maverick_ext.core.labels import CLAIM_LABEL, block_labels
 from maverick_ext.core.markers import MarkerWarning
 from maverick_ext.core.payloads import parse_iso
 from maverick_ext.core.trust import TrustPolicy, issue_markers
@@ -247,8 +248,8 @@ class Coordinator:
                 decision.record,
                 now,
             )
-        if core.CLAIM_LABEL not in snapshot.labels:
-            gh.add_labels(self.client, number, [core.CLAIM_LABEL])
+        if CLAIM_LABEL not in snapshot.labels:
+            gh.add_labels(self.client, number, [CLAIM_LABEL])
         nonce = secrets.token_hex(8)
         claim, lease = core.new_claim_payloads(
             instance_id=self.me,
@@ -287,7 +288,7 @@ class Coordinator:
                 break
         holder, now = state.view.holder, state.server_time
         if race == "won" and holder is not None:
-            blocks = core.block_labels(state.snapshot.labels)
+            blocks = block_labels(state.snapshot.labels)
             if not blocks:
                 return Outcome(
                     stake.issue, ExitCode.OK, "claimed", f"#{stake.issue}: claimed", holder, now
@@ -457,14 +458,14 @@ class Coordinator:
         """Remove `claude-in-progress` unless another instance still has an active claim;
         returns those other claims."""
         others = state.view.active_others(self.me)
-        if not others and core.CLAIM_LABEL in state.snapshot.labels:
-            gh.remove_label(self.client, state.snapshot.number, core.CLAIM_LABEL)
+        if not others and CLAIM_LABEL in state.snapshot.labels:
+            gh.remove_label(self.client, state.snapshot.number, CLAIM_LABEL)
         return others
 
     def release_all(self, reason: str) -> list[Outcome]:
         """Every claim this instance holds, found on GitHub (not in a local cache)."""
         listing, _ = self.client.paginate(
-            self.client.repo_path(f"issues?labels={core.CLAIM_LABEL}&state=all")
+            self.client.repo_path(f"issues?labels={CLAIM_LABEL}&state=all")
         )
         numbers = [item["number"] for item in listing if "pull_request" not in item]
         outcomes: list[Outcome] = []

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from maverick_ext.core import dag as core_dag
-from maverick_ext.core import epic_state
+from maverick_ext.core import epic_state, labels
 from maverick_ext.core.markers import Marker, render_comment
 from maverick_ext.core.trust import TrustPolicy, issue_markers
 from maverick_ext.errors import GitHubUnavailable, InvalidData
@@ -181,7 +181,7 @@ class StoryStatus:
             "lease_left_s": self.lease_left_s,
             "prs": self.prs,
             "url": self.url,
-            "blocked_by": epic_state.blocked_by(self.labels),
+            "blocked_by": labels.blocked_by(self.labels),
         }
 
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from maverick_ext import process
+from maverick_ext.core.labels import STANDARD_LABELS
 from maverick_ext.errors import MaverickError
 
 MIN_GH = (2, 30, 0)
@@ -178,15 +179,13 @@ class Preflight:
         if client is None:
             self._skip("labels", "no authenticated repository")
             return
-        from maverick_ext.commands.setup.init import LABELS
-
         try:
             listed, _ = client.paginate(client.repo_path("labels"))
         except MaverickError as exc:
             self._add("labels", False, exc.message, exc.hint)
             return
         present = {label.get("name") for label in listed}
-        missing = [name for name, _, _ in LABELS if name not in present]
+        missing = [name for name, _, _ in STANDARD_LABELS if name not in present]
         self._add(
             "labels",
             not missing,

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from maverick_ext.core.claims import CLAIM_LABEL
+from maverick_ext.core.labels import CLAIM_LABEL
 from maverick_ext.core.payloads import iso
 from maverick_ext.emulator import Emulator
 from tests.conftest import real_gh

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from maverick_ext import process
-from maverick_ext.core.claims import CLAIM_LABEL
+from maverick_ext.core.labels import CLAIM_LABEL
 from maverick_ext.core.refs import parse_repo
 from maverick_ext.emulator import Emulator
 from maverick_ext.errors import ClaimLost, ExitCode, HeldStale

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from maverick_ext.core import claims as core
+from maverick_ext.core.labels import CLAIM_LABEL
 from maverick_ext.core.payloads import iso
 from maverick_ext.core.trust import TrustPolicy, issue_markers
 from maverick_ext.errors import UsageError
@@ -204,7 +205,7 @@ def test_entry_check_orders_blocked_live_stale_self_free() -> None:
     assert core.entry_check([], live, "b").outcome == "held_live"
     assert core.entry_check([], live, "a").outcome == "mine"
     assert core.entry_check([], stale, "b").outcome == "held_stale"
-    assert core.entry_check([core.CLAIM_LABEL], empty, "b").outcome == "free"
+    assert core.entry_check([CLAIM_LABEL], empty, "b").outcome == "free"
     restarted = core.entry_check([], stale, "a")
     assert restarted.outcome == "free" and restarted.supersedes is not None
 

@@ -61,7 +61,7 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
 
 
 def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:
-    from maverick_ext.core.claims import CLAIM_LABEL, block_labels
+    from maverick_ext.core.labels import CLAIM_LABEL, block_labels
     from maverick_ext.core.payloads import iso
 
     snapshot, view, now = state.snapshot, state.view, state.server_time
@@ -89,7 +89,7 @@ def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:
 
 
 def render_text(state: IssueClaims) -> str:
-    from maverick_ext.core.claims import block_labels
+    from maverick_ext.core.labels import block_labels
     from maverick_ext.core.payloads import iso
 
     snapshot, view, now = state.snapshot, state.view, state.server_time

@@ -8,12 +8,6 @@ from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
-# (name, colour, description): the seeds' labels, with colours a human can tell apart.
-LABELS = (
-    ("claude-in-progress", "fbca04", "Claimed by a Maverick instance (see its claim comment)"),
-    ("needs-human", "b60205", "A Maverick instance needs a human decision here"),
-)
-
 
 @click.command("init", epilog=EXIT_CODE_HELP)
 @repo_option
@@ -32,11 +26,14 @@ def init(app: App, repo: str | None, as_json: bool) -> None:
     JSON: {"repo": "OWNER/REPO", "labels": [{"name", "created": bool}]}
     """
     from maverick_ext.commands.output import emit_json
+    from maverick_ext.core.labels import STANDARD_LABELS
     from maverick_ext.github.issues import ensure_label
 
     client = app.client(app.resolve_repo(repo))
     target = client.require_repo()
-    created = [(name, ensure_label(client, name, color, text)) for name, color, text in LABELS]
+    created = [
+        (name, ensure_label(client, name, color, text)) for name, color, text in STANDARD_LABELS
+    ]
     if as_json:
         emit_json(
             {
