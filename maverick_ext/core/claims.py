@@ -333,14 +333,24 @@ def entry_check(labels: Iterable[str], view: ClaimView, instance_id: str) -> Ent
     return EntryDecision("held_stale", stale)
 
 
-def race_outcome(view: ClaimView, my_comment_id: int) -> RaceOutcome:
-    """After the settle window: did our record win, lose, or is it not visible yet?"""
-    mine = view.record(my_comment_id)
-    if mine is None:
-        return "unseen"
-    if view.holder is not None and view.holder.comment_id == my_comment_id:
+def race_outcome(
+    view: ClaimView, my_comment_id: int, instance_id: str, nonce: str | None
+) -> RaceOutcome:
+    """After the settle window: did our record win, lose, or is it not visible yet?
+
+    A POST that failed ambiguously may have landed after all and been posted again: the
+    holder carrying our instance and nonce is this same attempt, so that is a win too.
+    """
+    holder = view.holder
+    same_attempt = (
+        holder is not None
+        and nonce is not None
+        and holder.nonce == nonce
+        and holder.instance_id == instance_id
+    )
+    if holder is not None and (holder.comment_id == my_comment_id or same_attempt):
         return "won"
-    return "lost"
+    return "unseen" if view.record(my_comment_id) is None else "lost"
 
 
 @dataclass(frozen=True)

@@ -283,19 +283,24 @@ class Coordinator:
             if attempt:
                 self.sleep(settings.settle_s)
             state = self.read(stake.issue)
-            race = core.race_outcome(state.view, stake.comment_id)
+            race = core.race_outcome(
+                state.view, stake.comment_id, self.me, stake.claim.get("nonce")
+            )
             if race != "unseen":
                 break
         holder, now = state.view.holder, state.server_time
         if race == "won" and holder is not None:
+            # Normally the holder is our stake and this withdraws nothing; if a retried POST
+            # duplicated a first one that did land, the earlier copy is kept.
+            self._withdraw(stake, state, "duplicate", keep=holder.comment_id)
             blocks = block_labels(state.snapshot.labels)
             if not blocks:
                 return Outcome(
                     stake.issue, ExitCode.OK, "claimed", f"#{stake.issue}: claimed", holder, now
                 )
-            self._mark_released(stake.comment_id, stake.claim, stake.lease, now, "blocked")
+            self._withdraw(stake, state, "blocked")
             raise Blocked(f"#{stake.issue} became blocked ({', '.join(blocks)}); withdrew")
-        self._mark_released(stake.comment_id, stake.claim, stake.lease, now, "lost")
+        self._withdraw(stake, state, "lost")
         if race == "unseen":
             raise ClaimLost(
                 f"#{stake.issue}: our claim comment {stake.comment_id} was still not visible "
@@ -304,6 +309,20 @@ class Coordinator:
             )
         winner = f" to {_describe(holder, now)}" if holder else ""
         raise ClaimLost(f"#{stake.issue}: race lost{winner}; withdrew", "stop, push nothing")
+
+    def _withdraw(
+        self, stake: _Stake, state: IssueClaims, reason: str, keep: int | None = None
+    ) -> None:
+        """Mark every visible copy of this claim attempt (same instance and nonce), and the
+        stake itself, released, except ``keep``."""
+        nonce = stake.claim.get("nonce")
+        copies = {stake.comment_id} | {
+            r.comment_id
+            for r in state.view.records
+            if r.instance_id == self.me and r.nonce == nonce and r.state != "released"
+        }
+        for comment_id in sorted(copies - {keep}):
+            self._mark_released(comment_id, stake.claim, stake.lease, state.server_time, reason)
 
     def _mark_released(
         self,

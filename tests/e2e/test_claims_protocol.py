@@ -136,6 +136,33 @@ def test_an_ambiguous_claim_post_is_found_by_its_nonce_not_duplicated(
     assert len(claim_comments(emulator, 2)) == 1
 
 
+def test_a_landed_but_unseen_ambiguous_post_does_not_make_us_lose_to_ourselves(
+    emulator: Emulator, agent, clock: Clock
+) -> None:
+    """The first POST lands but answers 502 and stays invisible past the nonce lookup, so the
+    claim is posted again. Both copies carry one nonce: the earlier one holds the issue for
+    us, and the duplicate is withdrawn."""
+    emulator.faults.update(visibility_delay_ms=1500)  # longer than the 1 s settle window
+    posts: list[str] = []
+
+    def first_comment_post_ambiguous(argv, **kw):
+        is_comment_post = "POST" in argv and argv[-1].endswith("issues/2/comments")
+        if is_comment_post:
+            posts.append(argv[-1])
+        emulator.faults.update(ambiguous_rate=1.0 if is_comment_post and len(posts) == 1 else 0.0)
+        return process.run(argv, **kw)
+
+    outcome = agent(run=first_comment_post_ambiguous).claim([2], FAST)[0]
+
+    assert outcome.code == ExitCode.OK, outcome.message
+    bodies = claim_comments(emulator, 2)
+    assert len(posts) == 2 and len(bodies) == 2
+    first, duplicate = bodies
+    assert outcome.record is not None and str(outcome.record.comment_id) not in duplicate
+    assert '"state": "active"' in first and '"state": "released"' in duplicate
+    assert '"reason": "duplicate"' in duplicate
+
+
 # ---- property 6 (in-process): the holder dies, the lease runs out on GitHub's clock ----------
 
 

@@ -212,9 +212,23 @@ def test_entry_check_orders_blocked_live_stale_self_free() -> None:
 
 def test_race_outcome_needs_our_own_record_to_be_visible() -> None:
     claims = view([ours(100, "a"), ours(101, "b")], now=5)
-    assert core.race_outcome(claims, 100) == "won"
-    assert core.race_outcome(claims, 101) == "lost"
-    assert core.race_outcome(claims, 102) == "unseen"
+    assert core.race_outcome(claims, 100, "a", None) == "won"
+    assert core.race_outcome(claims, 101, "b", None) == "lost"
+    assert core.race_outcome(claims, 102, "c", None) == "unseen"
+
+
+def test_an_earlier_copy_of_our_own_attempt_is_our_win_not_a_rival() -> None:
+    """A retried POST after an ambiguous one may leave two records with one nonce."""
+    first = ours(100, "a")
+    duplicate = ours(101, "a")
+    for record in (first, duplicate):
+        record.body = record.body.replace(
+            '"instance_id": "a"', '"instance_id": "a", "nonce": "n1"', 1
+        )
+    claims = view([first, duplicate], now=5)
+    assert core.race_outcome(claims, 101, "a", "n1") == "won"
+    assert core.race_outcome(claims, 101, "a", "other-nonce") == "lost"
+    assert core.race_outcome(claims, 101, "b", "n1") == "lost"
 
 
 @pytest.mark.parametrize(

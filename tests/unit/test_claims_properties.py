@@ -109,7 +109,7 @@ def test_claimers_that_see_every_earlier_claim_never_both_win(data: st.DataObjec
         seen_later = data.draw(st.lists(st.sampled_from(later), unique=True)) if later else []
         visible = [everyone[o] for o in ids if o <= cid] + [everyone[o] for o in seen_later]
         view = core.claim_view(visible, T0 + timedelta(seconds=5))
-        winners += core.race_outcome(view, cid) == "won"
+        winners += core.race_outcome(view, cid, f"instance-{cid}", None) == "won"
     assert winners == 1
 
 
