@@ -459,13 +459,23 @@ class Coordinator:
             # label behind: the rerun finishes that step instead of stopping early.
             self._unlabel_if_unclaimed(state)
             return Outcome(number, ExitCode.OK, "already_released", exc.message)
-        self._mark_released(
-            record.comment_id,
-            dict(record.claim_payload),
-            dict(record.lease_payload or {}),
-            now,
-            reason,
-        )
+        # Normally one record; a crash mid-claim can leave a second of ours that would
+        # otherwise become the holder the moment this one is released.
+        ours = [
+            r
+            for r in state.view.records
+            if r.instance_id == self.me
+            and r.state == "active"
+            and r.comment_id != record.comment_id
+        ]
+        for mine in (record, *ours):
+            self._mark_released(
+                mine.comment_id,
+                dict(mine.claim_payload),
+                dict(mine.lease_payload or {}),
+                now,
+                reason,
+            )
         others = self._unlabel_if_unclaimed(state)
         note = "" if not others else f"; label kept for {others[0].instance_id}"
         released = replace(record, state="released", reason=reason)

@@ -277,6 +277,25 @@ def test_release_all_finds_this_instances_claims_on_github(emulator, agent) -> N
     assert a.read(2).view.holder is None
 
 
+def test_release_ends_every_active_record_of_this_instance(emulator, agent) -> None:
+    """A crash mid-claim can leave two records of ours; releasing one must not hand the
+    issue to the other."""
+    a = agent("a")
+    a.claim([2], FAST)
+    store = emulator.store
+    issue = store.issue(store.repo("maverick-sandbox", "demo"), 2)
+    (body,) = claim_comments(emulator, 2)
+    store.add_comment(issue, store.identify("sandbox-token"), body)  # a second copy of ours
+    assert len([r for r in a.read(2).view.records if r.state == "active"]) == 2
+
+    a.release(2, "abort")
+
+    state = a.read(2)
+    assert state.view.holder is None
+    assert all(r.state == "released" for r in state.view.records)
+    assert "claude-in-progress" not in state.snapshot.labels
+
+
 def test_a_plain_claim_never_takes_over_silently(emulator, agent, clock) -> None:
     agent("old").claim([7], FAST)
     clock.sleep(FAST.ttl_s)
