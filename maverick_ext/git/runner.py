@@ -29,6 +29,10 @@ class GitFailed(MaverickError):
         self.result = result
 
 
+def not_a_repository() -> UsageError:
+    return UsageError("not inside a git repository", "run this from a clone of the repository")
+
+
 def git(
     *args: str,
     cwd: str | os.PathLike[str] | None = None,
@@ -52,14 +56,18 @@ def top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
     """The working tree's top directory; UsageError outside a git repository."""
     result = git("rev-parse", "--show-toplevel", cwd=cwd)
     if result.exit_code != 0:
-        raise UsageError("not inside a git repository", "run this from a clone of the repository")
+        raise not_a_repository()
     return Path(result.stdout.strip())
 
 
 def main_top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
     """The main checkout even when called from inside a linked worktree."""
-    common = git_ok("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=cwd).strip()
-    common_dir = Path(common)
+    result = git("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=cwd)
+    if result.exit_code != 0 and "not a git repository" in result.stderr:
+        raise not_a_repository()
+    if result.exit_code != 0:
+        raise GitFailed(["git", *result.argv[1:]], result)
+    common_dir = Path(result.stdout.strip())
     # A non-bare repository keeps its git dir as <checkout>/.git.
     return common_dir.parent if common_dir.name == ".git" else top_level(cwd)
 

@@ -233,3 +233,11 @@ def test_derived_branch_names_pass_gits_own_check(title, labels, number):
     name = branch_name(number, title, labels, DEFAULT_BRANCH_PREFIXES)
     check = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True)
     assert check.returncode == 0, name
+
+
+def test_outside_a_repository_is_one_usage_line_not_gits_own_words(mav, tmp_path):
+    result = mav("worktree", "list", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == (
+        "gh-maverick: not inside a git repository (run this from a clone of the repository)\n"
+    )
