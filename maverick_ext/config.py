@@ -32,7 +32,6 @@ from maverick_ext.errors import InvalidData
 PROJECT_CONFIG = Path(".maverick") / "config.json"
 USER_CONFIG = Path("gh-maverick") / "config.json"
 
-CLOSE_POLICIES = ("on_pr_merge", "on_default_branch_merge", "manual")
 ClosePolicy = Literal["on_pr_merge", "on_default_branch_merge", "manual"]
 
 # Issue label -> branch prefix; the same table as the seeds' mav-git-workflow skill.

@@ -7,7 +7,6 @@ click's runner (a ``GhClient`` over a fake runner, a frozen clock, a fixed insta
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,14 +49,6 @@ class App:
         from maverick_ext.git.remotes import repo_from_remotes
 
         return repo_from_remotes(cwd=self.cwd)
-
-    @property
-    def interactive(self) -> bool:
-        return sys.stdin.isatty() and not self.env.get("GH_PROMPT_DISABLED")
-
-    @property
-    def color(self) -> bool:
-        return sys.stdout.isatty() and "NO_COLOR" not in self.env
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)

@@ -83,10 +83,6 @@ class ClaimRecord:
     claim_payload: Mapping[str, Any] = field(default_factory=dict, compare=False)
     lease_payload: Mapping[str, Any] | None = field(default=None, compare=False)
 
-    @property
-    def fencing_token(self) -> int:
-        return self.comment_id
-
     def seconds_left(self, server_time: datetime) -> int:
         if self.expires_at is None or self.state != "active":
             return 0

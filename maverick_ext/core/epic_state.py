@@ -34,7 +34,6 @@ from maverick_ext.core.labels import (
 
 Status = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
 STATUSES: tuple[Status, ...] = ("pending", "in_flight", "merged", "ejected", "blocked")
-TERMINAL: frozenset[Status] = frozenset({"merged", "ejected"})
 
 
 @dataclass(frozen=True)

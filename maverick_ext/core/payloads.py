@@ -13,7 +13,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 StoryStatus = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
-ReleaseReason = Literal["merged", "ejected", "abort", "complete", "lost", "superseded"]
 
 
 def iso(moment: datetime) -> str:
@@ -35,10 +34,6 @@ def parse_iso(text: Any) -> datetime | None:
 class Payload(BaseModel):
     # defer_build: a command builds only the validators it uses (start-up time).
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
-
-    def wire(self) -> dict[str, Any]:
-        """JSON-ready dict without unset optional fields (the seeds omit absent keys)."""
-        return self.model_dump(mode="json", exclude_none=True)
 
 
 class ClaimPayload(Payload):
