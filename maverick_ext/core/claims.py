@@ -83,6 +83,11 @@ class ClaimRecord:
     claim_payload: Mapping[str, Any] = field(default_factory=dict, compare=False)
     lease_payload: Mapping[str, Any] | None = field(default=None, compare=False)
 
+    @property
+    def fencing_token(self) -> int:
+        """What pushes and PRs check is still current (SPEC 5.6): the claim comment's id."""
+        return self.comment_id
+
     def seconds_left(self, server_time: datetime) -> int:
         if self.expires_at is None or self.state != "active":
             return 0
@@ -91,7 +96,7 @@ class ClaimRecord:
     def to_json(self, server_time: datetime) -> dict[str, Any]:
         return {
             "comment_id": self.comment_id,
-            "fencing_token": self.comment_id,
+            "fencing_token": self.fencing_token,
             "instance_id": self.instance_id,
             "host": self.host,
             "state": self.state,
