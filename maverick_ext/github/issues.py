@@ -16,17 +16,22 @@ from maverick_ext.errors import GitHubRejected, NotFound, UsageError
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
-COMMENT_NODE = "databaseId body createdAt updatedAt authorAssociation author { login }"
+# ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
+# ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.
+COMMENT_FIELDS = (
+    "fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
+)
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 # The connections of an issue that can hold more than one page, and the fields of a node.
 PAGED_CONNECTIONS = {
     "labels": "name",
-    "comments": COMMENT_NODE,
+    "comments": COMMENT_FIELDS,
     "subIssues": "number",
     "blockedBy": "number",
 }
+
 ISSUE_FIELDS = (
-    "\n  id databaseId number title state stateReason body url\n"
+    "\n  id fullDatabaseId number title state stateReason body url\n"
     + "".join(
         f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
         for name, node in PAGED_CONNECTIONS.items()
