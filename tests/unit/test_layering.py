@@ -46,3 +46,15 @@ def test_no_module_starts_a_process_through_os() -> None:
         if (calls := process_calls(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}, "start children through maverick_ext/process.py (from github/, git/)"
+
+
+def test_the_import_contracts_hold() -> None:
+    """`lint-imports` as CI runs it, so a layering break shows up in the fast tier too."""
+    import subprocess
+    import sys
+
+    linter = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(linter)], cwd=PACKAGE.parent, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
