@@ -92,21 +92,16 @@ def open_epic(
     bots: frozenset[str] = frozenset(),
     *,
     progress: Notify = _quiet,
-    finish_journals: bool = True,
 ) -> EpicContext:
-    """Read the epic in one call; finish abandoned block propagations first (SPEC 6)."""
+    """Read the epic in one call. Only reads: pending bprop journals are left to the caller
+    (``services.bprop.finish_abandoned`` in commands that write, ``warn_pending`` in reads)."""
     client.require_repo()
     issue = gh.fetch_issue(client, number)
     policy = policy_with_writers(client, issue.comments, TrustPolicy(issue.viewer, bots))
     parsed = issue_markers(issue.comments, policy)
-    ctx = EpicContext(
+    return EpicContext(
         client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress
     )
-    if finish_journals:
-        from maverick_ext.services import bprop
-
-        bprop.finish_abandoned(ctx)
-    return ctx
 
 
 # ---- the DAG ---------------------------------------------------------------------------
@@ -214,11 +209,7 @@ def upsert_marker(ctx: EpicContext, kind: str, payload: dict, preamble: str) -> 
     and ours, being newer, wins on the next read.
     """
     body = render_comment([(kind, payload)], preamble)
-    mine = [
-        m
-        for m in ctx.markers
-        if m.kind == kind and same_account(m.author, ctx.issue.viewer)
-    ]
+    mine = [m for m in ctx.markers if m.kind == kind and same_account(m.author, ctx.issue.viewer)]
     if mine:
         target = max(mine, key=lambda m: m.comment_id or 0)
         comment, _ = gh.update_comment(ctx.client, target.comment_id or 0, body)

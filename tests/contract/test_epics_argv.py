@@ -86,7 +86,7 @@ def test_bprop_run_is_journal_read_label_notice_record_delete(fp, gh_reply) -> N
     fp.register(GRAPHQL, stdout=gh_reply(body=batch(noticed)), **keep)
     fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
 
-    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1, finish_journals=False)
+    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     outcome = bprop.run(ctx, 4)
 
     assert (outcome.descendants, outcome.labelled, outcome.commented) == ([6], [6], [6])
@@ -119,7 +119,7 @@ def test_a_racing_runs_older_notice_wins_and_ours_is_deleted(fp, gh_reply) -> No
     )
     fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
 
-    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1, finish_journals=False)
+    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     outcome = bprop.run(ctx, 4)
 
     assert (outcome.labelled, outcome.commented) == ([], [])  # 901 stays: the other run's
