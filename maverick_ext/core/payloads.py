@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-StoryStatus = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
+from maverick_ext.core.epic_state import Status as StoryStatus
 
 
 def iso(moment: datetime) -> str:
@@ -41,7 +41,7 @@ class ClaimPayload(Payload):
     host: str | None = None
     scope: list[str] = Field(default_factory=list)
     claimed_at: str | None = None
-    # Ours (SPEC section 5): the nonce finds our own comment after an ambiguous POST;
+    # Ours (docs/claims.md, The protocol): the nonce finds our own comment after an ambiguous POST;
     # state/released_at/reason record a release in place; supersedes names a taken-over claim.
     nonce: str | None = None
     state: Literal["active", "released"] | None = None

@@ -316,12 +316,12 @@ class Store:
             _, _, rest = token.partition(":")
             login, _, rest = rest.partition(":")
             assoc, _, level = rest.partition(":")
-            assoc = assoc.upper() or None
-            if assoc is not None and assoc not in ASSOCIATIONS:
+            assoc = assoc.upper()
+            if assoc and assoc not in ASSOCIATIONS:
                 assoc = "NONE"
             if login:
                 permission = (parse_level(level) or "read") if level else None
-                return Viewer(self.ensure_user(login), assoc, permission)
+                return Viewer(self.ensure_user(login), assoc or None, permission)
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
 
     # -- repositories ------------------------------------------------------------------
@@ -501,7 +501,7 @@ class Store:
     # -- comments ----------------------------------------------------------------------
 
     @_locked
-    def add_comment(self, issue: Issue, viewer: Viewer, body: str) -> Comment:
+    def add_comment(self, issue: Issue, viewer: Viewer, body: str | None) -> Comment:
         """A new comment with the next (globally increasing) id; bumps the issue's updated_at.
 
         Under the visibility-delay fault it stays out of listings for a while, but is
@@ -553,7 +553,7 @@ class Store:
         return comments
 
     @_locked
-    def update_comment(self, comment: Comment, body: str) -> Comment:
+    def update_comment(self, comment: Comment, body: str | None) -> Comment:
         """Edit a comment's body; bumps its ``updated_at`` (the lease heartbeat relies on it)."""
         if body is None or not str(body).strip():
             raise ValidationFailed("IssueComment", "body", "missing_field")

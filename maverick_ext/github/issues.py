@@ -1,8 +1,9 @@
 """Typed issue operations over ``GhClient``.
 
 Reads use one GraphQL request per issue (labels, state and up to 100 comments together),
-or one request per 50 issues when an epic needs many; more than 100 comments on one issue
-adds one request per further 100 — never one per marker kind.
+or one request per 50 issues when an epic needs many; more than 100 comments, labels,
+sub-issues or blockers on one issue adds one request per further 100 of that connection —
+never one per marker kind, and never a silent cut at 100.
 """
 
 from __future__ import annotations
@@ -15,19 +16,31 @@ from maverick_ext.errors import GitHubRejected, NotFound, UsageError
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
-ISSUE_FIELDS = """
-  id databaseId number title state stateReason body url
-  labels(first: 100) { nodes { name } }
-  comments(first: 100) {
-    pageInfo { hasNextPage endCursor }
-    nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
-  }
-  subIssues(first: 100) { nodes { number } }
-  blockedBy(first: 100) { nodes { number } }
-  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+# ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
+# ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.
+COMMENT_FIELDS = (
+    "fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
+)
+PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+# The connections of an issue that can hold more than one page, and the fields of a node.
+PAGED_CONNECTIONS = {
+    "labels": "name",
+    "comments": COMMENT_FIELDS,
+    "subIssues": "number",
+    "blockedBy": "number",
+}
+
+ISSUE_FIELDS = (
+    "\n  id fullDatabaseId number title state stateReason body url\n"
+    + "".join(
+        f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
+        for name, node in PAGED_CONNECTIONS.items()
+    )
+    + """  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
+)
 
 SNAPSHOT_QUERY = f"""
 query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
@@ -41,17 +54,14 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 }}
 """
 
-MORE_COMMENTS_QUERY = """
-query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    issue(number: $number) {
-      comments(first: 100, after: $after) {
-        pageInfo { hasNextPage endCursor }
-        nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
-      }
-    }
-  }
-}
+MORE_NODES_QUERY = """
+query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) {{
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{
+      {connection}(first: 100, after: $after) {{ {page_info} nodes {{ {node} }} }}
+    }}
+  }}
+}}
 """
 
 BATCH_SIZE = 50
@@ -64,29 +74,37 @@ def _not_found(client: GhClient, number: int) -> NotFound:
     )
 
 
-def _more_comments(client: GhClient, number: int, page: dict[str, Any]) -> list[Comment]:
+def _more_nodes(
+    client: GhClient, number: int, connection: str, page: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The nodes of ``connection`` after its first page, one request per further 100."""
     repo = client.require_repo()
-    comments: list[Comment] = []
+    query = MORE_NODES_QUERY.format(
+        connection=connection, page_info=PAGE_INFO, node=PAGED_CONNECTIONS[connection]
+    )
+    nodes: list[dict[str, Any]] = []
     info = page.get("pageInfo") or {}
     while info.get("hasNextPage"):
         data = client.graphql(
-            MORE_COMMENTS_QUERY,
+            query,
             {"owner": repo.owner, "name": repo.name, "number": number, "after": info["endCursor"]},
         ).data["data"]
-        page = data["repository"]["issue"]["comments"]
-        comments.extend(Comment.from_graphql(node) for node in page["nodes"])
+        page = data["repository"]["issue"][connection]
+        nodes.extend(page["nodes"])
         info = page.get("pageInfo") or {}
-    return comments
+    return nodes
 
 
 def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, viewer: str | None):
-    snapshot = IssueSnapshot.model_validate(
-        {**node, "viewer": viewer, "server_time": response.server_time}
+    complete = dict(node)
+    for connection in PAGED_CONNECTIONS:
+        page = node.get(connection) or {}
+        extra = _more_nodes(client, node["number"], connection, page)
+        if extra:
+            complete[connection] = {**page, "nodes": [*page.get("nodes", []), *extra]}
+    return IssueSnapshot.model_validate(
+        {**complete, "viewer": viewer, "server_time": response.server_time}
     )
-    extra = _more_comments(client, snapshot.number, node.get("comments") or {})
-    if extra:
-        snapshot = snapshot.model_copy(update={"comments": snapshot.comments + extra})
-    return snapshot
 
 
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
@@ -154,6 +172,24 @@ def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: 
     return response
 
 
+def label_names(client: GhClient) -> list[str]:
+    """Every label the repository defines."""
+    listed, _ = client.paginate(client.repo_path("labels"))
+    return [label["name"] for label in listed if isinstance(label, dict) and "name" in label]
+
+
+def numbers_labelled(client: GhClient, label: str) -> list[int]:
+    """Issues (open or closed, not pull requests) carrying ``label``."""
+    listed, _ = client.paginate(client.repo_path(f"issues?labels={quote(label)}&state=all"))
+    return [item["number"] for item in listed if "pull_request" not in item]
+
+
+def core_rate_limit(client: GhClient) -> dict[str, Any]:
+    """The REST ("core") rate-limit bucket: ``limit``, ``remaining``, ``reset``."""
+    core: dict[str, Any] = client.get("rate_limit").data["resources"]["core"]
+    return core
+
+
 # ---- writes ---------------------------------------------------------------------------
 
 
@@ -195,6 +231,11 @@ def delete_comment(client: GhClient, comment_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+def close_issue(client: GhClient, number: int, reason: str = "completed") -> None:
+    """Close an issue with a ``state_reason`` (completed | not_planned)."""
+    client.patch(client.repo_path(f"issues/{number}"), {"state": "closed", "state_reason": reason})
 
 
 def ensure_label(client: GhClient, name: str, color: str, description: str) -> bool:

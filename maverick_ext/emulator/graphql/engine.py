@@ -23,7 +23,7 @@ from graphql import (
     parse,
     validate,
 )
-from graphql import execute as gql_execute
+from graphql import execute_sync as gql_execute
 
 from maverick_ext.emulator.gitdb import RefUpdateRejected
 from maverick_ext.emulator.graphql import git, mutations  # noqa: F401  (registers resolvers)
