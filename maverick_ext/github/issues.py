@@ -15,19 +15,27 @@ from maverick_ext.errors import GitHubRejected, NotFound, UsageError
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
-ISSUE_FIELDS = """
-  id databaseId number title state stateReason body url
+# ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
+# ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.
+COMMENT_FIELDS = (
+    "fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
+)
+COMMENTS_PAGE = "pageInfo { hasNextPage endCursor } nodes { " + COMMENT_FIELDS + " }"
+
+ISSUE_FIELDS = (
+    """
+  id fullDatabaseId number title state stateReason body url
   labels(first: 100) { nodes { name } }
-  comments(first: 100) {
-    pageInfo { hasNextPage endCursor }
-    nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
-  }
+  comments(first: 100) { """
+    + COMMENTS_PAGE
+    + """ }
   subIssues(first: 100) { nodes { number } }
   blockedBy(first: 100) { nodes { number } }
   closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
+)
 
 SNAPSHOT_QUERY = f"""
 query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
@@ -41,17 +49,14 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 }}
 """
 
-MORE_COMMENTS_QUERY = """
-query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    issue(number: $number) {
-      comments(first: 100, after: $after) {
-        pageInfo { hasNextPage endCursor }
-        nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
-      }
-    }
-  }
-}
+MORE_COMMENTS_QUERY = f"""
+query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {{
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{
+      comments(first: 100, after: $after) {{ {COMMENTS_PAGE} }}
+    }}
+  }}
+}}
 """
 
 BATCH_SIZE = 50

@@ -20,7 +20,7 @@ from maverick_ext.core import claims as core
 from maverick_ext.core.labels import CLAIM_LABEL, block_labels
 from maverick_ext.core.markers import MarkerWarning
 from maverick_ext.core.payloads import parse_iso
-from maverick_ext.core.trust import TrustPolicy, issue_markers
+from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
 from maverick_ext.errors import (
     AmbiguousWrite,
     Blocked,
@@ -274,7 +274,7 @@ class Coordinator:
         snapshot = self.read(number).snapshot
         for comment in snapshot.comments:
             # Only our own account's comment counts: a pasted copy of the nonce is not ours.
-            if nonce in comment.body and comment.author == snapshot.viewer:
+            if nonce in comment.body and same_account(comment.author, snapshot.viewer):
                 return comment
         return gh.create_comment(self.client, number, body)[0]
 

@@ -42,7 +42,7 @@ def issue(number: int, labels: list[str] = (), comments: list[dict[str, Any]] = 
 
 def comment(comment_id: int, body: str) -> dict[str, Any]:
     return {
-        "databaseId": comment_id,
+        "fullDatabaseId": str(comment_id),
         "body": body,
         "createdAt": NOW,
         "updatedAt": NOW,
