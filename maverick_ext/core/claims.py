@@ -37,7 +37,7 @@ MAX_TTL_S = 24 * 3600
 RELEASE_REASONS = ("merged", "ejected", "abort", "complete")
 
 RecordState = Literal["active", "released", "superseded", "stale"]
-RecordFormat = Literal["combined", "seed"]
+RecordFormat = Literal["combined", "seed", "ref"]
 EntryOutcome = Literal["blocked", "held_live", "held_stale", "mine", "free"]
 RaceOutcome = Literal["won", "lost", "unseen"]
 
@@ -82,11 +82,15 @@ class ClaimRecord:
     # The payloads as written, so edits in place keep fields other implementations added.
     claim_payload: Mapping[str, Any] = field(default_factory=dict, compare=False)
     lease_payload: Mapping[str, Any] | None = field(default=None, compare=False)
+    # Ref mode: the per-issue epoch (only grows) and the claim commit at the ref's tip.
+    epoch: int | None = None
+    commit: str | None = None
 
     @property
     def fencing_token(self) -> int:
-        """What pushes and PRs check is still current (docs/git.md): the claim comment's id."""
-        return self.comment_id
+        """What pushes and PRs check is still current (docs/git.md): the ref's epoch, or in
+        comment mode the claim comment's id."""
+        return self.epoch if self.epoch is not None else self.comment_id
 
     def seconds_left(self, server_time: datetime) -> int:
         if self.expires_at is None or self.state != "active":
@@ -109,6 +113,8 @@ class ClaimRecord:
             "ttl_s": self.ttl_s,
             "supersedes": self.supersedes,
             "reason": self.reason,
+            "epoch": self.epoch,
+            "commit": self.commit,
         }
 
 

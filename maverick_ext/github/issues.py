@@ -18,8 +18,9 @@ from maverick_ext.github.models import Comment, IssueSnapshot
 
 # ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
 # ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.
+# ``id``: the node id GraphQL edits take (a heartbeat edits the claim comment by it).
 COMMENT_FIELDS = (
-    "fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
+    "id fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
 )
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 # The connections of an issue that can hold more than one page, and the fields of a node.

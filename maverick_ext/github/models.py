@@ -34,10 +34,12 @@ class Comment(_Model):
     updated_at: str
     author: str | None = None
     author_association: str = "NONE"
+    node_id: str | None = None
 
     @classmethod
     def from_graphql(cls, node: dict[str, Any]) -> Comment:
         return cls(
+            node_id=node.get("id"),
             # ``databaseId`` is a 32-bit Int that comment ids outgrew in 2024; the BigInt
             # ``fullDatabaseId`` arrives as a JSON string.
             id=int(node["fullDatabaseId"]),
@@ -57,6 +59,7 @@ class Comment(_Model):
             updated_at=data["updated_at"],
             author=(data.get("user") or {}).get("login"),
             author_association=data.get("author_association") or "NONE",
+            node_id=data.get("node_id"),
         )
 
 

@@ -9,14 +9,29 @@ the label write is skipped when already present); heartbeat 2; release at most 3
 
 from __future__ import annotations
 
-import os
+import contextlib
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from maverick_ext.core import claims as core
+from maverick_ext.core.claim_refs import (
+    Mode,
+    RefHold,
+    RefRecord,
+    RefTip,
+    foreign_records,
+    parse_record,
+    ref_claim_payloads,
+    ref_entry,
+    ref_hold,
+    render_record,
+)
 from maverick_ext.core.labels import CLAIM_LABEL, block_labels
 from maverick_ext.core.markers import MarkerWarning
 from maverick_ext.core.payloads import iso, parse_iso
@@ -32,16 +47,45 @@ from maverick_ext.errors import (
     MaverickError,
     UsageError,
 )
+from maverick_ext.github import claim_refs as gh_refs
 from maverick_ext.github import issues as gh
 from maverick_ext.github.client import GhClient
 from maverick_ext.github.models import Comment, IssueSnapshot
+from maverick_ext.services import loops
 from maverick_ext.services.identity import Identity
+from maverick_ext.services.processes import pid_alive
 
 DEFAULT_SETTLE_S = 2.0
 # How often a claimer re-reads while its own new comment is not visible yet.
 MAX_SETTLES = 3
 # The share of the TTL a heartbeat loop keeps in hand before a taker could start.
 HOLDER_MARGIN = 0.1
+
+
+class _LoopStopped(Exception):
+    """SIGTERM from this instance's `release` (through the loop registry)."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``_LoopStopped`` while a loop runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _LoopStopped()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 class ClaimReleased(ClaimLost):
@@ -56,11 +100,20 @@ class ClaimSettings:
 
 @dataclass
 class IssueClaims:
-    """One read of an issue: the snapshot, the claim view derived from it, and warnings."""
+    """One read of an issue: the snapshot, the claim view derived from it, and warnings.
+
+    In ref mode ``hold`` is what the claim ref says and ``view`` shows the ref's holder
+    plus any comment-only (seed-format) claims, which still block.
+    """
 
     snapshot: IssueSnapshot
     view: core.ClaimView
     warnings: list[MarkerWarning]
+    mode: Mode = "comment"
+    hold: RefHold | None = None
+    read: gh_refs.ClaimRead | None = None
+    # Ref mode: every comment record (ours included), for cleaning up our own projections.
+    comment_view: core.ClaimView | None = None
 
     @property
     def server_time(self) -> datetime:
@@ -85,7 +138,7 @@ class Outcome:
             "exit_code": int(self.code),
             "action": self.action,
             "message": self.message,
-            "fencing_token": self.record.comment_id if self.record else None,
+            "fencing_token": self.record.fencing_token if self.record else None,
             "record": record,
         }
 
@@ -110,16 +163,6 @@ def worst_code(outcomes: Iterable[Outcome]) -> int:
     return max((int(o.code) for o in outcomes), default=0)
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
-
-
 def _describe(record: core.ClaimRecord, server_time: datetime) -> str:
     host = f" on {record.host}" if record.host else ""
     return (
@@ -139,8 +182,115 @@ def derive_claims(snapshot: IssueSnapshot, bots: frozenset[str] = frozenset()) -
 
 
 def read_claims(client: GhClient, number: int, bots: frozenset[str] = frozenset()) -> IssueClaims:
-    """One API call: labels, comments and GitHub's clock together."""
-    return derive_claims(gh.fetch_issue(client, number), bots)
+    """One API call: labels, comments, the claim ref and GitHub's clock together."""
+    return read_many(client, [number], bots)[number]
+
+
+# Why the ref protocol cannot run, or None: then the comment-order fallback decides.
+def refs_unusable(read: gh_refs.ClaimRead) -> str | None:
+    if read.empty:
+        return "the repository is empty (no commit for a ref to point at)"
+    return None
+
+
+def read_many(
+    client: GhClient, numbers: Sequence[int], bots: frozenset[str] = frozenset()
+) -> dict[int, IssueClaims]:
+    read = gh_refs.read_claims(client, numbers, CLAIM_LABEL)
+    out: dict[int, IssueClaims] = {}
+    for number in numbers:
+        snapshot = read.snapshots.get(number)
+        if snapshot is None:
+            raise UsageError(
+                f"issue #{number} does not exist in {client.require_repo().full_name}",
+                "check the number and -R/--repo",
+            )
+        if snapshot.state == "PULL_REQUEST":
+            raise UsageError(
+                f"#{number} is a pull request, not an issue",
+                "claims and epics work on issues; pass the issue the PR closes",
+            )
+        out[number] = _with_ref(derive_claims(snapshot, bots), read, number)
+    return out
+
+
+def _with_ref(state: IssueClaims, read: gh_refs.ClaimRead, number: int) -> IssueClaims:
+    """The ref-mode view: the ref's holder decides; comment-only claims still block."""
+    state.read = read
+    if refs_unusable(read) is not None:
+        return state
+    now = state.server_time
+    hold = ref_hold(read.tips.get(number), state.snapshot.comments, now, core.DEFAULT_TTL_S)
+    foreign = foreign_records(state.view)
+    ref_record = _ref_claim_record(hold, now)
+    records = [*([ref_record] if ref_record else []), *foreign]
+    live_foreign = min(
+        (r for r in foreign if r.state == "active"), key=lambda r: r.comment_id, default=None
+    )
+    holder = ref_record if ref_record and ref_record.state == "active" else live_foreign
+    stale = ref_record if ref_record and ref_record.state == "stale" else None
+    if stale is None and holder is None:
+        stale = next((r for r in foreign if r.state == "stale"), None)
+    state.comment_view = state.view
+    state.view = core.ClaimView(now, records, holder, None if holder else stale)
+    state.mode, state.hold = "ref", hold
+    return state
+
+
+def _ref_claim_record(hold: RefHold, now: datetime) -> core.ClaimRecord | None:
+    record = hold.record
+    if hold.tip is None or record is None:
+        return None
+    comment = hold.comment
+    return core.ClaimRecord(
+        comment_id=comment.comment_id if comment else 0,
+        instance_id=record.instance_id,
+        host=record.host,
+        state="active" if hold.live else "stale",
+        claimed_at=hold.tip.committed_at,
+        expires_at=hold.expires_at,
+        heartbeat_at=(comment.updated_at if comment else None) or hold.tip.committed_at,
+        ttl_s=record.ttl_s,
+        format="ref",
+        scope=record.scope,
+        nonce=record.nonce,
+        claim_payload=dict(comment.claim) if comment else {"instance_id": record.instance_id},
+        lease_payload=dict(comment.lease) if comment and comment.lease else None,
+        supersedes=record.comment_id if record.supersedes else None,
+        epoch=record.epoch,
+        commit=hold.tip.oid,
+    )
+
+
+@dataclass(eq=False)
+class _RefPlan:
+    """A ref claim we are about to write: the record, the tip it builds on, its commit."""
+
+    issue: int
+    record: RefRecord
+    before: str | None
+    oid: str | None = None
+    # The ref is ours already (a rerun after a crash): only the comment is missing.
+    reproject: bool = False
+
+
+_NO_TIP = RefTip("", "", None)
+_NOBODY = RefRecord(0, "", "", "", 1, 1)
+
+
+def core_refs_record(tip: RefTip | None) -> RefRecord | None:
+    return parse_record(tip.message) if tip else None
+
+
+@dataclass
+class _Beating:
+    """What a ref-mode heartbeat loop keeps between beats (so each beat is one request)."""
+
+    issue: int
+    node_id: str
+    oid: str
+    record: core.ClaimRecord
+    server_time: datetime
 
 
 @dataclass
@@ -162,13 +312,33 @@ class Coordinator:
     bots: frozenset[str] = field(default_factory=frozenset)
     # Progress notes for people watching stderr (the loop's retries, withdrawals).
     notify: Callable[[str], None] = lambda message: None
+    # Set once refs were refused: every later step of this run uses the comment protocol.
+    forced_comment_mode: bool = False
+    _fallback_noted: bool = False
+    # The latest ref read per issue (the CAS and its re-read decide from it).
+    _reads: dict[int, gh_refs.ClaimRead] = field(default_factory=dict)
+    _node_ids: dict[int, str] = field(default_factory=dict)
+    # The heartbeat-loop registry of this instance (``services.loops``), when known.
+    loops_dir: Path | None = None
+    # False once the process that started us is gone (a loop must not outlive it).
+    parent_alive: Callable[[], bool] = lambda: True
 
     @property
     def me(self) -> str:
         return self.identity.instance_id
 
     def read(self, number: int) -> IssueClaims:
-        return read_claims(self.client, number, self.bots)
+        state = read_claims(self.client, number, self.bots)
+        return self._remember(state)
+
+    def _remember(self, state: IssueClaims) -> IssueClaims:
+        if state.read is not None:
+            self._reads[state.snapshot.number] = state.read
+        if self.forced_comment_mode and state.mode == "ref":
+            fallback = derive_claims(state.snapshot, self.bots)
+            fallback.read = state.read
+            return fallback
+        return state
 
     # ---- claim / takeover ------------------------------------------------------------
     def claim(
@@ -180,9 +350,226 @@ class Coordinator:
         takeover: bool = False,
         reason: str | None = None,
     ) -> list[Outcome]:
-        """Claim every issue; with ``scope``, all of them or none (winners withdraw)."""
+        """Claim every issue; with ``scope``, all of them or none.
+
+        Ref mode (SPEC 5.1): one read, one commit per issue, one atomic ``updateRefs`` CAS
+        (all of a scope together), one comment-and-label write per won issue; no waiting.
+        Where refs are refused, the comment-order protocol below runs instead.
+        """
         wanted = list(dict.fromkeys([*numbers, *scope]))
-        scope_payload = [str(n) for n in wanted] if scope else []
+        states = {
+            n: self._remember(st) for n, st in read_many(self.client, wanted, self.bots).items()
+        }
+        first = states[wanted[0]]
+        assert first.read is not None
+        self._check_may_claim(first.read)
+        if first.mode == "ref":
+            try:
+                return self._claim_refs(wanted, states, settings, bool(scope), takeover, reason)
+            except gh_refs.RefsRefused as exc:
+                self._fall_back(exc.message)
+        return self._claim_comments(wanted, settings, bool(scope), takeover, reason)
+
+    def _check_may_claim(self, read: gh_refs.ClaimRead) -> None:
+        """GitHub decides who may claim: an account without write access never owns."""
+        if read.permission in ("READ", "TRIAGE", "NONE"):
+            raise ClaimLost(
+                f"this account has {read.permission.lower()} access to "
+                f"{self.client.require_repo().full_name}: claiming needs write access",
+                "use a token of an account that can push to the repository",
+            )
+        if (why := refs_unusable(read)) is not None:
+            self._fall_back(why)
+
+    def _fall_back(self, why: str) -> None:
+        if not self._fallback_noted:
+            self._fallback_noted = True
+            self.notify(f"claim refs unavailable ({why}); using the comment-order protocol")
+        self.forced_comment_mode = True
+
+    def _claim_refs(
+        self,
+        wanted: list[int],
+        states: dict[int, IssueClaims],
+        settings: ClaimSettings,
+        scoped: bool,
+        takeover: bool,
+        reason: str | None,
+    ) -> list[Outcome]:
+        outcomes: dict[int, Outcome] = {}
+        plans: list[_RefPlan] = []
+        scope_payload = tuple(str(n) for n in wanted) if scoped else ()
+        for number in wanted:
+            try:
+                planned = self._plan(states[number], settings, scope_payload, takeover)
+            except MaverickError as exc:
+                outcomes[number] = failed(number, exc)
+                continue
+            if isinstance(planned, Outcome):
+                outcomes[number] = planned
+            else:
+                plans.append(planned)
+        if scoped and worst_code(outcomes.values()):
+            failures = ", ".join(f"#{n}" for n, o in outcomes.items() if o.code)
+            return [
+                outcomes.get(n)
+                or Outcome(n, ExitCode.LOST, "not_claimed", f"#{n}: not claimed: the scope "
+                           f"failed on {failures} (nothing was written)")
+                for n in wanted
+            ]  # fmt: skip
+        for plan in plans:
+            if not plan.reproject:
+                plan.oid = gh_refs.create_commit(
+                    self.client, render_record(plan.record), plan.before
+                )
+        for group in [plans] if scoped else [[p] for p in plans]:
+            won = self._swap([p for p in group if not p.reproject])
+            won += [p for p in group if p.reproject]
+            for plan in group:
+                if plan in won:
+                    outcomes[plan.issue] = self._project(plan, states[plan.issue], settings)
+                else:
+                    outcomes[plan.issue] = failed(plan.issue, self._lost(plan, states))
+        return [outcomes[n] for n in wanted]
+
+    def _plan(
+        self,
+        state: IssueClaims,
+        settings: ClaimSettings,
+        scope: tuple[str, ...],
+        takeover: bool,
+    ) -> _RefPlan | Outcome:
+        snapshot, hold, now = state.snapshot, state.hold, state.server_time
+        number = snapshot.number
+        assert hold is not None
+        if not snapshot.is_open:
+            raise UsageError(
+                f"#{number} is closed; refusing to claim a closed issue", "reopen it first"
+            )
+        entry = ref_entry(block_labels(snapshot.labels), hold, state.view, self.me, takeover)
+        who = entry.instance_id or "?"
+        if entry.outcome == "blocked":
+            raise Blocked(f"#{number} is blocked ({', '.join(entry.blocks)})")
+        if entry.outcome == "held_live":
+            holder = state.view.holder
+            raise HeldLive(
+                f"#{number} is held by {_describe(holder, now) if holder else who}"
+                + (f" ({entry.detail})" if entry.detail else "")
+            )
+        if entry.outcome == "held_stale":
+            raise HeldStale(
+                f"#{number} is held by {who} whose lease went stale",
+                f"take it over with `gh maverick takeover {number}`",
+            )
+        if entry.outcome == "mine" and hold.comment is None and hold.record is not None:
+            # We hold the ref but crashed before posting its comment: post it now.
+            return _RefPlan(number, hold.record, hold.oid, hold.oid, reproject=True)
+        if entry.outcome == "mine":
+            return Outcome(
+                number, ExitCode.OK, "already_held", f"#{number}: already held by you",
+                state.view.holder, now,
+            )  # fmt: skip
+        login = snapshot.viewer or ""
+        record = RefRecord(
+            issue=number,
+            instance_id=self.me,
+            login=login,
+            nonce=secrets.token_hex(8),
+            epoch=hold.next_epoch(),
+            ttl_s=settings.ttl_s,
+            host=self.identity.host,
+            scope=scope,
+            supersedes=hold.oid if entry.takes_over else None,
+            comment_id=hold.comment.comment_id if entry.takes_over and hold.comment else None,
+        )
+        return _RefPlan(number, record, entry.before)
+
+    def _swap(self, group: list[_RefPlan]) -> list[_RefPlan]:
+        """The CAS; after a refusal or an ambiguous answer, the refs themselves say who won."""
+        if not group:
+            return []
+        read = self._last_read(group[0].issue)
+        moves = [(p.issue, p.before, p.oid) for p in group]
+        try:
+            gh_refs.update_refs(self.client, read.repository_id or "", moves)
+            return group
+        except (gh_refs.RefUpdateFailed, GitHubUnavailable) as exc:
+            if isinstance(exc, GitHubUnavailable):
+                self.notify(f"claim write may or may not have applied ({exc.message}); re-reading")
+            after = gh_refs.read_claims(self.client, [p.issue for p in group], CLAIM_LABEL)
+            self._reads[group[0].issue] = after
+            return [p for p in group if (after.tips.get(p.issue) or _NO_TIP).oid == p.oid]
+
+    def _last_read(self, number: int) -> gh_refs.ClaimRead:
+        return self._reads[number]
+
+    def _lost(self, plan: _RefPlan, states: dict[int, IssueClaims]) -> ClaimLost:
+        tip = self._reads[plan.issue].tips.get(plan.issue) if plan.issue in self._reads else None
+        winner = core_refs_record(tip)
+        by = f" to {winner.instance_id} (epoch {winner.epoch})" if winner else ""
+        return ClaimLost(f"#{plan.issue}: race lost{by}", "stop, push nothing")
+
+    def _project(self, plan: _RefPlan, state: IssueClaims, settings: ClaimSettings) -> Outcome:
+        """Post the claim comment (the lease clock) and the label; on failure give the ref back."""
+        read = state.read
+        assert read is not None and plan.oid is not None
+        now = state.server_time
+        claim, lease = ref_claim_payloads(plan.record, plan.oid, now)
+        body = core.record_body(claim, lease)
+        issue_id = read.issue_ids[plan.issue]
+        try:
+            posted = self._post_projection(plan, issue_id, body, read.label_id)
+        except MaverickError as exc:
+            with contextlib.suppress(MaverickError):  # else it expires: commit date + TTL
+                gh_refs.update_refs(
+                    self.client, read.repository_id or "", [(plan.issue, plan.oid, None)]
+                )
+            raise GitHubUnavailable(
+                f"#{plan.issue}: claimed the ref but could not post the claim comment "
+                f"({exc.message}); gave the claim back",
+                "retry later",
+            ) from None
+        if read.label_id is None and CLAIM_LABEL not in state.snapshot.labels:
+            gh.add_labels(self.client, plan.issue, [CLAIM_LABEL])  # creates the label once
+        basis = parse_iso(posted.updated_at) or now
+        record = core.ClaimRecord(
+            comment_id=posted.id, instance_id=self.me, host=self.identity.host, state="active",
+            claimed_at=basis, expires_at=basis + timedelta(seconds=plan.record.ttl_s),
+            heartbeat_at=basis, ttl_s=plan.record.ttl_s, format="ref", scope=plan.record.scope,
+            nonce=plan.record.nonce, claim_payload=claim, lease_payload=lease,
+            epoch=plan.record.epoch, commit=plan.oid,
+            supersedes=plan.record.comment_id if plan.record.supersedes else None,
+        )  # fmt: skip
+        action = "taken_over" if plan.record.supersedes else "claimed"
+        return Outcome(
+            plan.issue,
+            ExitCode.OK,
+            action,
+            f"#{plan.issue}: {action.replace('_', ' ')}",
+            record,
+            now,
+        )
+
+    def _post_projection(
+        self, plan: _RefPlan, issue_id: str, body: str, label_id: str | None
+    ) -> Comment:
+        """Exactly one claim comment: after an ambiguous POST, look for our nonce first."""
+        try:
+            return gh_refs.post_claim(self.client, issue_id, body, label_id).comment
+        except AmbiguousWrite:
+            self.notify(f"#{plan.issue}: claim comment may or may not exist; looking for it")
+        state = self.read(plan.issue)
+        for comment in state.snapshot.comments:
+            if plan.record.nonce in comment.body and comment.author == state.snapshot.viewer:
+                return comment
+        return gh_refs.post_claim(self.client, issue_id, body, label_id).comment
+
+    def _claim_comments(
+        self, wanted: list[int], settings: ClaimSettings, scoped: bool, takeover: bool,
+        reason: str | None,
+    ) -> list[Outcome]:  # fmt: skip
+        """The comment-order fallback (SPEC 5.8): post, settle, re-read, lowest id wins."""
+        scope_payload = [str(n) for n in wanted] if scoped else []
         outcomes: dict[int, Outcome] = {}
         stakes: list[_Stake] = []
         for number in wanted:
@@ -205,7 +592,7 @@ class Coordinator:
             except MaverickError as exc:
                 outcomes[stake.issue] = failed(stake.issue, exc)
         results = [outcomes[n] for n in wanted]
-        if scope and worst_code(results):
+        if scoped and worst_code(results):
             results = self._withdraw_scope(results)
         return results
 
@@ -364,6 +751,8 @@ class Coordinator:
 
     # ---- heartbeat -------------------------------------------------------------------
     def _owned(self, state: IssueClaims, allow_stale: bool = False) -> core.ClaimRecord:
+        if state.mode == "ref":
+            return self._owned_ref(state, allow_stale)
         labels = () if allow_stale else state.snapshot.labels
         owner = core.ownership(labels, state.view, self.me, allow_stale=allow_stale)
         if owner.held and owner.record is not None:
@@ -374,9 +763,54 @@ class Coordinator:
             "stop work, push nothing",
         )
 
+    def _owned_ref(self, state: IssueClaims, allow_stale: bool) -> core.ClaimRecord:
+        """The ref's tip decides: ours (live, or stale when releasing), or why not."""
+        hold, number = state.hold, state.snapshot.number
+        assert hold is not None
+        record = state.view.records[0] if hold.record is not None else None
+        why: str
+        if hold.record is not None and hold.record.instance_id == self.me and record is not None:
+            blocks = block_labels(state.snapshot.labels)
+            if not hold.live and not allow_stale:
+                why = (
+                    f"the lease expired at {core.iso(hold.expires_at) if hold.expires_at else '?'}"
+                )
+            elif blocks and not allow_stale:
+                why = f"the issue is now blocked ({', '.join(blocks)})"
+            else:
+                return record
+        elif hold.record is not None:
+            why = (
+                f"the claim was taken over by {hold.record.instance_id} (epoch {hold.record.epoch})"
+            )
+        elif hold.tip is not None:
+            why = f"the claim ref points at {hold.tip.oid[:12]}, which is no claim record"
+        else:
+            mine = self._own_projections(state, active_only=False)
+            if mine and mine[-1].state == "released" and mine[-1].reason != "lost":
+                raise ClaimReleased(
+                    f"#{number}: this instance released the claim ({mine[-1].reason})",
+                    "stop work, push nothing",
+                )
+            why = "the issue is not claimed (no claim ref)"
+        raise ClaimLost(f"#{number}: not held by {self.me}: {why}", "stop work, push nothing")
+
+    def _own_projections(self, state: IssueClaims, active_only: bool) -> list[core.ClaimRecord]:
+        """Our own ref-mode claim comments, oldest first."""
+        view = state.comment_view or state.view
+        return [
+            r
+            for r in view.records
+            if r.instance_id == self.me
+            and r.claim_payload.get("mode") == "ref"
+            and (r.state == "active" or not active_only)
+        ]
+
     def heartbeat(self, number: int) -> Outcome:
         """Re-check ownership, then push the lease forward by editing our own comment."""
         state = self.read(number)
+        if state.mode == "ref":
+            return self._beat(self._beating(state))
         record = self._owned(state)
         claim, lease = core.heartbeat_payloads(record, state.server_time)
         comment, response = gh.update_comment(
@@ -399,6 +833,57 @@ class Coordinator:
             response.server_time or state.server_time,
         )
 
+    def _beating(self, state: IssueClaims) -> _Beating:
+        record = self._owned(state)
+        hold = state.hold
+        assert hold is not None and hold.oid is not None
+        if hold.comment is None or hold.comment.node_id is None:
+            raise ClaimLost(
+                f"#{state.snapshot.number}: the claim has no comment to renew (a claim that "
+                "crashed before posting it)",
+                "release it and claim again",
+            )
+        return _Beating(
+            state.snapshot.number, hold.comment.node_id, hold.oid, record, state.server_time
+        )
+
+    def _beat(self, beating: _Beating) -> Outcome:
+        """One request: edit the claim comment and read the ref's tip in the same answer."""
+        record, number = beating.record, beating.issue
+        claim, lease = core.heartbeat_payloads(record, beating.server_time)
+        answer = gh_refs.beat(self.client, beating.node_id, core.record_body(claim, lease), number)
+        now = answer.server_time or beating.server_time
+        if answer.tip_oid != beating.oid:
+            # Our edit just made the comment look active: put the truth back on it.
+            ended = "released" if answer.tip_oid is None else "lost"
+            body = core.record_body(*core.released_payloads(claim, lease, now, ended))
+            with contextlib.suppress(MaverickError):
+                gh_refs.beat(self.client, beating.node_id, body, number)
+            if answer.tip_oid is None:
+                raise ClaimReleased(f"#{number}: the claim was released (its ref is gone)")
+            raise ClaimLost(
+                f"#{number}: not held by {self.me}: the claim ref moved to {answer.tip_oid[:12]}",
+                "stop work, push nothing",
+            )
+        if blocks := block_labels(answer.labels):
+            raise ClaimLost(
+                f"#{number}: not held by {self.me}: the issue is now blocked ({', '.join(blocks)})",
+                "stop work, push nothing",
+            )
+        basis = answer.updated_at or now
+        renewed = replace(
+            record,
+            heartbeat_at=basis,
+            expires_at=basis + timedelta(seconds=record.ttl_s),
+            claim_payload=claim,
+            lease_payload=lease,
+        )
+        beating.record, beating.server_time = renewed, now
+        return Outcome(
+            number, ExitCode.OK, "renewed", f"#{number}: lease renewed for {record.ttl_s}s",
+            renewed, now,
+        )  # fmt: skip
+
     def heartbeat_loop(
         self,
         number: int,
@@ -408,49 +893,118 @@ class Coordinator:
     ) -> Outcome:
         """Heartbeat until released (0), lost (13), or the watched process exits (release).
 
-        Transient errors are retried until our own lease deadline, measured on the monotonic
-        clock from before the last successful renewal, minus a margin: the loop reports the
-        loss while no taker can have started yet.
+        Every attempt's timeout is the time left before our own deadline (monotonic clock,
+        from before the last renewal, minus a margin), and a renewal that lands after the
+        deadline is a loss: the loop reports it while no taker can have started yet. It
+        also ends when the process that started it ends (gh forwards no SIGTERM), and when
+        this instance's ``release`` stops it through the loop registry.
         """
-        deadline: float | None = None
-        while True:
-            if while_pid is not None and not alive(while_pid):
-                self.notify(f"process {while_pid} exited; releasing #{number}")
-                return self.release(number, "abort")
-            started = self.monotonic()
+        repo = self.client.require_repo().full_name
+        registry = loops.registered(self.loops_dir, repo, number) if self.loops_dir else _nothing()
+        with registry, _stop_on_sigterm():
             try:
-                beat = self.heartbeat(number)
-            except ClaimReleased as exc:
-                return Outcome(number, ExitCode.OK, "released", exc.message)
-            except GitHubUnavailable as exc:
-                if deadline is None or self.monotonic() >= deadline:
+                return self._loop(number, interval_s, while_pid, alive)
+            except _LoopStopped:
+                return Outcome(
+                    number, ExitCode.OK, "released",
+                    f"#{number}: heartbeat loop stopped: this instance is releasing the claim",
+                )  # fmt: skip
+
+    def _loop(
+        self,
+        number: int,
+        interval_s: float | None,
+        while_pid: int | None,
+        alive: Callable[[int], bool],
+    ) -> Outcome:
+        deadline: float | None = None
+        beating: _Beating | None = None
+        policy = self.client.policy
+        try:
+            while True:
+                if while_pid is not None and not alive(while_pid):
+                    self.notify(f"process {while_pid} exited; releasing #{number}")
+                    return self.release(number, "abort")
+                if not self.parent_alive():
+                    return Outcome(
+                        number, ExitCode.OK, "stopped",
+                        f"#{number}: heartbeat loop stopped: the process that started it ended",
+                    )  # fmt: skip
+                started = self.monotonic()
+                if deadline is not None:
+                    left = deadline - started
+                    self.client.policy = replace(
+                        policy, timeout_s=max(0.1, min(policy.timeout_s, left)), attempts=1
+                    )
+                try:
+                    beat = self.heartbeat(number) if beating is None else self._beat(beating)
+                except ClaimReleased as exc:
+                    return Outcome(number, ExitCode.OK, "released", exc.message)
+                except GitHubUnavailable as exc:
+                    if deadline is None or self.monotonic() >= deadline:
+                        raise ClaimLost(
+                            f"#{number}: could not renew the lease before it ran out "
+                            f"({exc.message})",
+                            "stop work, push nothing",
+                        ) from None
+                    self.notify(f"heartbeat #{number} failed, retrying: {exc.message}")
+                    self._wait(min(5.0, deadline - self.monotonic()), while_pid, alive)
+                    continue
+                if deadline is not None and self.monotonic() > deadline:
                     raise ClaimLost(
-                        f"#{number}: could not renew the lease before it ran out ({exc.message})",
+                        f"#{number}: the renewal landed after the lease deadline: a taker may "
+                        "already have started",
                         "stop work, push nothing",
-                    ) from None
-                self.notify(f"heartbeat #{number} failed, retrying: {exc.message}")
-                self._wait(min(5.0, deadline - self.monotonic()), while_pid, alive)
-                continue
-            assert beat.record is not None
-            # A taker can start at updated_at + ttl (GitHub's clock), and updated_at comes
-            # after `started`; giving up a tenth of the TTL earlier leaves the agent time to
-            # stop before anyone else may begin.
-            deadline = started + beat.record.ttl_s * (1 - HOLDER_MARGIN)
-            self._wait(interval_s or beat.record.ttl_s / 5, while_pid, alive)
+                    )
+                assert beat.record is not None
+                if interval_s is not None and interval_s >= beat.record.ttl_s:
+                    raise UsageError(
+                        f"--interval {interval_s:g}s is not shorter than the lease TTL "
+                        f"({beat.record.ttl_s}s): the lease would expire between heartbeats",
+                        f"use an interval of at most {beat.record.ttl_s / 3:g}s",
+                    )
+                if beating is None and beat.record.format == "ref":
+                    beating = self._beating_from(beat)
+                # A taker can start at updated_at + ttl (GitHub's clock), and updated_at
+                # comes after `started`; giving up a tenth of the TTL earlier leaves the
+                # agent time to stop before anyone else may begin.
+                deadline = started + beat.record.ttl_s * (1 - HOLDER_MARGIN)
+                self._wait(interval_s or beat.record.ttl_s / 5, while_pid, alive)
+        finally:
+            self.client.policy = policy
+
+    def _beating_from(self, beat: Outcome) -> _Beating | None:
+        """After the first (read + beat) renewal, keep what the next beats need."""
+        record = beat.record
+        if record is None or record.commit is None or beat.server_time is None:
+            return None
+        node_id = self._node_ids.get(record.comment_id)
+        if node_id is None:
+            return None
+        return _Beating(beat.issue, node_id, record.commit, record, beat.server_time)
 
     def _wait(self, seconds: float, while_pid: int | None, alive: Callable[[int], bool]) -> None:
         """Sleep, in short slices when watching a process so its exit is noticed quickly."""
         end = self.monotonic() + max(0.0, seconds)
         while (left := end - self.monotonic()) > 0:
-            self.sleep(min(left, 1.0) if while_pid is not None else left)
+            self.sleep(min(left, 1.0))
             if while_pid is not None and not alive(while_pid):
+                return
+            if not self.parent_alive():
                 return
 
     # ---- release -----------------------------------------------------------------------
     def release(self, number: int, reason: str) -> Outcome:
+        """Stop this instance's heartbeat loop for the issue first, then release."""
+        if self.loops_dir is not None:
+            repo = self.client.require_repo().full_name
+            if loops.stop(self.loops_dir, repo, number):
+                self.notify(f"#{number}: stopped this instance's heartbeat loop")
         return self._release(self.read(number), reason)
 
     def _release(self, state: IssueClaims, reason: str) -> Outcome:
+        if state.mode == "ref":
+            return self._release_ref(state, reason)
         number, now = state.snapshot.number, state.server_time
         try:
             record = self._owned(state, allow_stale=True)
@@ -483,6 +1037,48 @@ class Coordinator:
             number, ExitCode.OK, "released", f"#{number}: released ({reason}){note}", released, now
         )
 
+    def _release_ref(self, state: IssueClaims, reason: str) -> Outcome:
+        """Delete the ref from our commit, mark the comment released, drop the label: 1 call."""
+        number, now, hold, read = state.snapshot.number, state.server_time, state.hold, state.read
+        assert hold is not None and read is not None
+        try:
+            record = self._owned_ref(state, allow_stale=True)
+        except ClaimReleased as exc:
+            self._unlabel_if_unclaimed(state)
+            return Outcome(number, ExitCode.OK, "already_released", exc.message)
+        except ClaimLost:
+            if hold.tip is not None:
+                raise
+            # No ref, yet our comment still says active (a crashed release): finish it.
+            for mine in self._own_projections(state, active_only=True):
+                self._mark_released(mine.comment_id, dict(mine.claim_payload),
+                                    dict(mine.lease_payload or {}), now, reason)  # fmt: skip
+            self._unlabel_if_unclaimed(state)
+            return Outcome(number, ExitCode.OK, "already_released", f"#{number}: not claimed")
+        comment, body = hold.comment, None
+        if comment is not None:
+            body = core.record_body(
+                *core.released_payloads(comment.claim, comment.lease or {}, now, reason)
+            )
+        foreign_live = [r for r in state.view.records if r.format != "ref" and r.state == "active"]
+        unlabel = CLAIM_LABEL in state.snapshot.labels and not foreign_live
+        applied = gh_refs.release(
+            self.client, read.repository_id or "", number, hold.oid or "",
+            comment.node_id if comment else None, body, read.issue_ids[number],
+            read.label_id if unlabel else None,
+        )  # fmt: skip
+        if not applied:
+            if unlabel:  # the label is the new holder's now
+                gh.add_labels(self.client, number, [CLAIM_LABEL])
+            raise ClaimLost(
+                f"#{number}: the claim ref moved before the release (taken over)",
+                "stop work, push nothing",
+            )
+        released = replace(record, state="released", reason=reason)
+        return Outcome(
+            number, ExitCode.OK, "released", f"#{number}: released ({reason})", released, now
+        )
+
     def _unlabel_if_unclaimed(self, state: IssueClaims) -> list[core.ClaimRecord]:
         """Remove `claude-in-progress` unless another instance still has an active claim;
         returns those other claims."""
@@ -492,7 +1088,25 @@ class Coordinator:
         return others
 
     def release_all(self, reason: str) -> list[Outcome]:
-        """Every claim this instance holds, found on GitHub (not in a local cache)."""
+        """Every claim this instance holds, found on GitHub (not in a local cache): the claim
+        refs in one listing; the labelled issues when no ref is ours (comment mode)."""
+        try:
+            tips = gh_refs.list_claim_refs(self.client)
+        except MaverickError:
+            tips = {}
+        ours = sorted(
+            n
+            for n, tip in tips.items()
+            if (core_refs_record(tip) or _NOBODY).instance_id == self.me
+        )
+        if ours:
+            outcomes = []
+            for number in ours:
+                try:
+                    outcomes.append(self.release(number, reason))
+                except ClaimLost:
+                    continue  # ours once, someone else's now: nothing to release
+            return [o for o in outcomes if o.action == "released"]
         numbers = gh.numbers_labelled(self.client, CLAIM_LABEL)
         outcomes: list[Outcome] = []
         for snapshot in gh.fetch_issues(self.client, numbers).values():
@@ -521,7 +1135,7 @@ class Coordinator:
         if holder is not None and holder.instance_id != self.me:
             raise ClaimLost(
                 f"#{number} is held by {holder.instance_id} (fencing token "
-                f"{holder.comment_id}): not going to {action}",
+                f"{holder.fencing_token}): not going to {action}",
                 "stop work on this story, push nothing",
             )
 

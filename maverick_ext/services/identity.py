@@ -25,6 +25,11 @@ class Identity:
     host: str  # for humans reading the issue; never used to decide anything
 
 
+def state_root(env: Mapping[str, str]) -> Path:
+    """``$XDG_STATE_HOME/gh-maverick`` (per-instance state such as the loop registry)."""
+    return _state_dir(env)
+
+
 def _state_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_STATE_HOME") or os.path.join(env.get("HOME") or "~", ".local", "state")
     return Path(base).expanduser() / "gh-maverick"

@@ -52,7 +52,10 @@ def clock(emulator: Emulator) -> Clock:
 @pytest.fixture
 def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
     def make(
-        instance: str = "agent-a", token: str | None = None, run: Callable[..., Any] = process.run
+        instance: str = "agent-a",
+        token: str | None = None,
+        run: Callable[..., Any] = process.run,
+        mode: str = "ref",
     ) -> Coordinator:
         env = {**os.environ, **emulator.env(**({"token": token} if token else {}))}
         client = GhClient(
@@ -63,7 +66,12 @@ def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
             policy=RetryPolicy(attempts=2),
             run=run,
         )
-        return Coordinator(client, Identity(instance, "test-host"), clock.sleep, clock.monotonic)
+        coordinator = Coordinator(
+            client, Identity(instance, "test-host"), clock.sleep, clock.monotonic
+        )
+        # The comment-order fallback (SPEC 5.8), as when refs are refused.
+        coordinator.forced_comment_mode = mode == "comment"
+        return coordinator
 
     return make
 
@@ -87,7 +95,8 @@ def test_api_budget_per_operation(emulator: Emulator, agent) -> None:
     a = agent()
     emulator.clear_log()
     assert a.claim([2], FAST)[0].code == ExitCode.OK
-    assert calls(emulator) == (4, 2)  # read, label, comment, re-read
+    # read; POST git/commits; updateRefs; comment + label in one GraphQL document
+    assert calls(emulator) == (4, 1)
 
     emulator.clear_log()
     a.read(2)
@@ -95,11 +104,18 @@ def test_api_budget_per_operation(emulator: Emulator, agent) -> None:
 
     emulator.clear_log()
     a.heartbeat(2)
-    assert calls(emulator) == (2, 1)
+    assert calls(emulator) == (2, 0)  # read, then one mutation that also reads the ref
 
     emulator.clear_log()
     a.release(2, "merged")
-    assert calls(emulator) == (3, 2)  # read, edit own comment, remove label
+    assert calls(emulator) == (2, 0)  # read, then ref + comment + label in one document
+
+
+def test_comment_mode_budget(emulator: Emulator, agent) -> None:
+    a = agent(mode="comment")
+    emulator.clear_log()
+    assert a.claim([2], FAST)[0].code == ExitCode.OK
+    assert calls(emulator) == (5, 2)  # ref read, read, label, comment, re-read
 
 
 def test_budget_does_not_grow_with_unrelated_comments(emulator: Emulator, agent) -> None:
@@ -111,11 +127,11 @@ def test_budget_does_not_grow_with_unrelated_comments(emulator: Emulator, agent)
     a = agent()
     emulator.clear_log()
     a.claim([3], FAST)
-    # Each of the two reads pages once more through the comments; nothing else grows.
-    assert calls(emulator) == (4 + 2, 2)
+    # The read pages once more through the comments; nothing else grows.
+    assert calls(emulator) == (4 + 1, 1)
     emulator.clear_log()
     a.heartbeat(3)
-    assert calls(emulator) == (2 + 1, 1)
+    assert calls(emulator) == (2 + 1, 0)
 
 
 # ---- property 5: ambiguous writes ------------------------------------------------------------
@@ -130,7 +146,7 @@ def test_an_ambiguous_claim_post_is_found_by_its_nonce_not_duplicated(
         emulator.faults.update(ambiguous_rate=1.0 if is_comment_post else 0.0)
         return process.run(argv, **kw)
 
-    outcome = agent(run=comment_post_applied_but_answered_502).claim([2], FAST)[0]
+    outcome = agent(run=comment_post_applied_but_answered_502, mode="comment").claim([2], FAST)[0]
 
     assert outcome.code == ExitCode.OK, outcome.message
     assert len(claim_comments(emulator, 2)) == 1
@@ -152,7 +168,7 @@ def test_a_landed_but_unseen_ambiguous_post_does_not_make_us_lose_to_ourselves(
         emulator.faults.update(ambiguous_rate=1.0 if is_comment_post and len(posts) == 1 else 0.0)
         return process.run(argv, **kw)
 
-    outcome = agent(run=first_comment_post_ambiguous).claim([2], FAST)[0]
+    outcome = agent(run=first_comment_post_ambiguous, mode="comment").claim([2], FAST)[0]
 
     assert outcome.code == ExitCode.OK, outcome.message
     bodies = claim_comments(emulator, 2)
@@ -280,7 +296,7 @@ def test_release_all_finds_this_instances_claims_on_github(emulator, agent) -> N
 def test_release_ends_every_active_record_of_this_instance(emulator, agent) -> None:
     """A crash mid-claim can leave two records of ours; releasing one must not hand the
     issue to the other."""
-    a = agent("a")
+    a = agent("a", mode="comment")
     a.claim([2], FAST)
     store = emulator.store
     issue = store.issue(store.repo("maverick-sandbox", "demo"), 2)

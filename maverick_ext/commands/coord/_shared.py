@@ -42,18 +42,27 @@ def trusted_bots(app: App) -> frozenset[str]:
 
 
 def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordinator:
+    import os
+
     from maverick_ext.services.claims import Coordinator
-    from maverick_ext.services.identity import resolve_identity
+    from maverick_ext.services.identity import resolve_identity, state_root
+    from maverick_ext.services.loops import registry_dir
+    from maverick_ext.services.processes import pid_alive
 
     client = app.client(repo)
     client.require_repo()
+    identity = resolve_identity(app.env, instance, app.cwd)
+    parent = os.getppid()
     return Coordinator(
         client=client,
-        identity=resolve_identity(app.env, instance, app.cwd),
+        identity=identity,
         sleep=app.sleep,
         monotonic=app.monotonic,
         bots=trusted_bots(app),
         notify=info,
+        loops_dir=registry_dir(state_root(app.env), identity.instance_id),
+        # gh forwards no SIGTERM: when gh (our parent) is gone, so is whoever started us.
+        parent_alive=lambda: os.getppid() == parent and pid_alive(parent),
     )
 
 
@@ -74,6 +83,12 @@ def claim_settings(app: App, ttl: str | None, settle: float | None) -> ClaimSett
     if settle < 0:
         raise UsageError(f"invalid --settle {settle:g}: must be 0 or more seconds")
     ttl_s = parse_duration(ttl) if ttl is not None else configured.lease_ttl_s
+    if ttl_s <= settle * 2:
+        raise UsageError(
+            f"--ttl {ttl_s}s is too short for a {settle:g}s settle window: the lease would "
+            "run out while the claim is being decided",
+            f"use a TTL of at least {int(settle * 2) + 1}s (or a shorter --settle)",
+        )
     return ClaimSettings(ttl_s=ttl_s, settle_s=settle)
 
 

@@ -96,6 +96,11 @@ def _run(
 
     if not loop and (interval is not None or while_pid is not None):
         raise UsageError("--interval and --while-pid only apply with --loop")
+    if while_pid is not None and while_pid <= 0:
+        raise UsageError(
+            f"invalid --while-pid {while_pid}: not a process id (0 and negatives name groups)",
+            "pass the pid of the agent process, e.g. $$",
+        )
 
     def beat(coordinator, numbers):
         if loop:

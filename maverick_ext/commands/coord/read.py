@@ -36,11 +36,12 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     JSON: {"issue", "repo", "title", "state", "labels", "block_label", "block_labels",
            "in_progress", "lease_live", "holder": RECORD|null, "stale_holder": RECORD|null,
            "records": [RECORD], "claim": {...}|null, "lease": {...}|null,
-           "server_time", "warnings": [str]}
+           "server_time", "warnings": [str], "mode": "ref"|"comment"}
     RECORD: {"comment_id", "fencing_token", "instance_id", "host", "state"
              (active|released|superseded|stale), "format" (combined|seed), "scope",
              "claimed_at", "heartbeat_at", "expires_at", "seconds_left", "ttl_s",
-             "supersedes", "reason"}
+             "supersedes", "reason", "epoch": int|null, "commit": oid|null}
+    In ref mode fencing_token is the epoch of the claim ref's tip (it only grows).
     """
     from maverick_ext.commands.coord._shared import by_repo, trusted_bots
     from maverick_ext.core.refs import parse_issue_ref
@@ -85,6 +86,8 @@ def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:
         "lease": dict(shown.lease_payload) if shown and shown.lease_payload else None,
         "server_time": iso(now),
         "warnings": [str(w) for w in state.warnings],
+        # "ref": the claim ref decides; "comment": the comment-order fallback (SPEC 5.8).
+        "mode": state.mode,
     }
 
 

@@ -1,0 +1,319 @@
+"""Ownership on git refs: the claim record in a commit, and who holds an issue (pure).
+
+Each claimed issue has ``refs/maverick/claims/<issue>`` pointing at a commit (empty tree)
+whose message is the claim record. GitHub moves a ref only by compare-and-swap and only for
+accounts with write access, so the record at the tip *is* the owner; the claim comment it
+belongs to is what people read and the lease clock (its ``updated_at`` on GitHub's clock).
+
+Lease basis = the later of the commit's committer date (GitHub stamps it) and the bound
+comment's ``updated_at``; a claimer that crashed before posting its comment still expires.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from maverick_ext.core.claims import MAX_TTL_S, ClaimRecord, ClaimView
+from maverick_ext.core.markers import parse_body
+from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.core.trust import same_account
+
+REF_PREFIX = "refs/maverick/claims/"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+ZERO_OID = "0" * 40
+RECORD_FENCE = "maverick-claim-record"
+RECORD_VERSION = 1
+
+Mode = Literal["ref", "comment"]
+_RECORD_BLOCK = re.compile(
+    rf"^```{RECORD_FENCE}[ \t]*\n(?P<json>.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL
+)
+
+
+def ref_name(issue: int) -> str:
+    return f"{REF_PREFIX}{issue}"
+
+
+def issue_of_ref(name: str) -> int | None:
+    """The issue number of a claim ref (``refs/maverick/claims/12`` or ``12``), else None."""
+    tail = name.removeprefix(REF_PREFIX)
+    return int(tail) if tail.isdigit() and not tail.startswith("0") else None
+
+
+@dataclass(frozen=True)
+class RefRecord:
+    """The claim record a claim commit carries."""
+
+    issue: int
+    instance_id: str
+    login: str  # the account that moved the ref: only its comment can be the lease clock
+    nonce: str
+    epoch: int
+    ttl_s: int
+    host: str | None = None
+    scope: tuple[str, ...] = ()
+    # A takeover's record names the claim comment of the record it supersedes (the new
+    # record's own comment is found by nonce: it is posted after the ref moved).
+    comment_id: int | None = None
+    supersedes: str | None = None  # the commit oid this one took over from
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "v": RECORD_VERSION,
+            "issue": self.issue,
+            "instance_id": self.instance_id,
+            "login": self.login,
+            "nonce": self.nonce,
+            "epoch": self.epoch,
+            "ttl_s": self.ttl_s,
+            "host": self.host,
+            "scope": list(self.scope),
+            "comment_id": self.comment_id,
+            "supersedes": self.supersedes,
+        }
+        return {k: v for k, v in payload.items() if v is not None}
+
+
+def render_record(record: RefRecord) -> str:
+    """The commit message: a headline for `git log`, then the record as a JSON fence."""
+    body = json.dumps(record.to_payload(), sort_keys=True)
+    return (
+        f"maverick claim #{record.issue} epoch {record.epoch} by {record.instance_id}\n\n"
+        f"```{RECORD_FENCE}\n{body}\n```\n"
+    )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def parse_record(message: str | None) -> RefRecord | None:
+    """The record in a commit message, or None for anything else (never raises)."""
+    match = _RECORD_BLOCK.search(message or "")
+    if match is None:
+        return None
+    try:
+        data = json.loads(match["json"])
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    issue, epoch, ttl = _int(data.get("issue")), _int(data.get("epoch")), _int(data.get("ttl_s"))
+    instance, login, nonce = data.get("instance_id"), data.get("login"), data.get("nonce")
+    if (
+        issue is None
+        or epoch is None
+        or epoch < 1
+        or ttl is None
+        or ttl < 1
+        or not all(isinstance(v, str) and v for v in (instance, login, nonce))
+    ):
+        return None
+    scope = data.get("scope")
+    host, supersedes = data.get("host"), data.get("supersedes")
+    return RefRecord(
+        issue=issue,
+        instance_id=str(instance),
+        login=str(login),
+        nonce=str(nonce),
+        epoch=epoch,
+        ttl_s=min(ttl, MAX_TTL_S),
+        host=host if isinstance(host, str) else None,
+        scope=tuple(str(s) for s in scope) if isinstance(scope, list) else (),
+        comment_id=_int(data.get("comment_id")),
+        supersedes=supersedes if isinstance(supersedes, str) else None,
+    )
+
+
+@dataclass(frozen=True)
+class RefTip:
+    """What a claim ref points at, as one read saw it."""
+
+    oid: str
+    message: str
+    committed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CommentLike:
+    id: int
+    body: str
+    author: str | None
+    updated_at: str
+    node_id: str | None = None
+
+
+@dataclass(frozen=True)
+class BoundComment:
+    """The claim comment a record belongs to: same account, same nonce."""
+
+    comment_id: int
+    node_id: str | None
+    updated_at: datetime | None
+    claim: Mapping[str, Any]
+    lease: Mapping[str, Any] | None
+    released: bool
+
+
+def bound_comment(record: RefRecord, comments: Iterable[CommentLike]) -> BoundComment | None:
+    """The earliest comment by the record's account whose claim fence carries its nonce."""
+    for comment in sorted(comments, key=lambda c: c.id):
+        if not same_account(comment.author, record.login) or record.nonce not in comment.body:
+            continue
+        markers = {m.kind: m for m in parse_body(comment.body, comment.id).markers}
+        claim = markers.get("claim")
+        if claim is None or claim.payload.get("nonce") != record.nonce:
+            continue
+        lease = markers.get("lease")
+        return BoundComment(
+            comment.id,
+            comment.node_id,
+            parse_iso(comment.updated_at),
+            dict(claim.payload),
+            dict(lease.payload) if lease else None,
+            claim.payload.get("state") == "released",
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class RefHold:
+    """Who the ref says holds an issue at ``server_time``."""
+
+    tip: RefTip | None
+    record: RefRecord | None  # None: no ref, or a tip that is not a claim record
+    comment: BoundComment | None
+    expires_at: datetime | None
+    live: bool
+    # The highest epoch seen (tip and every ref-mode comment): a new claim takes this + 1.
+    epoch_floor: int = 0
+
+    @property
+    def oid(self) -> str | None:
+        return self.tip.oid if self.tip else None
+
+    def next_epoch(self) -> int:
+        return self.epoch_floor + 1
+
+    def held_by(self, instance_id: str) -> bool:
+        return self.live and self.record is not None and self.record.instance_id == instance_id
+
+
+def ref_hold(
+    tip: RefTip | None, comments: Sequence[CommentLike], server_time: datetime, default_ttl: int
+) -> RefHold:
+    record = parse_record(tip.message) if tip else None
+    floor = max([record.epoch if record else 0, *_comment_epochs(comments)])
+    if tip is None:
+        return RefHold(None, None, None, None, False, floor)
+    comment = bound_comment(record, comments) if record else None
+    bases = [b for b in (tip.committed_at, comment.updated_at if comment else None) if b]
+    ttl = record.ttl_s if record else default_ttl
+    expires = max(bases) + timedelta(seconds=ttl) if bases else None
+    live = expires is not None and expires > server_time
+    return RefHold(tip, record, comment, expires, live, floor)
+
+
+def _comment_epochs(comments: Iterable[CommentLike]) -> list[int]:
+    """Epochs named by ref-mode claim comments: a deleted ref's epochs still count."""
+    epochs = []
+    for comment in comments:
+        if RECORD_FENCE not in comment.body and '"epoch"' not in comment.body:
+            continue
+        for marker in parse_body(comment.body, comment.id).markers:
+            value = _int(marker.payload.get("epoch")) if marker.kind == "claim" else None
+            if value is not None and 0 < value < 2**53:
+                epochs.append(value)
+    return epochs
+
+
+def foreign_records(view: ClaimView) -> list[ClaimRecord]:
+    """Comment-only claims (the seeds', or comment-mode instances): they still block."""
+    return [r for r in view.records if r.claim_payload.get("mode") != "ref"]
+
+
+def ref_claim_payloads(
+    record: RefRecord, oid: str, server_time: datetime, reason: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The claim and lease fences of the comment for ``record`` (seed readers see both)."""
+    claim: dict[str, Any] = {
+        "instance_id": record.instance_id,
+        "host": record.host,
+        "scope": list(record.scope) or [str(record.issue)],
+        "claimed_at": iso(server_time),
+        "nonce": record.nonce,
+        "state": "active",
+        "ttl_s": record.ttl_s,
+        "mode": "ref",
+        "epoch": record.epoch,
+        "commit": oid,
+    }
+    if record.supersedes:
+        claim["takeover_of"] = record.supersedes
+    if reason:
+        claim["reason"] = reason
+    lease = {
+        "instance_id": record.instance_id,
+        "heartbeat_at": iso(server_time),
+        "expires_at": iso(server_time + timedelta(seconds=record.ttl_s)),
+    }
+    return {k: v for k, v in claim.items() if v is not None}, lease
+
+
+@dataclass(frozen=True)
+class RefEntry:
+    """What a ref-mode claim may do before writing anything."""
+
+    outcome: Literal["blocked", "held_live", "held_stale", "mine", "free"]
+    instance_id: str | None = None
+    detail: str = ""
+    blocks: tuple[str, ...] = ()
+    # The oid to compare-and-swap from (None: the ref must not exist).
+    before: str | None = None
+    takes_over: bool = False
+    foreign: ClaimRecord | None = field(default=None, compare=False)
+
+
+def ref_entry(
+    blocks: Sequence[str],
+    hold: RefHold,
+    view: ClaimView,
+    instance_id: str,
+    takeover: bool,
+) -> RefEntry:
+    """blocked 10, held live 11, stale 12 (unless taking over), already mine, or free."""
+    if blocks:
+        return RefEntry("blocked", blocks=tuple(blocks))
+    if hold.held_by(instance_id):
+        return RefEntry("mine", instance_id, before=hold.oid)
+    rival = hold.record.instance_id if hold.record else None
+    if hold.live:
+        return RefEntry("held_live", rival or "an unreadable claim record", before=hold.oid)
+    foreign = [r for r in foreign_records(view) if r.instance_id != instance_id]
+    live_foreign = next((r for r in foreign if r.state == "active"), None)
+    if live_foreign is not None:
+        return RefEntry(
+            "held_live", live_foreign.instance_id, "comment-only claim", foreign=live_foreign
+        )
+    stale_foreign = next((r for r in foreign if r.state == "stale"), None)
+    stale_rival = hold.tip is not None and not _released_by(hold, instance_id)
+    if (stale_rival or stale_foreign) and not takeover:
+        who = rival if stale_rival else stale_foreign.instance_id  # type: ignore[union-attr]
+        return RefEntry("held_stale", who, before=hold.oid, foreign=stale_foreign)
+    return RefEntry(
+        "free", before=hold.oid, takes_over=hold.tip is not None or stale_foreign is not None,
+        foreign=stale_foreign,
+    )  # fmt: skip
+
+
+def _released_by(hold: RefHold, instance_id: str) -> bool:
+    """A stale tip of our own (a restarted agent) or one whose comment says released."""
+    if hold.record is None:
+        return False
+    own = hold.record.instance_id == instance_id
+    return own or (hold.comment is not None and hold.comment.released)

@@ -1,0 +1,315 @@
+"""The calls of the ref claim protocol: one read, a commit, one CAS, one projection write.
+
+* ``read_claims`` — issues, their claim refs (tip oid, message, committer date), the label's
+  and repository's node ids, our permission and whether the repository is empty: 1 request.
+* ``create_commit`` — ``POST git/commits`` (empty tree, parent = tip read, no author so
+  GitHub stamps its own time).
+* ``update_refs`` — GraphQL ``updateRefs``: every CAS of a claim in one atomic request.
+* ``post_claim`` / ``beat`` / ``release`` — one GraphQL document each.
+
+A failed ``beforeOid`` comes back as a generic error (GitHub names no reason), so a refused
+CAS is ``RefUpdateFailed`` and callers re-read the refs to learn what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from maverick_ext.core.claim_refs import EMPTY_TREE, ZERO_OID, RefTip, issue_of_ref, ref_name
+from maverick_ext.core.payloads import parse_iso
+from maverick_ext.errors import GitHubRejected, MaverickError, NotFound
+from maverick_ext.github.client import GhClient, GhResponse
+from maverick_ext.github.issues import COMMENT_FIELDS, ISSUE_FIELDS, _snapshot
+from maverick_ext.github.models import Comment, IssueSnapshot
+
+TIP_FIELDS = "target { oid ... on Commit { message committedDate } }"
+
+
+class RefsRefused(MaverickError):
+    """GitHub will not let this token move refs (no contents write, or an empty repository)."""
+
+
+class RefUpdateFailed(MaverickError):
+    """``updateRefs`` was refused: some ``beforeOid`` no longer matched (or GitHub failed)."""
+
+
+@dataclass
+class ClaimRead:
+    """One request's view of some issues and their claim refs."""
+
+    snapshots: dict[int, IssueSnapshot]
+    tips: dict[int, RefTip | None]
+    repository_id: str | None
+    label_id: str | None
+    permission: str | None  # READ, TRIAGE, WRITE, MAINTAIN, ADMIN
+    empty: bool
+    server_time: datetime | None
+    issue_ids: dict[int, str] = field(default_factory=dict)
+
+
+def _tip(node: dict[str, Any] | None) -> RefTip | None:
+    target = (node or {}).get("target")
+    if not target or not target.get("oid"):
+        return None
+    return RefTip(
+        target["oid"], target.get("message") or "", parse_iso(target.get("committedDate"))
+    )
+
+
+def read_claims(client: GhClient, numbers: Iterable[int], label: str) -> ClaimRead:
+    """Issues with every comment, their claim refs and the repository facts, in 1 request."""
+    repo = client.require_repo()
+    wanted = sorted(set(numbers))
+    fields = "\n".join(
+        f"i{n}: issueOrPullRequest(number: {n}) {{ __typename ... on Issue {{ {ISSUE_FIELDS} }} }}"
+        f'\nr{n}: ref(qualifiedName: "{ref_name(n)}") {{ {TIP_FIELDS} }}'
+        for n in wanted
+    )
+    query = (
+        "query ClaimRead($owner: String!, $name: String!, $label: String!) { viewer { login } "
+        "repository(owner: $owner, name: $name) { id viewerPermission isEmpty "
+        f"label(name: $label) {{ id }} {fields} }} }}"
+    )
+    response = client.request(
+        "POST",
+        "graphql",
+        body={
+            "query": query,
+            "variables": {"owner": repo.owner, "name": repo.name, "label": label},
+        },
+        idempotent=True,
+    )
+    data = (response.data or {}).get("data") or {}
+    errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
+    if errors:
+        raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
+    repository = data.get("repository")
+    if repository is None:
+        raise NotFound(f"repository {repo.full_name} not found", "check -R/--repo")
+    viewer = (data.get("viewer") or {}).get("login")
+    read = ClaimRead(
+        snapshots={},
+        tips={},
+        repository_id=repository.get("id"),
+        label_id=(repository.get("label") or {}).get("id"),
+        permission=repository.get("viewerPermission"),
+        empty=bool(repository.get("isEmpty")),
+        server_time=response.server_time,
+    )
+    for n in wanted:
+        node = repository.get(f"i{n}")
+        if node is None:
+            continue
+        if node.get("__typename") != "Issue":
+            read.snapshots[n] = IssueSnapshot(number=n, state="PULL_REQUEST")
+            continue
+        read.snapshots[n] = _snapshot(client, node, response, viewer)
+        read.issue_ids[n] = node["id"]
+        read.tips[n] = _tip(repository.get(f"r{n}"))
+    return read
+
+
+def create_commit(client: GhClient, message: str, parent: str | None) -> str:
+    """A claim commit on the empty tree; returns its oid. Retried: a duplicate is harmless."""
+    response = _refs_call(
+        lambda: client.post(
+            client.repo_path("git/commits"),
+            {"message": message, "tree": EMPTY_TREE, "parents": [parent] if parent else []},
+            idempotent=True,  # an unreferenced duplicate commit is garbage, not a second claim
+        )
+    )
+    return str(response.data["sha"])
+
+
+def _refs_call(send: Any) -> GhResponse:
+    try:
+        return send()
+    except GitHubRejected as exc:
+        if exc.status in (403, 409):
+            raise RefsRefused(exc.message) from None
+        raise
+    except NotFound as exc:  # a private repository hides what we may not write
+        raise RefsRefused(exc.message) from None
+
+
+UPDATE_REFS = """
+mutation ClaimRefs($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }
+"""
+
+
+def update_refs(
+    client: GhClient, repository_id: str, moves: Sequence[tuple[int, str | None, str | None]]
+) -> None:
+    """CAS every ``(issue, before, after)`` at once (None = absent). Raises on refusal."""
+    updates = [
+        {"name": ref_name(n), "beforeOid": before or ZERO_OID, "afterOid": after or ZERO_OID}
+        for n, before, after in moves
+    ]
+    response = _mutate(
+        client, UPDATE_REFS, {"input": {"repositoryId": repository_id, "refUpdates": updates}}
+    )
+    errors = (response.data or {}).get("errors") or []
+    if errors:
+        if any(e.get("type") in ("FORBIDDEN", "UNPROCESSABLE") for e in errors):
+            raise RefsRefused(str(errors[0].get("message")))
+        raise RefUpdateFailed(str(errors[0].get("message")))
+
+
+def _mutate(client: GhClient, query: str, variables: dict[str, Any]) -> GhResponse:
+    """A GraphQL mutation: never blindly retried (a 5xx may have applied it)."""
+    return client.request(
+        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=False
+    )
+
+
+@dataclass(frozen=True)
+class Posted:
+    comment: Comment
+    server_time: datetime | None
+
+
+def post_claim(
+    client: GhClient,
+    issue_id: str,
+    body: str,
+    label_id: str | None,
+) -> Posted:
+    """The claim comment and the label in one request (the label only when it exists)."""
+    label = (
+        "label: addLabelsToLabelable(input: {labelableId: $issue, labelIds: [$label]}) "
+        "{ clientMutationId }"
+        if label_id
+        else ""
+    )
+    query = (
+        f"mutation ClaimComment($issue: ID!, $body: String!"
+        f"{', $label: ID!' if label_id else ''}) {{"
+        f" add: addComment(input: {{subjectId: $issue, body: $body}}) "
+        f"{{ commentEdge {{ node {{ {COMMENT_FIELDS} }} }} }} {label} }}"
+    )
+    variables: dict[str, Any] = {"issue": issue_id, "body": body}
+    if label_id:
+        variables["label"] = label_id
+    response = _mutate(client, query, variables)
+    data = (response.data or {}).get("data") or {}
+    node = ((data.get("add") or {}).get("commentEdge") or {}).get("node")
+    if node is None:
+        errors = (response.data or {}).get("errors") or [{}]
+        raise GitHubRejected(f"GitHub refused the claim comment: {errors[0].get('message')}", 200)
+    return Posted(Comment.from_graphql(node), response.server_time)
+
+
+@dataclass(frozen=True)
+class Beat:
+    updated_at: datetime | None
+    tip_oid: str | None
+    labels: list[str]
+    server_time: datetime | None
+
+
+def beat(client: GhClient, comment_node_id: str, body: str, issue: int) -> Beat:
+    """Edit the claim comment and, in the same answer, read the claim ref's tip and labels."""
+    query = (
+        "mutation Heartbeat($id: ID!, $body: String!) { updateIssueComment(input: {id: $id, "
+        "body: $body}) { issueComment { updatedAt issue { labels(first: 100) { nodes { name } } }"
+        f' repository {{ ref(qualifiedName: "{ref_name(issue)}") {{ target {{ oid }} }} }} }} }} }}'
+    )
+    response = client.request(
+        "POST",
+        "graphql",
+        body={"query": query, "variables": {"id": comment_node_id, "body": body}},
+        idempotent=True,  # rewriting the same body again is harmless
+    )
+    payload = (response.data or {}).get("data") or {}
+    comment = (payload.get("updateIssueComment") or {}).get("issueComment")
+    if comment is None:
+        errors = (response.data or {}).get("errors") or [{}]
+        raise GitHubRejected(f"GitHub refused the heartbeat: {errors[0].get('message')}", 200)
+    ref = (comment.get("repository") or {}).get("ref") or {}
+    return Beat(
+        parse_iso(comment.get("updatedAt")),
+        (ref.get("target") or {}).get("oid"),
+        [n["name"] for n in ((comment.get("issue") or {}).get("labels") or {}).get("nodes", [])],
+        response.server_time,
+    )
+
+
+def release(
+    client: GhClient,
+    repository_id: str,
+    issue: int,
+    our_oid: str,
+    comment_node_id: str | None,
+    body: str | None,
+    issue_id: str,
+    label_id: str | None,
+) -> bool:
+    """Delete the ref from our commit, mark the comment released, drop the label: 1 request.
+
+    Returns whether the ref CAS applied (GraphQL runs the fields in order and goes on after
+    a failed one; the caller puts the label back when the ref was not ours any more).
+    """
+    parts = [
+        "ref: updateRefs(input: {repositoryId: $repo, refUpdates: [{name: $name, "
+        "beforeOid: $oid, afterOid: $zero}]}) { clientMutationId }"
+    ]
+    variables: dict[str, Any] = {
+        "repo": repository_id,
+        "name": ref_name(issue),
+        "oid": our_oid,
+        "zero": ZERO_OID,
+    }
+    declared = ["$repo: ID!", "$name: GitRefname!", "$oid: GitObjectID!", "$zero: GitObjectID!"]
+    if comment_node_id and body:
+        parts.append(
+            "comment: updateIssueComment(input: {id: $comment, body: $body}) { clientMutationId }"
+        )
+        declared += ["$comment: ID!", "$body: String!"]
+        variables |= {"comment": comment_node_id, "body": body}
+    if label_id:
+        parts.append(
+            "label: removeLabelsFromLabelable(input: {labelableId: $issue, labelIds: [$label]}) "
+            "{ clientMutationId }"
+        )
+        declared += ["$issue: ID!", "$label: ID!"]
+        variables |= {"issue": issue_id, "label": label_id}
+    query = f"mutation Release({', '.join(declared)}) {{ {' '.join(parts)} }}"
+    response = _mutate(client, query, variables)
+    data = (response.data or {}).get("data") or {}
+    errors = (response.data or {}).get("errors") or []
+    if any(e.get("type") == "FORBIDDEN" for e in errors):
+        raise RefsRefused(str(errors[0].get("message")))
+    return data.get("ref") is not None
+
+
+def list_claim_refs(client: GhClient) -> dict[int, RefTip]:
+    """Every claim ref with its record, in one request per 100 refs."""
+    repo = client.require_repo()
+    query = (
+        "query ClaimRefs($owner: String!, $name: String!, $after: String) { repository(owner: "
+        '$owner, name: $name) { refs(refPrefix: "refs/maverick/claims/", first: 100, '
+        f"after: $after) {{ pageInfo {{ hasNextPage endCursor }} "
+        f"nodes {{ name {TIP_FIELDS} }} }} }} }}"
+    )
+    found: dict[int, RefTip] = {}
+    after: str | None = None
+    while True:
+        data = client.graphql(query, {"owner": repo.owner, "name": repo.name, "after": after}).data
+        refs = ((data.get("data") or {}).get("repository") or {}).get("refs") or {}
+        for node in refs.get("nodes") or []:
+            number = issue_of_ref(str(node.get("name")))
+            tip = _tip(node)
+            if number is not None and tip is not None:
+                found[number] = tip
+        info = refs.get("pageInfo") or {}
+        if not info.get("hasNextPage"):
+            return found
+        after = info.get("endCursor")
+
+
+def delete_refs(client: GhClient, repository_id: str, tips: dict[int, str]) -> None:
+    """Delete claim refs, each only if still at the oid we saw (one atomic request)."""
+    update_refs(client, repository_id, [(n, oid, None) for n, oid in sorted(tips.items())])
