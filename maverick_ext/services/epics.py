@@ -145,11 +145,7 @@ def upsert_marker(ctx: EpicContext, kind: str, payload: dict, preamble: str) -> 
     and ours, being newer, wins on the next read.
     """
     body = render_comment([(kind, payload)], preamble)
-    mine = [
-        m
-        for m in ctx.markers
-        if m.kind == kind and same_account(m.author, ctx.issue.viewer)
-    ]
+    mine = [m for m in ctx.markers if m.kind == kind and same_account(m.author, ctx.issue.viewer)]
     if mine:
         target = max(mine, key=lambda m: m.comment_id or 0)
         comment, _ = gh.update_comment(ctx.client, target.comment_id or 0, body)
@@ -191,6 +187,10 @@ def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
     from maverick_ext.core.claims import claim_view
 
     now = snapshot.server_time or ctx.server_time
+    for label in labels.malformed_block_labels(snapshot.labels):
+        warning = f"#{snapshot.number}: label {label!r} names no story; counted as blocked"
+        if warning not in ctx.warnings:
+            ctx.warnings.append(warning)
     view = claim_view(ctx.trusted_markers(snapshot), now)
     holder = view.holder
     facts = epic_state.StoryFacts(
@@ -243,10 +243,10 @@ def record_fact(
     dag, _ = current_dag(ctx)
     dag.require(story)
     before = ctx.fetch_stories([story])[story]
-    added = change.add not in before.labels
+    added = not labels.has_label(before.labels, change.add)
     after = before
     if added:
-        labels = gh.add_labels(ctx.client, story, [change.add])
-        after = before.model_copy(update={"labels": labels})
+        answered = gh.add_labels(ctx.client, story, [change.add])
+        after = before.model_copy(update={"labels": answered})
         ctx.stories[story] = after
     return story_status(ctx, after), added
