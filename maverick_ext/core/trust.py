@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from maverick_ext.core.markers import Marker, MarkerWarning, ParsedBody, parse_body
 from maverick_ext.core.payloads import validate
@@ -54,7 +54,7 @@ def same_account(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and login_key(a) == login_key(b)
 
 
-def can_write(permission: dict) -> bool:
+def can_write(permission: dict[str, Any]) -> bool:
     """Whether a collaborator-permission answer grants write, maintain or admin."""
     return (
         str(permission.get("permission") or "").lower() in WRITE_PERMISSIONS

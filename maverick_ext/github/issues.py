@@ -159,6 +159,24 @@ def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: 
     return response
 
 
+def label_names(client: GhClient) -> list[str]:
+    """Every label the repository defines."""
+    listed, _ = client.paginate(client.repo_path("labels"))
+    return [label["name"] for label in listed if isinstance(label, dict) and "name" in label]
+
+
+def numbers_labelled(client: GhClient, label: str) -> list[int]:
+    """Issues (open or closed, not pull requests) carrying ``label``."""
+    listed, _ = client.paginate(client.repo_path(f"issues?labels={quote(label)}&state=all"))
+    return [item["number"] for item in listed if "pull_request" not in item]
+
+
+def core_rate_limit(client: GhClient) -> dict[str, Any]:
+    """The REST ("core") rate-limit bucket: ``limit``, ``remaining``, ``reset``."""
+    core: dict[str, Any] = client.get("rate_limit").data["resources"]["core"]
+    return core
+
+
 # ---- writes ---------------------------------------------------------------------------
 
 
@@ -200,6 +218,11 @@ def delete_comment(client: GhClient, comment_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+def close_issue(client: GhClient, number: int, reason: str = "completed") -> None:
+    """Close an issue with a ``state_reason`` (completed | not_planned)."""
+    client.patch(client.repo_path(f"issues/{number}"), {"state": "closed", "state_reason": reason})
 
 
 def ensure_label(client: GhClient, name: str, color: str, description: str) -> bool:

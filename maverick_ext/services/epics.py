@@ -90,21 +90,16 @@ def open_epic(
     bots: frozenset[str] = frozenset(),
     *,
     progress: Notify = _quiet,
-    finish_journals: bool = True,
 ) -> EpicContext:
-    """Read the epic in one call; finish abandoned block propagations first (SPEC 6)."""
+    """Read the epic in one call. Only reads: pending bprop journals are left to the caller
+    (``services.bprop.finish_abandoned`` in commands that write, ``warn_pending`` in reads)."""
     client.require_repo()
     issue = gh.fetch_issue(client, number)
     policy = policy_with_writers(client, issue.comments, TrustPolicy(issue.viewer, bots))
     parsed = issue_markers(issue.comments, policy)
-    ctx = EpicContext(
+    return EpicContext(
         client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress
     )
-    if finish_journals:
-        from maverick_ext.services import bprop
-
-        bprop.finish_abandoned(ctx)
-    return ctx
 
 
 # ---- the DAG ---------------------------------------------------------------------------
