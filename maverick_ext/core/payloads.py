@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from maverick_ext.core.epic_state import Status as StoryStatus
 from maverick_ext.core.refs import issue_number
 
 
@@ -32,7 +33,6 @@ def _checked_issue_number(value: Any) -> int:
 # Issue numbers in payloads follow core.refs.issue_number (one rule for every reader); a
 # payload with any other value is skipped with a warning, never half-read.
 IssueNumber = Annotated[int, BeforeValidator(_checked_issue_number)]
-StoryStatus = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
 
 
 def iso(moment: datetime) -> str:
