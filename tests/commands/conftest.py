@@ -172,7 +172,20 @@ class CliResult:
         return json.loads(self.stdout)
 
 
-Transport = Callable[..., process.ProcessResult]
+@dataclass
+class FakeClock:
+    """Sleeping takes no time but moves the clocks: ours, and the emulator's (GitHub's)."""
+
+    transport: GhStubs | InProcessEmulator
+    now: float = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        if isinstance(self.transport, InProcessEmulator):
+            self.transport.emulator.advance_clock(max(seconds, 0.0))
 
 
 def _runner(transport: GhStubs | InProcessEmulator, tmp_path: Path) -> Callable[..., CliResult]:
@@ -189,21 +202,27 @@ def _runner(transport: GhStubs | InProcessEmulator, tmp_path: Path) -> Callable[
         "PATH": "/nonexistent",  # nothing may start gh or git behind the transport's back
     }
 
+    clock = FakeClock(transport)
+
     def make_client(repo: Any, debug: bool) -> GhClient:
-        return GhClient(repo=repo, debug=debug, run=transport.run, sleep=lambda _: None)
+        return GhClient(repo=repo, debug=debug, run=transport.run, sleep=clock.sleep)
 
     def run_cli(
-        *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        input: str | None = None,
     ) -> CliResult:
         first = len(transport.calls)
         app = App(
             env={**base_env, **(env or {})},
             make_client=make_client,
-            sleep=lambda _: None,
+            sleep=clock.sleep,
+            monotonic=clock.monotonic,
             cwd=str(cwd or tmp_path),
         )
         code = 0
-        with CliRunner().isolation() as (out, err, _):
+        with CliRunner().isolation(input=input) as (out, err, _):
             try:
                 cli.main(list(args), app=app)
             except SystemExit as exit_:
