@@ -13,6 +13,7 @@ from maverick_ext.commands.epic._shared import (
 )
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, warn
+from maverick_ext.core.epic_state import STATUSES
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -22,7 +23,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
 @click.argument(
     "status",
     metavar="STATUS",
-    type=click.Choice(["ejected", "merged", "blocked", "pending", "in_flight"]),
+    type=click.Choice(STATUSES),
 )
 @click.option(
     "--branch", metavar="BRANCH", help="merged: the branch it merged to (default: pr_target)."
@@ -44,7 +45,8 @@ def set_(
     """Record that STORY of EPIC is ejected, merged or blocked, as a label on the story.
 
     ejected adds needs-human; merged adds merged-to-BRANCH; blocked adds blocked-by:#N.
-    pending and in_flight are not settable: they follow from claims (claim / release).
+    pending and in_flight are not settable: they follow from claims (claim / release);
+    closed follows from closing the issue.
     The fact lives on the story, so any number of instances setting different stories at
     once lose nothing; refresh the epic's snapshot with `state show --write`.
 
