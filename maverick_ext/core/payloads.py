@@ -16,9 +16,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
+<<<<<<< HEAD
 from typing import Any
 
 from maverick_ext.core.epic_state import STATUSES
+=======
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from maverick_ext.core.epic_state import Status as StoryStatus
+from maverick_ext.core.refs import issue_number
+
+
+def _checked_issue_number(value: Any) -> int:
+    number = issue_number(value)
+    if number is None:
+        raise ValueError(f"{value!r} is not an issue number")
+    return number
+
+
+# Issue numbers in payloads follow core.refs.issue_number (one rule for every reader); a
+# payload with any other value is skipped with a warning, never half-read.
+IssueNumber = Annotated[int, BeforeValidator(_checked_issue_number)]
+>>>>>>> main
 
 
 def iso(moment: datetime) -> str:
@@ -186,6 +214,7 @@ STATE: Fields = {
 }
 BPROP: Fields = {
     # The seeds' journal omits the epic (it sits on the epic issue): optional so it still reads.
+<<<<<<< HEAD
     "epic": (optional(integer), None),
     "ejected": (integer, REQUIRED),
     "descendants": (list_of(integer), list),
@@ -196,6 +225,16 @@ BPROP: Fields = {
     "updated_at": _TEXT,
 }
 TASK_PROGRESS: Fields = {"phase": (text, REQUIRED), "instance_id": _TEXT, "updated_at": _TEXT}
+=======
+    epic: IssueNumber | None = None
+    ejected: IssueNumber
+    descendants: list[IssueNumber] = Field(default_factory=list)
+    labelled: list[IssueNumber] = Field(default_factory=list)
+    # Ours: which descendants already got their one explanatory comment.
+    commented: list[IssueNumber] = Field(default_factory=list)
+    started_at: str | None = None
+    updated_at: str | None = None
+>>>>>>> main
 
 MODELS: dict[str, Check] = {
     "claim": model(CLAIM),
