@@ -395,7 +395,7 @@ def dag_from_payload(
     stories: dict[int, Story] = {}
     for key, node in typed.stories.items():
         number = _as_number(key)
-        title = node.data.get("title")
+        title = node.extra.get("title")
         title = title if isinstance(title, str) else ""
         stories[number] = Story(
             number, tuple(sorted({_as_number(d) for d in node.deps})), tuple(node.files), title

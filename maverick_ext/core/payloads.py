@@ -16,37 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-<<<<<<< HEAD
 from typing import Any
 
 from maverick_ext.core.epic_state import STATUSES
-=======
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-)
-
-from maverick_ext.core.epic_state import Status as StoryStatus
 from maverick_ext.core.refs import issue_number
-
-
-def _checked_issue_number(value: Any) -> int:
-    number = issue_number(value)
-    if number is None:
-        raise ValueError(f"{value!r} is not an issue number")
-    return number
-
-
-# Issue numbers in payloads follow core.refs.issue_number (one rule for every reader); a
-# payload with any other value is skipped with a warning, never half-read.
-IssueNumber = Annotated[int, BeforeValidator(_checked_issue_number)]
->>>>>>> main
 
 
 def iso(moment: datetime) -> str:
@@ -69,10 +42,16 @@ class Payload:
     """A payload that passed its kind's check: declared fields (normalised, defaults filled
     in) and any other keys the writer added, as attributes and in ``data``."""
 
-    __slots__ = ("data",)
+    __slots__ = ("data", "declared")
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], declared: frozenset[str] = frozenset()) -> None:
         self.data = data
+        self.declared = declared
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The keys this kind does not declare (another writer's additions), as written."""
+        return {k: v for k, v in self.data.items() if k not in self.declared}
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -116,6 +95,14 @@ def integer(value: Any, where: str) -> int:
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
         return int(value)
     raise _Invalid(where, f"expected an integer, got {_got(value)} {value!r:.40}")
+
+
+def issue(value: Any, where: str) -> int:
+    """An issue number by ``core.refs.issue_number``, the one rule every reader applies."""
+    number = issue_number(value)
+    if number is None:
+        raise _Invalid(where, f"{value!r:.40} is not an issue number")
+    return number
 
 
 def optional(check: Check) -> Check:
@@ -176,8 +163,9 @@ def model(fields: Fields) -> Check:
                 raise _Invalid(at, "field required")
             else:
                 data[name] = default() if callable(default) else default
-        return Payload(data)
+        return Payload(data, declared)
 
+    declared = frozenset(fields)
     return check
 
 
@@ -214,27 +202,18 @@ STATE: Fields = {
 }
 BPROP: Fields = {
     # The seeds' journal omits the epic (it sits on the epic issue): optional so it still reads.
-<<<<<<< HEAD
-    "epic": (optional(integer), None),
-    "ejected": (integer, REQUIRED),
-    "descendants": (list_of(integer), list),
-    "labelled": (list_of(integer), list),
+    # Issue numbers follow core.refs.issue_number; a journal with any other value is
+    # skipped with a warning, never half-read.
+    "epic": (optional(issue), None),
+    "ejected": (issue, REQUIRED),
+    "descendants": (list_of(issue), list),
+    "labelled": (list_of(issue), list),
     # Ours: which descendants already got their one explanatory comment.
-    "commented": (list_of(integer), list),
+    "commented": (list_of(issue), list),
     "started_at": _TEXT,
     "updated_at": _TEXT,
 }
 TASK_PROGRESS: Fields = {"phase": (text, REQUIRED), "instance_id": _TEXT, "updated_at": _TEXT}
-=======
-    epic: IssueNumber | None = None
-    ejected: IssueNumber
-    descendants: list[IssueNumber] = Field(default_factory=list)
-    labelled: list[IssueNumber] = Field(default_factory=list)
-    # Ours: which descendants already got their one explanatory comment.
-    commented: list[IssueNumber] = Field(default_factory=list)
-    started_at: str | None = None
-    updated_at: str | None = None
->>>>>>> main
 
 MODELS: dict[str, Check] = {
     "claim": model(CLAIM),

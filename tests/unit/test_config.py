@@ -199,5 +199,5 @@ def test_with_a_file_commands_get_its_validated_coordination_section(repo, env):
     assert coordination.trusted_bots == ("ci[bot]",) and coordination.settle_s == 0
     assert coordination.lease_ttl_s == 600
     path.write_text(json.dumps({"coordination": {"settle_s": -1}}))
-    with pytest.raises(InvalidData, match="coordination.settle_s"):
+    with pytest.raises(InvalidData, match=r"coordination\.settle_s"):
         App(env=env, cwd=str(repo)).coordination()
