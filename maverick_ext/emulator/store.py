@@ -307,11 +307,11 @@ class Store:
         if token.startswith("as:"):
             _, _, rest = token.partition(":")
             login, _, assoc = rest.partition(":")
-            assoc = assoc.upper() or None
-            if assoc is not None and assoc not in ASSOCIATIONS:
+            assoc = assoc.upper()
+            if assoc and assoc not in ASSOCIATIONS:
                 assoc = "NONE"
             if login:
-                return Viewer(self.ensure_user(login), assoc)
+                return Viewer(self.ensure_user(login), assoc or None)
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
 
     # -- repositories ------------------------------------------------------------------
@@ -491,7 +491,7 @@ class Store:
     # -- comments ----------------------------------------------------------------------
 
     @_locked
-    def add_comment(self, issue: Issue, viewer: Viewer, body: str) -> Comment:
+    def add_comment(self, issue: Issue, viewer: Viewer, body: str | None) -> Comment:
         """A new comment with the next (globally increasing) id; bumps the issue's updated_at.
 
         Under the visibility-delay fault it stays out of listings for a while, but is
@@ -543,7 +543,7 @@ class Store:
         return comments
 
     @_locked
-    def update_comment(self, comment: Comment, body: str) -> Comment:
+    def update_comment(self, comment: Comment, body: str | None) -> Comment:
         """Edit a comment's body; bumps its ``updated_at`` (the lease heartbeat relies on it)."""
         if body is None or not str(body).strip():
             raise ValidationFailed("IssueComment", "body", "missing_field")

@@ -62,7 +62,8 @@ def set_(
     epic_text, story, status = _split(app, repo, epic)
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
-    ctx = open_epic(app, repo, epic_text)
+    journals = "warn" if status in DERIVED_ONLY else "finish"
+    ctx = open_epic(app, repo, epic_text, journals=journals)
     number = story_number(story)
     if status in DERIVED_ONLY:
         epics.current_dag(ctx)[0].require(number)
