@@ -62,8 +62,7 @@ def set_(
     epic_text, story, status = _split(app, repo, epic)
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
-    journals = "warn" if status in DERIVED_ONLY else "finish"
-    ctx = open_epic(app, repo, epic_text, journals=journals)
+    ctx = open_epic(app, repo, epic_text, journals="warn" if status in DERIVED_ONLY else "finish")
     number = story_number(story)
     if status in DERIVED_ONLY:
         epics.current_dag(ctx)[0].require(number)
