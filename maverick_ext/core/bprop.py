@@ -9,6 +9,12 @@ What is already done is read back from GitHub, not trusted from the journal: a l
 there or not, and each notice carries a hidden tag naming the epic and the ejected story.
 So a crash between any two calls — even after a notice was posted but before the journal
 recorded it — resumes without a second notice. Maverick never removes a block label.
+
+Runs that race for one ejection can each post a notice before seeing the other's. They
+converge on one: after its walk a run re-reads the descendants and deletes every notice of
+its own account for that ejection except the oldest (lowest comment id) visible. The oldest
+notice on GitHub is never deleted — deleting needs an older one in view — so however many
+runs race, exactly one notice per descendant remains once each has re-read.
 """
 
 from __future__ import annotations
@@ -104,6 +110,23 @@ def noticed(comment_bodies: Iterable[str], epic: int, ejected: int) -> bool:
         for body in comment_bodies
         for match in _NOTICE_TAG_RE.finditer(body or "")
     )
+
+
+@dataclass(frozen=True)
+class NoticeComment:
+    comment_id: int
+    author: str | None
+    body: str
+
+
+def redundant_notices(
+    comments: Iterable[NoticeComment], viewer: str | None, epic: int, ejected: int
+) -> list[int]:
+    """The viewer's notices for this ejection that are not the oldest one (to delete)."""
+    notices = sorted(
+        (c for c in comments if noticed([c.body], epic, ejected)), key=lambda c: c.comment_id
+    )
+    return [c.comment_id for c in notices[1:] if viewer is not None and c.author == viewer]
 
 
 def remaining_steps(

@@ -7,12 +7,17 @@ Facts and the status they mean, in order of precedence (the first that applies w
                    merges even if the close policy defers closing the issue (open or closed,
                    the code is in). Whatever else the story still carries (a stale claim,
                    an old block) is history.
-2. ``ejected``   — ``needs-human``: review rejected it and a person must decide. Outranks
+2. ``closed``    — the story is closed and no merged PR closes it (a person closed it by
+                   hand, as completed elsewhere or not planned). Terminal: nobody can claim
+                   a closed issue, so ``epic next`` skips it and it counts as done for the
+                   stories that depend on it (the person who closed it decided it is not
+                   needed before them).
+3. ``ejected``   — ``needs-human``: review rejected it and a person must decide. Outranks
                    a block and a claim, because the story itself is the human's queue.
-3. ``blocked``   — a ``blocked-by:#N`` label: an upstream story was ejected. Outranks a live
+4. ``blocked``   — a ``blocked-by:#N`` label: an upstream story was ejected. Outranks a live
                    claim: the holder must stop and push nothing.
-4. ``in_flight`` — a live claim (lease not expired on GitHub's clock).
-5. ``pending``   — none of the above.
+5. ``in_flight`` — a live claim (lease not expired on GitHub's clock).
+6. ``pending``   — none of the above.
 
 Because each fact lives on its own story, N instances recording facts on different stories
 at once cannot lose each other's updates; the epic's ``maverick-state`` marker is only a
@@ -21,7 +26,7 @@ snapshot written from these facts for humans and seed-format readers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,8 +37,16 @@ from maverick_ext.core.labels import (
     blocked_by,
 )
 
-Status = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
-STATUSES: tuple[Status, ...] = ("pending", "in_flight", "merged", "ejected", "blocked")
+Status = Literal["pending", "in_flight", "merged", "closed", "ejected", "blocked"]
+STATUSES: tuple[Status, ...] = ("pending", "in_flight", "merged", "closed", "ejected", "blocked")
+# Nothing more will happen to these by itself: the epic is complete when every story is one.
+TERMINAL: frozenset[Status] = frozenset({"merged", "closed"})
+# Done for wave progress: terminal, or waiting on a person (the seeds' "merged or ejected").
+SETTLED: frozenset[Status] = TERMINAL | {"ejected"}
+# A dependency in one of these lets its dependents start.
+SATISFIES_DEPENDENCY: frozenset[Status] = TERMINAL
+# The stories a person must look at.
+HUMAN_QUEUE: frozenset[Status] = frozenset({"ejected", "blocked"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,7 @@ class StoryFacts:
     labels: tuple[str, ...] = ()
     merged_pr: bool = False
     holder: str | None = None
+    closed: bool = False  # the issue itself is closed
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,8 @@ def derive_status(facts: StoryFacts) -> Derived:
         return Derived("merged", "a merged pull request closes it")
     if merged_labels:
         return Derived("merged", f"labelled {merged_labels[0]}")
+    if facts.closed:
+        return Derived("closed", "closed without a merged pull request")
     if NEEDS_HUMAN_LABEL in facts.labels:
         return Derived("ejected", f"labelled {NEEDS_HUMAN_LABEL}")
     blocks = blocked_by(facts.labels)
@@ -64,7 +80,12 @@ def derive_status(facts: StoryFacts) -> Derived:
         return Derived("blocked", "blocked by " + ", ".join(f"#{n}" for n in blocks))
     if facts.holder is not None:
         return Derived("in_flight", f"claimed by {facts.holder}")
-    return Derived("pending", "no claim, block, ejection or merge")
+    return Derived("pending", "no claim, block, ejection, merge or close")
+
+
+def is_complete(statuses: Iterable[Status]) -> bool:
+    """Every story terminal: the epic has nothing left for agents or people to do."""
+    return all(status in TERMINAL for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,11 @@ def fact_for(status: str, *, branch: str | None = None, blocker: int | None = No
         if blocker is None:
             raise UsageError("blocked needs the upstream story", "pass --by N")
         return LabelChange(f"{BLOCK_LABEL_PREFIX}{blocker}")
+    if status == "closed":
+        raise UsageError(
+            "closed is not settable: it follows from the issue being closed",
+            "close the story on GitHub (gh issue close N --reason 'not planned')",
+        )
     if status in ("pending", "in_flight"):
         raise UsageError(
             f"{status} is not settable: it follows from claims",

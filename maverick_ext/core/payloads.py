@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-StoryStatus = Literal["pending", "in_flight", "merged", "ejected", "blocked"]
+from maverick_ext.core.epic_state import Status as StoryStatus
 
 
 def iso(moment: datetime) -> str:

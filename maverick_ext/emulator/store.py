@@ -98,6 +98,9 @@ class Viewer:
     user: User
     # None: derived per repository (OWNER for the repo owner, else COLLABORATOR).
     association: str | None = None
+    # read/triage/write/maintain/admin; None: derived from the association
+    # (see ``emulator.permissions``).
+    permission: str | None = None
 
     @property
     def login(self) -> str:
@@ -208,6 +211,8 @@ class Repo:
     next_number: int = 1
     refs: dict[str, str] = field(default_factory=dict)  # "refs/heads/main" -> sha
     commits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha -> parents
+    # Commits made through the git database API (message, tree, dates): ``emulator.gitdb``.
+    objects: dict[str, Any] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
@@ -300,18 +305,23 @@ class Store:
 
     @_locked
     def identify(self, token: str) -> Viewer:
-        """The identity behind a token: ``as:LOGIN`` / ``as:LOGIN:ASSOC``, else the default user.
+        """The identity behind a token: ``as:LOGIN[:ASSOC[:PERMISSION]]``, else the default user.
 
-        ``ASSOC`` is one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE (case-insensitive).
+        ``ASSOC`` is one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE (case-insensitive);
+        ``PERMISSION`` one of read, triage, write, maintain, admin (an unknown one is read).
         """
         if token.startswith("as:"):
+            from maverick_ext.emulator.permissions import parse_level
+
             _, _, rest = token.partition(":")
-            login, _, assoc = rest.partition(":")
+            login, _, rest = rest.partition(":")
+            assoc, _, level = rest.partition(":")
             assoc = assoc.upper()
             if assoc and assoc not in ASSOCIATIONS:
                 assoc = "NONE"
             if login:
-                return Viewer(self.ensure_user(login), assoc or None)
+                permission = (parse_level(level) or "read") if level else None
+                return Viewer(self.ensure_user(login), assoc or None, permission)
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
 
     # -- repositories ------------------------------------------------------------------
@@ -510,7 +520,7 @@ class Store:
             viewer.association_for(issue.repo),
             now,
             now,
-            visible_at=self.clock() + self.faults.visibility_delay_ms / 1000.0,
+            visible_at=self.clock() + self.faults.visibility_s(),
         )
         issue.comments.append(comment)
         self._comments[cid] = comment

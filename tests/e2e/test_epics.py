@@ -131,3 +131,22 @@ def test_eight_instances_setting_different_stories_at_once_lose_nothing(
     assert all("needs-human" in labels(emulator, n) for n in stories)
     state = ok(gh_maverick("state", "show", "1", "--json"))
     assert {state["stories"][str(n)] for n in stories} == {"ejected"}
+
+
+def test_a_story_closed_by_hand_is_terminal_and_the_epic_can_complete(
+    gh_maverick, gh, emulator: Emulator
+) -> None:
+    close = gh("issue", "close", "2", "-R", f"{OWNER}/{REPO}", "--reason", "not planned")
+    assert close.returncode == 0, close.stderr
+    nxt = ok(gh_maverick("epic", "next", "1", "--json"))
+    assert [s["number"] for s in nxt["stories"]] == [3]  # #2 skipped, not offered forever
+    status = ok(gh_maverick("epic", "status", "1", "--json"))
+    row = next(r for r in status["stories"] if r["number"] == 2)
+    assert (row["status"], status["counts"]["closed"]) == ("closed", 1)
+    for story in (3, 4, 5, 6, 7):
+        ok(gh_maverick("state", "set", "1", str(story), "merged", "--branch", "main", "--json"))
+    assert ok(gh_maverick("epic", "next", "1", "--json"))["wave"] is None
+    summary = ok(gh_maverick("epic", "summary", "1", "--post", "--json"))
+    assert (summary["counts"]["merged"], summary["counts"]["closed"]) == (5, 1)
+    assert summary["closed"] is True
+    assert emulator.store.issue(emulator.store.repo(OWNER, REPO), 1).state == "closed"

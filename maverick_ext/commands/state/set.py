@@ -40,7 +40,8 @@ def set_(
 
     ejected adds needs-human; merged adds merged-to-BRANCH; blocked adds blocked-by:#N.
     pending and in_flight follow from claims (claim / release): they are accepted, nothing
-    is written, and the status derived instead is shown (exit 0). Without EPIC, the epic
+    is written, and the status derived instead is shown (exit 0); closed follows from
+    closing the issue. Without EPIC, the epic
     is the story's parent issue. The fact lives on the story, so any number of instances
     setting different stories at once lose nothing; refresh the epic's snapshot with
     `state show --write`.
