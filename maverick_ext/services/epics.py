@@ -170,6 +170,8 @@ def read_dag(ctx: EpicContext, *, lenient: bool = False) -> DagView:
         except InvalidData as exc:
             ctx.warnings.append(f"#{ctx.number}: ignoring the maverick-dag marker: {exc.message}")
     built = _github_dag(ctx)
+    missing: list[core_dag.Problem]
+    source: DagSource
     if built is None:
         if recorded is None:
             raise _no_stories(ctx)
