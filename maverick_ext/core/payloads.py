@@ -124,9 +124,13 @@ class BpropPayload(Payload):
 
 
 class TaskProgressPayload(Payload):
-    phase: str
+    # The seeds' writers may leave `phase` out (a payload holding only comment ids).
+    phase: str | None = None
     instance_id: str | None = None
     updated_at: str | None = None
+    branch: str | None = None
+    comments: dict[str, int] = Field(default_factory=dict)
+    tasks_done: list[int] = Field(default_factory=list)
 
 
 MODELS: dict[str, type[Payload]] = {
