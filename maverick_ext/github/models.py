@@ -83,6 +83,7 @@ class IssueSnapshot(_Model):
     sub_issues: list[int] = Field(default_factory=list)
     blocked_by: list[int] = Field(default_factory=list)
     closing_prs: list[PullRef] = Field(default_factory=list)
+    parent: int | None = None  # the issue this is a sub-issue of (its epic)
     viewer: str | None = None
     server_time: datetime | None = None
 
@@ -110,6 +111,7 @@ class IssueSnapshot(_Model):
         data["blocked_by"] = [
             n["number"] for n in (data.pop("blockedBy", None) or {}).get("nodes", [])
         ]
+        data["parent"] = (data.get("parent") or {}).get("number")
         data["closing_prs"] = (data.pop("closedByPullRequestsReferences", None) or {}).get(
             "nodes", []
         )
