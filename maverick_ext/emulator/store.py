@@ -91,6 +91,15 @@ class User:
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
+# A repository permission, weakest first (the policy over them is in permissions.py).
+LEVELS = ("read", "triage", "write", "maintain", "admin")
+
+
+def parse_level(text: str) -> str | None:
+    level = text.strip().lower()
+    return level if level in LEVELS else None
+
+
 @dataclass(eq=False)
 class Viewer:
     """The authenticated identity of a request."""
@@ -311,8 +320,6 @@ class Store:
         ``PERMISSION`` one of read, triage, write, maintain, admin (an unknown one is read).
         """
         if token.startswith("as:"):
-            from maverick_ext.emulator.permissions import parse_level
-
             _, _, rest = token.partition(":")
             login, _, rest = rest.partition(":")
             assoc, _, level = rest.partition(":")
