@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from maverick_ext.config_files import Coordination
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
 
@@ -37,6 +38,23 @@ class App:
         from maverick_ext.github.client import GhClient
 
         return GhClient(repo=repo, debug=self.debug, sleep=self.sleep, env=self.env)
+
+    def coordination(self) -> Coordination:
+        """The ``coordination`` settings. Without a config file they are the defaults, known
+        from two stats: the hot commands then never load the validating (pydantic) models."""
+        from maverick_ext.config_files import COORDINATION_DEFAULTS, Coordination, config_sources
+
+        if not config_sources(self.cwd, env=self.env):
+            return COORDINATION_DEFAULTS
+        from maverick_ext.config import load_config
+
+        section = load_config(self.cwd, env=self.env).coordination
+        return Coordination(
+            max_concurrent_worktrees=section.max_concurrent_worktrees,
+            trusted_bots=tuple(section.trusted_bots),
+            lease_ttl_s=section.lease_ttl_s,
+            settle_s=section.settle_s,
+        )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
         """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""

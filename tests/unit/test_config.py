@@ -171,3 +171,33 @@ def test_our_hook_setting_wins_over_the_seeds_one(repo, env):
         },
     )
     assert load_config(repo, env=env).post_create_argv() == ["make", "setup"]
+
+
+def test_without_a_file_commands_get_the_defaults_without_loading_the_models(repo, env):
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from maverick_ext.commands.app import App\n"
+        f"app = App(env={env!r}, cwd={str(repo)!r})\n"
+        "c = app.coordination()\n"
+        "print(c.settle_s, c.lease_ttl_s, c.max_concurrent_worktrees, c.trusted_bots,"
+        " 'pydantic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.split() == ["2.0", "600", "4", "()", "False"], done.stderr
+
+
+def test_with_a_file_commands_get_its_validated_coordination_section(repo, env):
+    from maverick_ext.commands.app import App
+
+    path = repo / ".maverick" / "config.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"coordination": {"trusted_bots": ["ci[bot]"], "settle_s": 0}}))
+    coordination = App(env=env, cwd=str(repo)).coordination()
+    assert coordination.trusted_bots == ("ci[bot]",) and coordination.settle_s == 0
+    assert coordination.lease_ttl_s == 600
+    path.write_text(json.dumps({"coordination": {"settle_s": -1}}))
+    with pytest.raises(InvalidData, match=r"coordination\.settle_s"):
+        App(env=env, cwd=str(repo)).coordination()

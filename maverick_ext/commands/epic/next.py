@@ -183,11 +183,9 @@ def _claim_next(
 
 
 def _default_limit(app: App) -> int:
-    from maverick_ext.config import load_config
-
     raw = app.env.get(MAX_ENV)
     if raw:
         if not raw.isdigit() or int(raw) < 1:
             raise UsageError(f"invalid {MAX_ENV}={raw!r}: expected a positive integer")
         return int(raw)
-    return load_config(app.cwd, env=app.env).coordination.max_concurrent_worktrees
+    return app.coordination().max_concurrent_worktrees
