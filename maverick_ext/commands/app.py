@@ -39,9 +39,7 @@ class App:
 
         configured = None
         if not self.env.get(RETRY_WAIT_ENV):
-            from maverick_ext.config import load_config
-
-            configured = load_config(self.cwd, env=self.env).coordination.max_retry_wait_s
+            configured = self.coordination().max_retry_wait_s
         return GhClient(
             repo=repo,
             debug=self.debug,
@@ -66,6 +64,7 @@ class App:
             trusted_bots=tuple(section.trusted_bots),
             lease_ttl_s=section.lease_ttl_s,
             settle_s=section.settle_s,
+            max_retry_wait_s=section.max_retry_wait_s,
         )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
