@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Take over an issue whose holder's lease went stale.",
     ),
     "guard": (f"{_C}.coord.guard:guard", "Exit 0 only if this instance still holds the claim."),
+    "claims": (f"{_C}.fleet.claims:claims", "Every live claim in the repository (--mine, --epic)."),
+    "whoami": (f"{_C}.fleet.whoami:whoami", "This instance's id, host and gh account."),
     "coord": (f"{_C}.coord:coord", "Claim commands under the seeds' names (read, claim, ...)."),
     # epics
     "dag": (f"{_C}.dag:dag", "Build, show and plan an epic's story DAG."),
@@ -48,7 +50,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         f"{_C}.setup.preflight:preflight",
         "Check gh, git, labels, config and rate limit.",
     ),
-    "issue": (f"{_C}.issue:issue", "Issue policies from config."),
+    "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),
+    "task-progress": (
+        f"{_C}.task_progress:task_progress",
+        "Read or record where an issue's work stands (phase, comments, tasks).",
+    ),
     # offline
     "sandbox": (f"{_C}.sandbox:sandbox", "Start the local GitHub emulator and print its env."),
     "demo": (f"{_C}.demo:demo", "Run several instances through an epic against the emulator."),
