@@ -61,7 +61,8 @@ def schema() -> GraphQLSchema:
             gql_type.resolve_type = typename
         if isinstance(gql_type, GraphQLObjectType) and "databaseId" in gql_type.fields:
             gql_type.fields["databaseId"].type = _DATABASE_ID
-    _set_output(built.type_map["DateTime"], _datetime)
+    for timestamp in ("DateTime", "GitTimestamp"):
+        _set_output(built.type_map[timestamp], _datetime)
     return built
 
 
