@@ -74,7 +74,7 @@ def run_with_sh(
         _in=input if input is not None else "",
         _env=dict(env) if env is not None else None,
         _cwd=os.fspath(cwd) if cwd is not None else None,
-        _ok_code=range(256),
+        _ok_code=tuple(range(256)),
         _bg=True,
         _bg_exc=False,
         _return_cmd=True,

@@ -85,7 +85,7 @@ class ClaimRecord:
 
     @property
     def fencing_token(self) -> int:
-        """What pushes and PRs check is still current (SPEC 5.6): the claim comment's id."""
+        """What pushes and PRs check is still current (docs/git.md): the claim comment's id."""
         return self.comment_id
 
     def seconds_left(self, server_time: datetime) -> int:

@@ -266,16 +266,18 @@ def cycles(dag: Dag) -> list[list[int]]:
 
 def dag_from_payload(payload: Mapping[str, Any], epic: int | None = None) -> Dag:
     """A validated DAG from a ``maverick-dag`` payload (ours or another implementation's)."""
+    from maverick_ext.core.payloads import DagPayload
     from maverick_ext.core.payloads import validate as validate_payload
 
     typed = validate_payload("dag", dict(payload))
-    if isinstance(typed, str):
+    if not isinstance(typed, DagPayload):
         raise InvalidData(f"malformed maverick-dag payload: {typed}")
     stories: dict[int, Story] = {}
     for key, node in typed.stories.items():
         number = _as_number(key)
         extra = node.model_extra or {}
-        title = extra.get("title") if isinstance(extra.get("title"), str) else ""
+        title = extra.get("title")
+        title = title if isinstance(title, str) else ""
         stories[number] = Story(
             number, tuple(sorted({_as_number(d) for d in node.deps})), tuple(node.files), title
         )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from maverick_ext.core.labels import (
     BLOCK_LABEL_PREFIX,
@@ -97,7 +97,7 @@ def fact_for(status: str, *, branch: str | None = None, blocker: int | None = No
     raise UsageError(f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
 
 
-def snapshot_payload(epic: int, statuses: Mapping[int, Status], updated_at: str) -> dict:
+def snapshot_payload(epic: int, statuses: Mapping[int, Status], updated_at: str) -> dict[str, Any]:
     """The seeds' ``maverick-state`` shape: ``{"epic", "stories": {"140": "merged"}, ...}``."""
     return {
         "epic": epic,

@@ -41,7 +41,7 @@ class ClaimPayload(Payload):
     host: str | None = None
     scope: list[str] = Field(default_factory=list)
     claimed_at: str | None = None
-    # Ours (SPEC section 5): the nonce finds our own comment after an ambiguous POST;
+    # Ours (docs/claims.md, The protocol): the nonce finds our own comment after an ambiguous POST;
     # state/released_at/reason record a release in place; supersedes names a taken-over claim.
     nonce: str | None = None
     state: Literal["active", "released"] | None = None

@@ -2,19 +2,64 @@
 
 Anyone can comment on a public issue; a pasted ``maverick-claim`` from a stranger must not
 lock an issue or win a race. Trusted: the authenticated user, repository owners, members and
-collaborators (GitHub's ``author_association``), and configured bot logins.
+collaborators (GitHub's ``author_association``), and configured bot logins. Markers that are
+not claims (DAG, state, bprop journals, task progress) are also honoured from authors whose
+association says nothing (private org members show up as CONTRIBUTOR or NONE) once the
+collaborator-permission API has confirmed they can write (``writers``).
+
+Logins are compared by ``login_key``: GitHub logins are case-insensitive, and a GitHub App's
+account is ``slug[bot]`` as ``viewer.login`` and in REST but ``slug`` as GraphQL
+``author.login``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from maverick_ext.core.markers import Marker, MarkerWarning, ParsedBody, parse_body
 from maverick_ext.core.payloads import validate
 
+# GitHub's CommentAuthorAssociation enum (GraphQL) / author_association (REST): all eight.
+AUTHOR_ASSOCIATIONS = frozenset(
+    {
+        "COLLABORATOR",
+        "CONTRIBUTOR",
+        "FIRST_TIMER",
+        "FIRST_TIME_CONTRIBUTOR",
+        "MANNEQUIN",
+        "MEMBER",
+        "NONE",
+        "OWNER",
+    }
+)
 TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+# Claims decide who may push: only the association (or viewer/bot) vouches for those.
+CLAIM_KINDS = frozenset({"claim", "lease"})
+# ``permission`` of GET /repos/{o}/{r}/collaborators/{user}/permission maps maintain to
+# write; ``role_name`` keeps it (and names custom roles, which we do not guess about).
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+_BOT_SUFFIX = "[bot]"
+
+
+def login_key(login: str) -> str:
+    """The comparable form of a login: case-folded, without an App's ``[bot]`` suffix."""
+    key = login.strip().lower()
+    return key[: -len(_BOT_SUFFIX)] if key.endswith(_BOT_SUFFIX) else key
+
+
+def same_account(a: str | None, b: str | None) -> bool:
+    """Whether two spellings name one GitHub account (never true for a deleted author)."""
+    return a is not None and b is not None and login_key(a) == login_key(b)
+
+
+def can_write(permission: dict[str, Any]) -> bool:
+    """Whether a collaborator-permission answer grants write, maintain or admin."""
+    return (
+        str(permission.get("permission") or "").lower() in WRITE_PERMISSIONS
+        or str(permission.get("role_name") or "").lower() in WRITE_PERMISSIONS
+    )
 
 
 class CommentLike(Protocol):
@@ -30,13 +75,42 @@ class CommentLike(Protocol):
 class TrustPolicy:
     viewer: str | None = None
     bots: frozenset[str] = field(default_factory=frozenset)
+    # Logins (any spelling) the permission API confirmed can write to the repository.
+    writers: frozenset[str] = field(default_factory=frozenset)
 
-    def trusts(self, login: str | None, association: str | None) -> bool:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bots", frozenset(login_key(b) for b in self.bots))
+        object.__setattr__(self, "writers", frozenset(login_key(w) for w in self.writers))
+
+    def trusts(self, login: str | None, association: str | None, kind: str = "claim") -> bool:
+        """Whether ``login``'s marker of ``kind`` counts (claims by default: the strict rule)."""
         if login is None:
             return False  # deleted ("ghost") accounts cannot vouch for anything
-        if login == self.viewer or login in self.bots:
+        if same_account(login, self.viewer) or login_key(login) in self.bots:
             return True
-        return (association or "").upper() in TRUSTED_ASSOCIATIONS
+        if (association or "").upper() in TRUSTED_ASSOCIATIONS:
+            return True
+        return kind not in CLAIM_KINDS and login_key(login) in self.writers
+
+    def trusts_for_records(self, login: str | None, association: str | None) -> bool:
+        """Whether ``login``'s non-claim markers (DAG, state, journals, progress) count."""
+        return self.trusts(login, association, kind="")
+
+    def with_writers(self, logins: Iterable[str]) -> TrustPolicy:
+        return replace(self, writers=self.writers | frozenset(logins))
+
+
+def authors_to_verify(comments: Iterable[CommentLike], policy: TrustPolicy) -> list[str]:
+    """Authors of non-claim markers whom only the permission API can vouch for, one
+    spelling per account, in a stable order."""
+    unknown: dict[str, str] = {}
+    for comment in comments:
+        author = comment.author
+        if author is None or policy.trusts_for_records(author, comment.author_association):
+            continue
+        if any(m.kind not in CLAIM_KINDS for m in parse_body(comment.body).markers):
+            unknown.setdefault(login_key(author), author)
+    return [unknown[key] for key in sorted(unknown)]
 
 
 def issue_markers(comments: Iterable[CommentLike], policy: TrustPolicy) -> ParsedBody:
@@ -49,11 +123,10 @@ def issue_markers(comments: Iterable[CommentLike], policy: TrustPolicy) -> Parse
     warnings: list[MarkerWarning] = []
     for comment in sorted(comments, key=lambda c: c.id):
         parsed = parse_body(comment.body, comment.id)
-        trusted = policy.trusts(comment.author, comment.author_association)
-        if trusted:
+        if policy.trusts_for_records(comment.author, comment.author_association):
             warnings.extend(parsed.warnings)
         for marker in parsed.markers:
-            if not trusted:
+            if not policy.trusts(comment.author, comment.author_association, marker.kind):
                 continue
             typed = validate(marker.kind, marker.payload)
             if isinstance(typed, str):

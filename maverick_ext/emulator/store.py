@@ -557,7 +557,7 @@ class Store:
     # -- comments ----------------------------------------------------------------------
 
     @_locked
-    def add_comment(self, issue: Issue, viewer: Viewer, body: str) -> Comment:
+    def add_comment(self, issue: Issue, viewer: Viewer, body: str | None) -> Comment:
         """A new comment with the next (globally increasing) id; bumps the issue's updated_at.
 
         Under the visibility-delay fault it stays out of listings for a while, but is
@@ -611,7 +611,7 @@ class Store:
         return comments
 
     @_locked
-    def update_comment(self, comment: Comment, body: str) -> Comment:
+    def update_comment(self, comment: Comment, body: str | None) -> Comment:
         """Edit a comment's body; bumps its ``updated_at`` (the lease heartbeat relies on it)."""
         if body is None or not str(body).strip():
             raise ValidationFailed("IssueComment", "body", "missing_field")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 
-from maverick_ext import process
 from maverick_ext.core.refs import RepoRef, pick_remote
+from maverick_ext.git.runner import git
 
 
 def repo_from_remotes(cwd: str | os.PathLike[str] | None = None) -> RepoRef | None:
     """The clone's GitHub repository, or None outside a clone / without a GitHub remote."""
-    listing = process.run(["git", "remote", "-v"], cwd=cwd)
+    listing = git("remote", "-v", cwd=cwd)
     if listing.exit_code != 0:
         return None
     remotes: dict[str, str] = {}
@@ -21,9 +21,7 @@ def repo_from_remotes(cwd: str | os.PathLike[str] | None = None) -> RepoRef | No
     if not remotes:
         return None
     # `gh repo set-default` records its choice as remote.<name>.gh-resolved.
-    configured = process.run(
-        ["git", "config", "--get-regexp", r"^remote\..*\.gh-resolved$"], cwd=cwd
-    )
+    configured = git("config", "--get-regexp", r"^remote\..*\.gh-resolved$", cwd=cwd)
     resolved = None
     for line in configured.stdout.splitlines():
         key = line.split()[0]

@@ -60,6 +60,13 @@ def top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
     return Path(result.stdout.strip())
 
 
+def absolute_git_dir(cwd: str | os.PathLike[str] | None = None) -> Path | None:
+    """This worktree's own git dir (each linked worktree has one), or None outside a clone."""
+    result = git("rev-parse", "--absolute-git-dir", cwd=cwd)
+    found = result.stdout.strip()
+    return Path(found) if result.exit_code == 0 and found else None
+
+
 def main_top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
     """The main checkout even when called from inside a linked worktree."""
     result = git("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=cwd)

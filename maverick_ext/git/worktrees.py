@@ -7,9 +7,11 @@ Branch names reaching here have passed ``core.names.check_branch_name`` (no lead
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from maverick_ext import process
 from maverick_ext.git.runner import GitFailed, git, git_ok, rev_parse
 
 Cwd = str | os.PathLike[str]
@@ -139,3 +141,10 @@ def recorded_issues(repo: Cwd) -> dict[str, int]:
             branch = key.removeprefix("branch.").removesuffix(f".{ISSUE_CONFIG_KEY}")
             issues[branch] = int(value)
     return issues
+
+
+def run_post_create_hook(
+    argv: Sequence[str], env: Mapping[str, str], worktree: str, timeout: float
+) -> process.ProcessResult:
+    """The user's post-create hook (argv, no shell), run inside the new worktree."""
+    return process.run(argv, env=env, cwd=worktree, timeout=timeout)

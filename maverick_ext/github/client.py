@@ -108,6 +108,9 @@ class GhClient:
     sleep: Callable[[float], None] = time.sleep
     env: Mapping[str, str] | None = None
     calls: int = 0
+    # Collaborator write access by login key, asked once per command run (github/permissions).
+    write_access: dict[str, bool] = field(default_factory=dict)
+    permission_lookups: int = 0
 
     # ---- paths -----------------------------------------------------------------------
     def repo_path(self, suffix: str = "") -> str:

@@ -15,19 +15,27 @@ from maverick_ext.errors import GitHubRejected, NotFound, UsageError
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
-ISSUE_FIELDS = """
-  id databaseId number title state stateReason body url
+# ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
+# ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.
+COMMENT_FIELDS = (
+    "fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
+)
+COMMENTS_PAGE = "pageInfo { hasNextPage endCursor } nodes { " + COMMENT_FIELDS + " }"
+
+ISSUE_FIELDS = (
+    """
+  id fullDatabaseId number title state stateReason body url
   labels(first: 100) { nodes { name } }
-  comments(first: 100) {
-    pageInfo { hasNextPage endCursor }
-    nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
-  }
+  comments(first: 100) { """
+    + COMMENTS_PAGE
+    + """ }
   subIssues(first: 100) { nodes { number } }
   blockedBy(first: 100) { nodes { number } }
   closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
+)
 
 SNAPSHOT_QUERY = f"""
 query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
@@ -41,17 +49,14 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 }}
 """
 
-MORE_COMMENTS_QUERY = """
-query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    issue(number: $number) {
-      comments(first: 100, after: $after) {
-        pageInfo { hasNextPage endCursor }
-        nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
-      }
-    }
-  }
-}
+MORE_COMMENTS_QUERY = f"""
+query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {{
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{
+      comments(first: 100, after: $after) {{ {COMMENTS_PAGE} }}
+    }}
+  }}
+}}
 """
 
 BATCH_SIZE = 50
@@ -154,6 +159,24 @@ def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: 
     return response
 
 
+def label_names(client: GhClient) -> list[str]:
+    """Every label the repository defines."""
+    listed, _ = client.paginate(client.repo_path("labels"))
+    return [label["name"] for label in listed if isinstance(label, dict) and "name" in label]
+
+
+def numbers_labelled(client: GhClient, label: str) -> list[int]:
+    """Issues (open or closed, not pull requests) carrying ``label``."""
+    listed, _ = client.paginate(client.repo_path(f"issues?labels={quote(label)}&state=all"))
+    return [item["number"] for item in listed if "pull_request" not in item]
+
+
+def core_rate_limit(client: GhClient) -> dict[str, Any]:
+    """The REST ("core") rate-limit bucket: ``limit``, ``remaining``, ``reset``."""
+    core: dict[str, Any] = client.get("rate_limit").data["resources"]["core"]
+    return core
+
+
 # ---- writes ---------------------------------------------------------------------------
 
 
@@ -195,6 +218,11 @@ def delete_comment(client: GhClient, comment_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+def close_issue(client: GhClient, number: int, reason: str = "completed") -> None:
+    """Close an issue with a ``state_reason`` (completed | not_planned)."""
+    client.patch(client.repo_path(f"issues/{number}"), {"state": "closed", "state_reason": reason})
 
 
 def ensure_label(client: GhClient, name: str, color: str, description: str) -> bool:

@@ -16,6 +16,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
+def _graphql_login(author: dict[str, Any] | None) -> str | None:
+    """GraphQL drops an App's ``[bot]`` suffix that REST and ``viewer.login`` keep: put it
+    back so one account has one spelling here (``core.trust.login_key`` compares anyway)."""
+    if not author or author.get("login") is None:
+        return None
+    login = str(author["login"])
+    if author.get("__typename") == "Bot" and not login.endswith("[bot]"):
+        login += "[bot]"
+    return login
+
+
 class Comment(_Model):
     id: int
     body: str = ""
@@ -27,11 +38,13 @@ class Comment(_Model):
     @classmethod
     def from_graphql(cls, node: dict[str, Any]) -> Comment:
         return cls(
-            id=node["databaseId"],
+            # ``databaseId`` is a 32-bit Int that comment ids outgrew in 2024; the BigInt
+            # ``fullDatabaseId`` arrives as a JSON string.
+            id=int(node["fullDatabaseId"]),
             body=node.get("body") or "",
             created_at=node["createdAt"],
             updated_at=node["updatedAt"],
-            author=(node.get("author") or {}).get("login"),
+            author=_graphql_login(node.get("author")),
             author_association=node.get("authorAssociation") or "NONE",
         )
 

@@ -28,7 +28,7 @@ LIVE_JOURNAL_S = 60
 BLOCK_LABEL_COLOR = "d93f0b"
 JOURNAL_PREAMBLE = (
     "Block propagation in progress for #{ejected}: Maverick is labelling its descendants. "
-    "Any `gh maverick` epic command finishes it if this run stops."
+    "Any `gh maverick` command that writes to this epic finishes it if this run stops."
 )
 
 
@@ -62,16 +62,33 @@ def _is_live(ctx: EpicContext, edited: datetime | None) -> bool:
     return edited is not None and (ctx.server_time - edited).total_seconds() < LIVE_JOURNAL_S
 
 
+def warn_pending(ctx: EpicContext) -> None:
+    """For read commands, which never write: say that a journal waits, leave it as it is."""
+    for journal, edited in journals(ctx):
+        if _is_live(ctx, edited):
+            ctx.warnings.append(_live_warning(journal))
+        else:
+            ctx.warnings.append(
+                f"block propagation for #{journal.ejected} was interrupted (journal comment "
+                f"{journal.comment_id}): descendants may still lack blocked-by labels; "
+                f"`gh maverick bprop resume {ctx.number}` finishes it"
+            )
+
+
+def _live_warning(journal: core.Journal) -> str:
+    return (
+        f"block propagation for #{journal.ejected} is in progress elsewhere (journal "
+        f"comment {journal.comment_id} edited under {LIVE_JOURNAL_S}s ago); "
+        "`gh maverick bprop resume --force` takes it over"
+    )
+
+
 def finish_abandoned(ctx: EpicContext, *, force: bool = False) -> list[Outcome]:
     """Finish journals left by crashed runs; warn about ones another run is still writing."""
     outcomes = []
     for journal, edited in journals(ctx):
         if _is_live(ctx, edited) and not force:
-            ctx.warnings.append(
-                f"block propagation for #{journal.ejected} is in progress elsewhere (journal "
-                f"comment {journal.comment_id} edited under {LIVE_JOURNAL_S}s ago); "
-                "`gh maverick bprop resume --force` takes it over"
-            )
+            ctx.warnings.append(_live_warning(journal))
             continue
         ctx.progress(f"resuming block propagation for #{journal.ejected}…")
         outcomes.append(_walk(ctx, journal))

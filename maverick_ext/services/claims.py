@@ -3,7 +3,7 @@
 Every decision comes from ``core.claims`` applied to a fresh read and GitHub's clock (the
 ``Date`` of that read). Sleep and the monotonic clock are injected so tests need no waiting.
 
-API budget per issue (SPEC section 5): read 1 call; claim 4 (read, label, comment, re-read;
+API budget per issue (docs/claims.md): read 1 call; claim 4 (read, label, comment, re-read;
 the label write is skipped when already present); heartbeat 2; release at most 3.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 from maverick_ext.core import claims as core
 from maverick_ext.core.labels import CLAIM_LABEL, block_labels
 from maverick_ext.core.markers import MarkerWarning
-from maverick_ext.core.payloads import parse_iso
-from maverick_ext.core.trust import TrustPolicy, issue_markers
+from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
 from maverick_ext.errors import (
     AmbiguousWrite,
     Blocked,
@@ -236,7 +236,7 @@ class Coordinator:
             assert decision.record is not None
             raise HeldStale(
                 f"#{number} is held by {decision.record.instance_id} whose lease went stale "
-                f"at {core.iso(decision.record.expires_at) if decision.record.expires_at else '?'}",
+                f"at {iso(decision.record.expires_at) if decision.record.expires_at else '?'}",
                 f"take it over with `gh maverick takeover {number}`",
             )
         elif decision.outcome == "mine":
@@ -274,7 +274,7 @@ class Coordinator:
         snapshot = self.read(number).snapshot
         for comment in snapshot.comments:
             # Only our own account's comment counts: a pasted copy of the nonce is not ours.
-            if nonce in comment.body and comment.author == snapshot.viewer:
+            if nonce in comment.body and same_account(comment.author, snapshot.viewer):
                 return comment
         return gh.create_comment(self.client, number, body)[0]
 
@@ -493,10 +493,7 @@ class Coordinator:
 
     def release_all(self, reason: str) -> list[Outcome]:
         """Every claim this instance holds, found on GitHub (not in a local cache)."""
-        listing, _ = self.client.paginate(
-            self.client.repo_path(f"issues?labels={CLAIM_LABEL}&state=all")
-        )
-        numbers = [item["number"] for item in listing if "pull_request" not in item]
+        numbers = gh.numbers_labelled(self.client, CLAIM_LABEL)
         outcomes: list[Outcome] = []
         for snapshot in gh.fetch_issues(self.client, numbers).values():
             state = derive_claims(snapshot, self.bots)
@@ -512,7 +509,7 @@ class Coordinator:
 
     # ---- guard -------------------------------------------------------------------------
     def fence(self, number: int, action: str) -> None:
-        """SPEC 5.6: refuse ``action`` on story ``number`` while another instance holds it.
+        """Refuse ``action`` on story ``number`` while another instance holds it.
 
         Unclaimed work is not fenced (a person may retarget it); a live claim by anyone
         else means our view is stale and whatever we push could overwrite their work.

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Literal
 from maverick_ext.core import dag as core_dag
 from maverick_ext.core import epic_state, labels
 from maverick_ext.core.markers import Marker, render_comment
-from maverick_ext.core.trust import TrustPolicy, issue_markers
+from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
 from maverick_ext.errors import GitHubUnavailable, InvalidData
 from maverick_ext.github import issues as gh
+from maverick_ext.github.permissions import policy_with_writers
 
 if TYPE_CHECKING:
     from maverick_ext.core.claims import ClaimRecord
@@ -77,6 +78,7 @@ class EpicContext:
         return self.fetch_stories(numbers)
 
     def trusted_markers(self, snapshot: IssueSnapshot) -> list[Marker]:
+        self.policy = policy_with_writers(self.client, snapshot.comments, self.policy)
         parsed = issue_markers(snapshot.comments, self.policy)
         self.warnings.extend(f"#{snapshot.number}: {w}" for w in parsed.warnings)
         return parsed.markers
@@ -88,21 +90,16 @@ def open_epic(
     bots: frozenset[str] = frozenset(),
     *,
     progress: Notify = _quiet,
-    finish_journals: bool = True,
 ) -> EpicContext:
-    """Read the epic in one call; finish abandoned block propagations first (SPEC 6)."""
+    """Read the epic in one call. Only reads: pending bprop journals are left to the caller
+    (``services.bprop.finish_abandoned`` in commands that write, ``warn_pending`` in reads)."""
     client.require_repo()
     issue = gh.fetch_issue(client, number)
-    policy = TrustPolicy(issue.viewer, bots)
+    policy = policy_with_writers(client, issue.comments, TrustPolicy(issue.viewer, bots))
     parsed = issue_markers(issue.comments, policy)
-    ctx = EpicContext(
+    return EpicContext(
         client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress
     )
-    if finish_journals:
-        from maverick_ext.services import bprop
-
-        bprop.finish_abandoned(ctx)
-    return ctx
 
 
 # ---- the DAG ---------------------------------------------------------------------------
@@ -146,7 +143,7 @@ def upsert_marker(ctx: EpicContext, kind: str, payload: dict, preamble: str) -> 
     mine = [
         m
         for m in ctx.markers
-        if m.kind == kind and m.author is not None and m.author == ctx.issue.viewer
+        if m.kind == kind and same_account(m.author, ctx.issue.viewer)
     ]
     if mine:
         target = max(mine, key=lambda m: m.comment_id or 0)

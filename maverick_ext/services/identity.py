@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from maverick_ext import process
 from maverick_ext.core.identity import cached_instance_id, instance_id_from_env
+from maverick_ext.git.runner import absolute_git_dir
 
 CACHE_NAME = "maverick-instance-id"
 
@@ -23,11 +23,6 @@ CACHE_NAME = "maverick-instance-id"
 class Identity:
     instance_id: str
     host: str  # for humans reading the issue; never used to decide anything
-
-
-def _git_dir(cwd: str | None) -> Path | None:
-    result = process.run(["git", "rev-parse", "--absolute-git-dir"], cwd=cwd)
-    return Path(result.stdout.strip()) if result.exit_code == 0 and result.stdout.strip() else None
 
 
 def _state_dir(env: Mapping[str, str]) -> Path:
@@ -62,7 +57,7 @@ def resolve_identity(
     explicit = instance_id_from_env(env, override)
     if explicit:
         return Identity(explicit, host)
-    candidates = [d / CACHE_NAME for d in [_git_dir(cwd)] if d is not None]
+    candidates = [d / CACHE_NAME for d in [absolute_git_dir(cwd)] if d is not None]
     candidates.append(_state_dir(env) / "instance-id")
     for path in candidates:
         if found := _read_or_create(path):

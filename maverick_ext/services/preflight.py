@@ -10,9 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from maverick_ext import process
 from maverick_ext.core.labels import STANDARD_LABELS
 from maverick_ext.errors import MaverickError
+from maverick_ext.git.runner import git
+from maverick_ext.github import issues as gh_issues
+from maverick_ext.github import local as gh_local
 
 MIN_GH = (2, 30, 0)
 # `git rev-parse --path-format=absolute` (used to find the main checkout) needs 2.31.
@@ -83,7 +85,7 @@ class Preflight:
 
     def _tool(self, name: str, minimum: tuple[int, ...], install: str) -> bool:
         try:
-            result = process.run([name, "--version"], env=self.env, timeout=30)
+            result = gh_local.version(self.env) if name == "gh" else git("--version", env=self.env)
         except MaverickError as exc:
             return self._add(name, False, exc.message, install)
         version = parse_version(result.stdout)
@@ -116,7 +118,7 @@ class Preflight:
         if not has_git:
             self._skip("repository", "git is missing")
             return False
-        result = process.run(["git", "rev-parse", "--show-toplevel"], cwd=self.cwd, env=self.env)
+        result = git("rev-parse", "--show-toplevel", cwd=self.cwd, env=self.env)
         return self._add(
             "repository",
             result.exit_code == 0,
@@ -128,7 +130,7 @@ class Preflight:
         if not in_repo:
             self._skip("worktrees", "not inside a git repository")
             return
-        result = process.run(["git", "worktree", "list"], cwd=self.cwd, env=self.env)
+        result = git("worktree", "list", cwd=self.cwd, env=self.env)
         first = (result.stderr.strip().splitlines() or [""])[0]
         self._add(
             "worktrees",
@@ -156,11 +158,11 @@ class Preflight:
             self._skip("gh auth", "gh is missing")
             return False
         host = getattr(repo, "host", None) or self.env.get("GH_HOST") or "github.com"
-        result = process.run(["gh", "auth", "status", "--hostname", host], env=self.env, timeout=60)
+        logged_in = gh_local.is_logged_in(host, self.env)
         return self._add(
             "gh auth",
-            result.exit_code == 0,
-            f"authenticated to {host}" if result.exit_code == 0 else f"not logged in to {host}",
+            logged_in,
+            f"authenticated to {host}" if logged_in else f"not logged in to {host}",
             f"gh auth login --hostname {host} (or set GH_TOKEN)",
         )
 
@@ -180,11 +182,10 @@ class Preflight:
             self._skip("labels", "no authenticated repository")
             return
         try:
-            listed, _ = client.paginate(client.repo_path("labels"))
+            present = set(gh_issues.label_names(client))
         except MaverickError as exc:
             self._add("labels", False, exc.message, exc.hint)
             return
-        present = {label.get("name") for label in listed}
         missing = [name for name, _, _ in STANDARD_LABELS if name not in present]
         self._add(
             "labels",
@@ -198,7 +199,7 @@ class Preflight:
             self._skip("rate limit", "no authenticated repository")
             return
         try:
-            core = client.get("rate_limit").data["resources"]["core"]
+            core = gh_issues.core_rate_limit(client)
         except (MaverickError, KeyError, TypeError) as exc:
             self._add("rate limit", False, f"cannot read the rate limit: {exc}", "retry later")
             return

@@ -32,7 +32,8 @@ from maverick_ext.services.git_workflow import pr_target, story_base
 
 MAX_STACK_DEPTH = 10
 # Called as fence(issue, action) before a story branch is rewritten; raises ClaimLost when
-# another instance holds that story (SPEC 5.6). Injected so git-only tests can pass a no-op.
+# another instance holds that story (fencing, docs/git.md). Injected so git-only tests can
+# pass a no-op.
 Fence = Callable[[int, str], None]
 
 

@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from maverick_ext import process
 from maverick_ext.config import MaverickConfig, load_config
 from maverick_ext.core.names import check_branch_name, worktree_dirname
 from maverick_ext.errors import Blocked, MaverickError, NotFound, UsageError
@@ -185,7 +184,7 @@ def _run_post_create(repo: _Repo, created: CreatedWorktree, env: Mapping[str, st
         "MAVERICK_REPO_ROOT": str(repo.top),
         "MAVERICK_ISSUE": str(created.issue or ""),
     }
-    result = process.run(argv, env=hook_env, cwd=created.path, timeout=HOOK_TIMEOUT_S)
+    result = wt.run_post_create_hook(argv, hook_env, created.path, HOOK_TIMEOUT_S)
     created.hook = argv
     created.hook_output = (result.stdout + result.stderr).strip()
     if result.exit_code != 0:

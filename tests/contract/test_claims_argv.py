@@ -18,7 +18,11 @@ GH_API = ["gh", "api", "--include", "--method"]
 READ = [*GH_API, "POST", "--input", "-", "graphql"]
 ADD_LABEL = [*GH_API, "POST", "--input", "-", "repos/octo/widgets/issues/2/labels"]
 POST_COMMENT = [*GH_API, "POST", "--input", "-", "repos/octo/widgets/issues/2/comments"]
-EDIT_COMMENT = [*GH_API, "PATCH", "--input", "-", "repos/octo/widgets/issues/comments/101"]
+# Comment ids passed 2**32 on github.com: nothing may assume 32 bits.
+OUR_COMMENT_ID = 2**32 + 101
+EDIT_COMMENT = [
+    *GH_API, "PATCH", "--input", "-", f"repos/octo/widgets/issues/comments/{OUR_COMMENT_ID}"
+]
 REMOVE_LABEL = [*GH_API, "DELETE", "repos/octo/widgets/issues/2/labels/claude-in-progress"]
 NOW = "2026-11-21T11:59:00Z"  # a minute before the Date header of gh_reply
 
@@ -48,7 +52,7 @@ def snapshot(labels: list[str], comments: list[dict[str, Any]]) -> str:
 
 def our_comment() -> dict[str, Any]:
     return {
-        "databaseId": 101,
+        "fullDatabaseId": str(OUR_COMMENT_ID),  # BigInt: a JSON string
         "body": CLAIM_BODY,
         "createdAt": NOW,
         "updatedAt": NOW,
@@ -59,7 +63,7 @@ def our_comment() -> dict[str, Any]:
 
 REST_COMMENT = json.dumps(
     {
-        "id": 101,
+        "id": OUR_COMMENT_ID,
         "body": CLAIM_BODY,
         "created_at": NOW,
         "updated_at": NOW,
@@ -91,7 +95,7 @@ def test_claim_is_read_label_comment_reread(fp, gh_reply, coordinator, sent) -> 
     outcome = coordinator.claim([2], ClaimSettings(settle_s=0))[0]
 
     assert outcome.code == 0 and outcome.record is not None
-    assert outcome.record.fencing_token == 101
+    assert outcome.record.fencing_token == OUR_COMMENT_ID
     assert json.loads(sent[1]) == {"labels": ["claude-in-progress"]}
     posted = parse_body(json.loads(sent[2])["body"]).markers
     assert [m.kind for m in posted] == ["claim", "lease"]

@@ -42,7 +42,7 @@ def issue(number: int, labels: list[str] = (), comments: list[dict[str, Any]] = 
 
 def comment(comment_id: int, body: str) -> dict[str, Any]:
     return {
-        "databaseId": comment_id,
+        "fullDatabaseId": str(comment_id),
         "body": body,
         "createdAt": NOW,
         "updatedAt": NOW,
@@ -82,7 +82,7 @@ def test_bprop_run_is_journal_read_label_notice_record_delete(fp, gh_reply) -> N
     fp.register(EDIT_JOURNAL, stdout=gh_reply(body=rest_comment(900)), **keep)
     fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
 
-    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1, finish_journals=False)
+    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     outcome = bprop.run(ctx, 4)
 
     assert (outcome.descendants, outcome.labelled, outcome.commented) == ([6], [6], [6])

@@ -211,7 +211,7 @@ def test_uncommitted_changes_in_the_stacked_worktree_stop_retarget_before_any_ch
 
 
 def test_a_story_claimed_by_another_instance_is_never_rewritten(stack):
-    """Fencing (SPEC 5.6): while another agent holds #4, its branch is not ours to push."""
+    """Fencing (docs/git.md): while another agent holds #4, its branch is not ours to push."""
     stack.squash_merge_sibling()
     before = stack.remote_sha(STACKED)
     claimed = stack.mav("claim", "4", "--settle", "0", "--instance", "agent-other", cwd=stack.clone)

@@ -1,5 +1,5 @@
 """Race torture: N instance processes claim one issue at once, round after round, while the
-emulator delays, hides and fails requests. Never two holders at once (SPEC section 9).
+emulator delays, hides and fails requests. Never two holders at once (docs/torture.md).
 
 Each round: every instance starts `gh maverick claim` at the same moment (a barrier); the
 winner holds while the issue's comments on GitHub confirm it alone holds, then releases with

@@ -55,3 +55,83 @@ def test_a_trusted_marker_with_a_wrong_shape_is_a_warning():
     body = render_comment([("claim", {"host": "no instance id"})])
     parsed = issue_markers([comment(4, "me", "OWNER", body)], TrustPolicy(viewer="me"))
     assert parsed.markers == [] and "instance_id" in str(parsed.warnings[0])
+
+
+# ---- one account, two spellings (GitHub Apps) and any letter case --------------------
+
+
+def test_an_app_recognises_its_own_comments_under_either_spelling():
+    from maverick_ext.core.trust import same_account
+
+    # viewer.login keeps "[bot]"; GraphQL author.login drops it; logins ignore case.
+    assert same_account("maverick-app[bot]", "maverick-app")
+    assert same_account("Maverick-App", "maverick-app[BOT]")
+    assert not same_account("maverick-app", "maverick-ap")
+    assert not same_account(None, None)
+    body = render_comment([("claim", CLAIM)])
+    policy = TrustPolicy(viewer="maverick-app[bot]")
+    parsed = issue_markers([comment(1, "maverick-app", "NONE", body)], policy)
+    assert [m.comment_id for m in parsed.markers] == [1]
+
+
+def test_trusted_bots_accept_either_spelling():
+    body = render_comment([("claim", CLAIM)])
+    for configured in ("ci-bot", "ci-bot[bot]", "CI-Bot"):
+        policy = TrustPolicy(viewer="me", bots=frozenset({configured}))
+        for author in ("ci-bot", "ci-bot[bot]"):
+            assert issue_markers([comment(1, author, "NONE", body)], policy).markers, (
+                configured,
+                author,
+            )
+
+
+# ---- author_association: eight values, and the permission API for non-claims --------
+
+DAG = {"epic": 1, "nodes": {"2": []}}
+
+
+def test_every_association_github_sends_is_known():
+    from maverick_ext.core.trust import AUTHOR_ASSOCIATIONS
+
+    assert {"FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN"} <= AUTHOR_ASSOCIATIONS
+    assert len(AUTHOR_ASSOCIATIONS) == 8
+
+
+def test_a_confirmed_writer_is_trusted_for_records_but_never_for_claims():
+    from maverick_ext.core.trust import authors_to_verify
+
+    claim = render_comment([("claim", CLAIM)])
+    dag = render_comment([("dag", DAG)])
+    comments = [
+        comment(1, "private-member", "CONTRIBUTOR", claim),
+        comment(2, "private-member", "NONE", dag),
+    ]
+    policy = TrustPolicy(viewer="me")
+    assert authors_to_verify(comments, policy) == ["private-member"]
+    assert issue_markers(comments, policy).markers == []
+    vouched = policy.with_writers(["Private-Member"])
+    assert [m.kind for m in issue_markers(comments, vouched).markers] == ["dag"]
+    assert authors_to_verify(comments, vouched) == []
+
+
+def test_authors_without_non_claim_markers_need_no_lookup():
+    from maverick_ext.core.trust import authors_to_verify
+
+    comments = [
+        comment(1, "stranger", "NONE", render_comment([("claim", CLAIM)])),
+        comment(2, "chatty", "FIRST_TIMER", "just a comment"),
+        comment(3, "owner", "OWNER", render_comment([("dag", DAG)])),
+        comment(4, None, "NONE", render_comment([("dag", DAG)])),
+    ]
+    assert authors_to_verify(comments, TrustPolicy(viewer="me")) == []
+
+
+def test_write_maintain_and_admin_grant_write_read_and_triage_do_not():
+    from maverick_ext.core.trust import can_write
+
+    assert can_write({"permission": "admin", "role_name": "admin"})
+    assert can_write({"permission": "write", "role_name": "maintain"})
+    assert can_write({"permission": "write", "role_name": "write"})
+    assert not can_write({"permission": "read", "role_name": "triage"})
+    assert not can_write({"permission": "none", "role_name": ""})
+    assert not can_write({})

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 def resume(app: App, epic: str, force: bool, repo: str | None, as_json: bool) -> None:
     """Finish every block propagation on EPIC that a crashed run left behind.
 
-    Every epic command does this on entry; this one does only that. A journal edited in the
-    last 60 seconds (GitHub's clock) probably belongs to a run still going and is left
-    alone unless --force.
+    Every command that writes to an epic does this first; this one does only that. A
+    journal edited in the last 60 seconds (GitHub's clock) probably belongs to a run still
+    going and is left alone unless --force.
 
     \b
     Examples:
@@ -44,7 +44,7 @@ def resume(app: App, epic: str, force: bool, repo: str | None, as_json: bool) ->
     """
     from maverick_ext.services import bprop
 
-    ctx = open_epic(app, repo, epic, finish_journals=False)
+    ctx = open_epic(app, repo, epic, journals="leave")
     outcomes = bprop.finish_abandoned(ctx, force=force)
     flush_warnings(ctx)
     if as_json:

@@ -37,7 +37,7 @@ def run(app: App, epic: str, ejected: int, repo: str | None, as_json: bool) -> N
     from maverick_ext.commands.bprop.resume import describe
     from maverick_ext.services import bprop
 
-    ctx = open_epic(app, repo, epic, finish_journals=False)
+    ctx = open_epic(app, repo, epic, journals="leave")
     outcome = bprop.run(ctx, ejected)
     flush_warnings(ctx)
     if as_json:

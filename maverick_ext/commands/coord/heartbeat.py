@@ -97,7 +97,7 @@ def _run(
     if not loop and (interval is not None or while_pid is not None):
         raise UsageError("--interval and --while-pid only apply with --loop")
 
-    def beat(coordinator, numbers):  # type: ignore[no-untyped-def]
+    def beat(coordinator, numbers):
         if loop:
             return each(numbers, lambda n: coordinator.heartbeat_loop(n, interval, while_pid))
         return each(numbers, coordinator.heartbeat)

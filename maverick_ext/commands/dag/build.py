@@ -38,7 +38,7 @@ def build(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> 
     from maverick_ext.commands.dag.show import render_dag
     from maverick_ext.services import epics
 
-    ctx = open_epic(app, repo, epic)
+    ctx = open_epic(app, repo, epic, journals="finish" if write else "warn")
     dag = epics.build_dag(ctx)
     comment_id = epics.write_dag(ctx, dag) if write else None
     flush_warnings(ctx)

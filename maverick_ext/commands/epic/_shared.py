@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -16,22 +16,28 @@ if TYPE_CHECKING:
     from maverick_ext.services.epics import EpicContext, StoryStatus
 
 epic_argument = click.argument("epic", metavar="EPIC")
+# What a command does with block propagations a crashed run left on the epic: commands that
+# write finish them first; reads never write, so they only warn; `bprop` handles its own.
+Journals = Literal["finish", "warn", "leave"]
 
 
 def open_epic(
-    app: App, repo_flag: str | None, epic: str, *, finish_journals: bool = True
+    app: App, repo_flag: str | None, epic: str, *, journals: Journals = "warn"
 ) -> EpicContext:
-    """Read EPIC (``123``, ``OWNER/REPO#123`` or a URL); finish abandoned bprop journals."""
+    """Read EPIC (``123``, ``OWNER/REPO#123`` or a URL), then deal with pending journals."""
     from maverick_ext.config import load_config
     from maverick_ext.core.refs import parse_issue_ref
-    from maverick_ext.services import epics
+    from maverick_ext.services import bprop, epics
 
     ref = parse_issue_ref(epic)
     client = app.client(ref.repo or app.resolve_repo(repo_flag))
     bots = frozenset(load_config(app.cwd, env=app.env).coordination.trusted_bots)
-    return epics.open_epic(
-        client, ref.number, bots, progress=progress, finish_journals=finish_journals
-    )
+    ctx = epics.open_epic(client, ref.number, bots, progress=progress)
+    if journals == "finish":
+        bprop.finish_abandoned(ctx)
+    elif journals == "warn":
+        bprop.warn_pending(ctx)
+    return ctx
 
 
 def flush_warnings(ctx: EpicContext) -> None:
@@ -66,12 +72,14 @@ def numbers(items: list[int]) -> str:
     return " ".join(f"#{n}" for n in items) or "-"
 
 
-def epic_board(app: App, repo_flag: str | None, epic: str) -> tuple[EpicContext, Board]:
+def epic_board(
+    app: App, repo_flag: str | None, epic: str, *, journals: Journals = "warn"
+) -> tuple[EpicContext, Board]:
     """The epic, its wave plan and every story's derived status (constant API calls)."""
     from maverick_ext.core.waves import plan_waves
     from maverick_ext.services import epics
 
-    ctx = open_epic(app, repo_flag, epic)
+    ctx = open_epic(app, repo_flag, epic, journals=journals)
     dag, _ = epics.current_dag(ctx)
     plan = plan_waves(dag)
     found = epics.statuses(ctx, sorted(dag.stories))

@@ -40,7 +40,7 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
     """
     from maverick_ext.github import issues as gh
 
-    ctx, board = epic_board(app, repo, epic)
+    ctx, board = epic_board(app, repo, epic, journals="finish" if post else "warn")
     document = summarize(ctx.number, board)
     document["close_policy"] = policy = close_policy(app)
     document["comment_id"], document["closed"] = None, False
@@ -49,10 +49,7 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
         document["comment_id"] = comment.id
         finished = document["counts"]["merged"] == len(board.statuses)
         if finished and policy != "manual" and ctx.issue.is_open:
-            ctx.client.patch(
-                ctx.client.repo_path(f"issues/{ctx.number}"),
-                {"state": "closed", "state_reason": "completed"},
-            )
+            gh.close_issue(ctx.client, ctx.number)
             document["closed"] = True
     if as_json:
         emit_json(document)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from maverick_ext.commands.app import App, pass_app
@@ -31,7 +33,7 @@ def show(app: App, as_json: bool) -> None:
 
     config, repo_dir = workflow_context(app.cwd, app.env)
     base = story_base(config, repo_dir)
-    document = {
+    document: dict[str, Any] = {
         "story_base": base.as_json(),
         "pr_target": pr_target(config, repo_dir, base).as_json(),
         "promotion_chain": config.git_workflow.promotion_chain,

@@ -63,11 +63,11 @@ def retarget(
     resolved = app.resolve_repo(repo)
     client = app.client(resolved)
     fence = coordinator(app, resolved, instance).fence
-    options = {"fence": fence, "dry_run": dry_run, "cwd": app.cwd, "env": app.env}
-    if all_prs:
-        results = service.retarget_all(client, **options)
+    cwd, env = app.cwd, app.env
+    if not target:  # --all (checked above)
+        results = service.retarget_all(client, fence=fence, dry_run=dry_run, cwd=cwd, env=env)
     else:
-        results = [service.retarget(client, target, **options)]
+        results = [service.retarget(client, target, fence=fence, dry_run=dry_run, cwd=cwd, env=env)]
     if as_json:
         emit_json({"results": [result.as_json() for result in results]})
     else:

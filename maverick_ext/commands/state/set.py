@@ -64,7 +64,7 @@ def set_(
     if status == "merged" and not branch:
         branch = load_config(app.cwd, env=app.env).git_workflow.pr_target
     change = fact_for(status, branch=branch, blocker=blocker)
-    ctx = open_epic(app, repo, epic)
+    ctx = open_epic(app, repo, epic, journals="finish")
     result, added = epics.record_fact(ctx, story_number(story), change)
     flush_warnings(ctx)
     if result.status != status:

@@ -37,7 +37,7 @@ def show(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> N
     """
     from maverick_ext.services import epics
 
-    ctx = open_epic(app, repo, epic)
+    ctx = open_epic(app, repo, epic, journals="finish" if write else "warn")
     dag, _ = epics.current_dag(ctx)
     found = epics.statuses(ctx, sorted(dag.stories))
     comment_id = epics.write_state_snapshot(ctx, found) if write else None

@@ -23,7 +23,7 @@ from graphql import (
     parse,
     validate,
 )
-from graphql import execute as gql_execute
+from graphql import execute_sync as gql_execute
 
 from maverick_ext.emulator.graphql import mutations  # noqa: F401  (registers resolvers)
 from maverick_ext.emulator.graphql.connection import PaginationError

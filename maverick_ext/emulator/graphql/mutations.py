@@ -72,7 +72,7 @@ def _labels_of(info: GraphQLResolveInfo, repo: Repo, ids: list[str] | None) -> l
     """Label names for node ids, each required to be a label of ``repo``."""
     names = []
     for label_id in ids or ():
-        label = _node(info, label_id, Label)
+        label: Label = _node(info, label_id, Label)
         if repo.labels.get(label.name.lower()) is not label:
             raise GitHubError(
                 "NOT_FOUND", f"Could not resolve to a node with the global id of '{label_id}'"

@@ -372,8 +372,8 @@ def q_search(_: None, info: GraphQLResolveInfo, type: str, query: str, **args: A
         return {**page, **empty, "repositoryCount": page["totalCount"]}
     if type == "USER":
         users = sorted(store.users.values(), key=lambda u: u.id)
-        hits = [u for u in users if all(w in u.login.lower() for w in words)]
-        page = connection(info, hits, lambda u: (u.id,), args)
+        people = [u for u in users if all(w in u.login.lower() for w in words)]
+        page = connection(info, people, lambda u: (u.id,), args)
         return {**page, **empty, "userCount": page["totalCount"]}
     return {**connection(info, [], lambda x: (0,), args), **empty}
 
@@ -932,8 +932,8 @@ def _pull_fields() -> dict[str, Callable[[Pull, GraphQLResolveInfo], Any]]:
     }
 
 
-for _name, _fn in _pull_fields().items():
-    RESOLVERS.setdefault("PullRequest", {})[_name] = _fn
+for _name, _pull_fn in _pull_fields().items():
+    RESOLVERS.setdefault("PullRequest", {})[_name] = _pull_fn
 
 
 def fresh(info: GraphQLResolveInfo, pull: Pull) -> Pull:
@@ -1072,5 +1072,5 @@ def _comment_fields() -> dict[str, Callable[[Comment, GraphQLResolveInfo], Any]]
     }
 
 
-for _name, _fn in _comment_fields().items():
-    RESOLVERS.setdefault("IssueComment", {})[_name] = _fn
+for _name, _comment_fn in _comment_fields().items():
+    RESOLVERS.setdefault("IssueComment", {})[_name] = _comment_fn

@@ -1,0 +1,60 @@
+"""The half of "only github/, git/ start processes" that import-linter cannot see.
+
+`lint-imports` (contracts in pyproject.toml) forbids importing subprocess/sh/pty outside
+process.py and process.py outside github/, git/, the emulator and demo. But ``os`` is imported
+everywhere, so calls such as ``os.system`` are found here, in the syntax tree.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "maverick_ext"
+PROCESS_STARTERS = {"system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp"}
+PREFIXES = ("exec", "spawn")
+
+
+def process_calls(source: str) -> list[str]:
+    """``os.<starter>(...)`` calls and ``from os import <starter>`` in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            name = node.attr
+            if node.value.id == "os" and (name in PROCESS_STARTERS or name.startswith(PREFIXES)):
+                found.append(f"os.{name}")
+        if isinstance(node, ast.ImportFrom) and node.module == "os":
+            found += [
+                f"from os import {alias.name}"
+                for alias in node.names
+                if alias.name in PROCESS_STARTERS or alias.name.startswith(PREFIXES)
+            ]
+    return found
+
+
+def test_the_checker_sees_each_way_of_starting_a_process() -> None:
+    assert process_calls("import os\nos.system('ls')") == ["os.system"]
+    assert process_calls("import os\nos.execvp('ls', ['ls'])") == ["os.execvp"]
+    assert process_calls("from os import spawnl") == ["from os import spawnl"]
+    assert process_calls("import os\nos.environ.get('X')\nos.path.join('a')") == []
+
+
+def test_no_module_starts_a_process_through_os() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): calls
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (calls := process_calls(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, "start children through maverick_ext/process.py (from github/, git/)"
+
+
+def test_the_import_contracts_hold() -> None:
+    """`lint-imports` as CI runs it, so a layering break shows up in the fast tier too."""
+    import subprocess
+    import sys
+
+    linter = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(linter)], cwd=PACKAGE.parent, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
