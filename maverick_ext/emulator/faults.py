@@ -35,10 +35,10 @@ class Faults:
     # Seconds added to the server clock (Date header, created_at, updated_at).
     clock_skew_s: float = 0.0
     seed: int = 0
-    # -- strictness that today's product may not survive yet (see docs/github-facts.md) --
+    # -- GitHub's strictness, switchable for tests of older behaviour (docs/github-facts.md)
     # `databaseId` is a 32-bit GraphQL Int: an id beyond 2**31-1 makes the field an error
     # (GitHub's comment ids passed 2**31 in 2024; `fullDatabaseId` is the BigInt form).
-    int32_database_id: bool = False
+    int32_database_id: bool = True
     # Members of an organisation with private membership appear as CONTRIBUTOR (when they
     # have a merged pull request in the repository) or NONE, never MEMBER.
     private_membership: bool = False

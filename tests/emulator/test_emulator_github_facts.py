@@ -41,12 +41,10 @@ def test_issue_and_comment_ids_are_beyond_32_bits(client: Client) -> None:
     assert data["comments"]["nodes"][0]["fullDatabaseId"] == str(made["id"])
 
 
-def test_database_id_beyond_int32_is_a_graphql_error_when_strict(
-    emu: Emulator, client: Client
-) -> None:
+def test_database_id_beyond_int32_is_a_graphql_error(emu: Emulator, client: Client) -> None:
     client.post(f"{REST_REPO}/issues/2/comments", {"body": "x"})
+    assert emu.faults.int32_database_id  # on by default, as on GitHub
     query = f"{{ {REPOSITORY} {{ issue(number: 2) {{ comments(first: 1) {{ nodes {{ databaseId body }} }} }} }} }}"
-    emu.faults.update(int32_database_id=True)
     out = graphql(client, query)
     [error] = out["errors"]
     assert "32-bit" in error["message"]
@@ -54,6 +52,9 @@ def test_database_id_beyond_int32_is_a_graphql_error_when_strict(
     assert out["data"]["repository"]["issue"]["comments"]["nodes"] == [
         {"databaseId": None, "body": "x"}
     ]
+    emu.faults.update(int32_database_id=False)  # the lenient mode, for older clients
+    lenient = graphql(client, query)["data"]["repository"]["issue"]["comments"]["nodes"]
+    assert lenient[0]["databaseId"] > 2**32
 
 
 # -- bots ------------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def test_issue_snapshot_via_gh_api_graphql(gh: Gh, client: Client) -> None:
     assert snap["blockedBy"]["nodes"] == [{"number": 3}]
     assert [c["authorAssociation"] for c in snap["comments"]["nodes"]] == ["OWNER", "NONE"]
     rest_ids = [c["id"] for c in client.get(f"{REST_REPO}/issues/4/comments").json]
-    assert [c["databaseId"] for c in snap["comments"]["nodes"]] == rest_ids
+    assert [int(c["fullDatabaseId"]) for c in snap["comments"]["nodes"]] == rest_ids
 
 
 def test_unknown_field_fails_through_gh(gh: Gh) -> None:

@@ -46,7 +46,7 @@ _INTERNAL = (
 
 
 @functools.cache
-def schema(int32_database_id: bool = False) -> GraphQLSchema:
+def schema(int32_database_id: bool = True) -> GraphQLSchema:
     """The subset schema with resolvers attached; built once per process and strictness.
 
     With ``int32_database_id`` ``databaseId`` keeps graphql-core's 32-bit Int check, as a
@@ -82,10 +82,10 @@ def _datetime(value: Any) -> Any:
     return isoformat(value) if isinstance(value, datetime) else value
 
 
-# Until the product reads ``fullDatabaseId`` everywhere, the default schema lets
-# ``databaseId`` carry ids past 2**31 (the Faults knob ``int32_database_id`` turns the check
-# on). It is renamed after construction because graphql-core forbids defining "Int" anew;
-# introspection still shows these fields as Int, as GitHub does.
+# With the Faults knob ``int32_database_id`` off, ``databaseId`` carries ids past 2**31 (a
+# lenient GitHub that never existed; for comparing against older clients). The scalar is
+# renamed after construction because graphql-core forbids defining "Int" anew; introspection
+# still shows these fields as Int, as GitHub does.
 _DATABASE_ID = GraphQLScalarType("DatabaseIdInt", description=GraphQLInt.description)
 _DATABASE_ID.name = "Int"
 _set_output(_DATABASE_ID, int)
