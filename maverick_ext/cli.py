@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from maverick_ext.errors import ExitCode, MaverickError
 
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
 
-def main(argv: list[str] | None = None) -> None:
+
+def main(argv: list[str] | None = None, app: App | None = None) -> None:
+    """``gh maverick ARGV``; exits with the contract's code. Tests pass their own ``app``."""
     from maverick_ext.commands.app import App
     from maverick_ext.commands.root import cli
 
@@ -19,10 +24,11 @@ def main(argv: list[str] | None = None) -> None:
     end = args.index("--") if "--" in args else len(args)
     debug = "--debug" in args[:end] or bool(os.environ.get("GH_DEBUG"))
     args = [a for a in args[:end] if a != "--debug"] + args[end:]
+    if app is None:
+        app = App(debug=debug)
+    app.debug = app.debug or debug
     try:
-        result = cli.main(
-            args=args, prog_name="gh maverick", standalone_mode=False, obj=App(debug=debug)
-        )
+        result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:
         click.echo(f"gh-maverick: {exc.one_line()}", err=True)
         sys.exit(int(exc.exit_code))

@@ -1,15 +1,15 @@
 """The one place gh-maverick starts a subprocess.
 
 Everything goes through ``run``: an argv list (never a shell string), optional stdin,
-environment and timeout. ``sh`` is imported on first use because it costs ~90 ms, and
-``--help`` should not pay for it.
+environment and timeout. It sits on the standard library's ``subprocess`` (the design card
+named ``sh``; importing sh pulls in asyncio and ssl, ~90 ms on every command that starts a
+child, more than the gh call itself: see docs/ARCHITECTURE.md, Dependencies).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
+import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -45,72 +45,37 @@ def run(
     cwd: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
 ) -> ProcessResult:
-    """Run ``argv`` to completion and capture its output; never raises on a non-zero exit."""
+    """Run ``argv`` to completion and capture its output; never raises on a non-zero exit.
+
+    The child's stdin is ``input`` or empty, never ours: `... -` commands read our stdin
+    themselves, and a child must not swallow it.
+    """
     if not argv:
         raise ValueError("empty argv")
-    return backend(argv, input=input, env=env, cwd=cwd, timeout=timeout)
-
-
-def run_with_sh(
-    argv: Sequence[str],
-    *,
-    input: str | None,
-    env: Mapping[str, str] | None,
-    cwd: str | os.PathLike[str] | None,
-    timeout: float | None,
-) -> ProcessResult:
-    import sh
-
-    program, *args = argv
+    program = argv[0]
     try:
-        command = sh.Command(program)
-    except sh.CommandNotFound:
+        completed = subprocess.run(
+            list(argv),
+            input=input or "",
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            timeout=timeout,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        # subprocess.run has killed and reaped the child already.
+        raise ProcessTimeout(f"`{program}` did not finish within {timeout:g}s") from None
+    except (FileNotFoundError, PermissionError) as exc:
+        if exc.filename not in (program, None) and cwd is not None:
+            raise  # the working directory is missing, not the tool
         hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
         raise ToolMissing(f"`{program}` was not found on PATH", hint) from None
-    # Started in the background and killed by a timer: sh's own timeouts poll every 100 ms,
-    # which would add most of a `gh api` round trip to every call.
-    running = command(
-        *args,
-        _in=input if input is not None else "",
-        _env=dict(env) if env is not None else None,
-        _cwd=os.fspath(cwd) if cwd is not None else None,
-        _ok_code=tuple(range(256)),
-        _bg=True,
-        _bg_exc=False,
-        _return_cmd=True,
-        _tty_out=False,
-        _decode_errors="replace",
-    )
-    timed_out = threading.Event()
-
-    def kill() -> None:
-        timed_out.set()
-        with contextlib.suppress(Exception):
-            running.kill()
-
-    timer = threading.Timer(timeout, kill) if timeout is not None else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
-    try:
-        running.wait()
-    except sh.ErrorReturnCode:
-        if not timed_out.is_set():
-            raise
-    finally:
-        if timer is not None:
-            timer.cancel()
-    if timed_out.is_set():
-        raise ProcessTimeout(f"`{program}` did not finish within {timeout:g}s")
-    finished = running
     return ProcessResult(
         argv=tuple(argv),
-        exit_code=finished.exit_code,
-        stdout=str(finished),
-        stderr=finished.stderr.decode("utf-8", "replace"),
+        exit_code=completed.returncode,
+        stdout=completed.stdout or "",
+        stderr=completed.stderr or "",
     )
-
-
-# The contract tests swap this for a subprocess-based backend: `sh` forks by itself, so
-# pytest-subprocess could not otherwise observe the argv we send.
-backend = run_with_sh

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from maverick_ext.core.refs import issue_number
 from maverick_ext.errors import InvalidData, UsageError
 
 FIX_HINT = "fix the 'depends on' lines or blocked-by links, then rerun `gh maverick dag build`"
@@ -182,41 +183,158 @@ def story_numbers(epic: int, epic_body: str, sub_issues: Iterable[int]) -> list[
     return [n for n in _unique([*sub_issues, *epic_story_refs(epic_body)]) if n != epic]
 
 
-def build_dag(epic: int, numbers: Iterable[int], facts: Mapping[int, StoryFacts]) -> Dag:
-    """The validated DAG of ``numbers``; ``facts`` lacks the stories GitHub does not know."""
+@dataclass(frozen=True)
+class Problem:
+    """One reason a DAG is invalid, and the stories it is about (to mark them)."""
+
+    stories: tuple[int, ...]
+    message: str
+
+
+def assemble(
+    epic: int, numbers: Iterable[int], facts: Mapping[int, StoryFacts]
+) -> tuple[Dag, list[Problem]]:
+    """The DAG of ``numbers`` (unvalidated) and the stories it had to leave out: ``facts``
+    lacks the stories GitHub does not know. ``problems(dag)`` finds the rest."""
     numbers = list(numbers)
     unknown = [n for n in numbers if n not in facts]
+    found: list[Problem] = []
     if unknown:
-        raise InvalidData(
-            f"epic #{epic} lists {_refs(unknown)}, which "
-            f"{'does' if len(unknown) == 1 else 'do'} not exist (or are pull requests)",
-            "fix the epic's task table or sub-issues",
+        found.append(
+            Problem(
+                tuple(unknown),
+                f"epic #{epic} lists {_refs(unknown)}, which "
+                f"{'does' if len(unknown) == 1 else 'do'} not exist (or are pull requests)",
+            )
         )
     stories = {}
     for n in numbers:
-        story = facts[n]
-        deps = sorted({*story.blocked_by, *text_dependencies(story.body)})
-        stories[n] = Story(n, tuple(deps), tuple(declared_files(story.body)), story.title)
-    dag = Dag(epic, stories)
-    validate(dag)
+        if n in facts:
+            story = facts[n]
+            deps = sorted({*story.blocked_by, *text_dependencies(story.body)})
+            stories[n] = Story(n, tuple(deps), tuple(declared_files(story.body)), story.title)
+    return Dag(epic, stories), found
+
+
+def build_dag(epic: int, numbers: Iterable[int], facts: Mapping[int, StoryFacts]) -> Dag:
+    """The validated DAG of ``numbers``; InvalidData naming every offender at once."""
+    dag, missing = assemble(epic, numbers, facts)
+    raise_for(dag.epic, missing + problems(dag))
     return dag
+
+
+def problems(dag: Dag) -> list[Problem]:
+    """Every self-dependency, dependency outside the epic, and cycle."""
+    found: list[Problem] = []
+    for number, story in sorted(dag.stories.items()):
+        if number in story.deps:
+            found.append(Problem((number,), f"#{number} depends on itself"))
+        unknown = [d for d in story.deps if d not in dag.stories]
+        if unknown:
+            found.append(
+                Problem(
+                    (number,),
+                    f"#{number} depends on {_refs(unknown)}, not a story of epic #{dag.epic}",
+                )
+            )
+    found += [
+        Problem(tuple(members), f"dependency cycle among {_refs(members)}")
+        for members in cycles(dag)
+    ]
+    return found
+
+
+def raise_for(epic: int, found: list[Problem]) -> None:
+    if found:
+        messages = [p.message for p in found]
+        shown = messages[:10] + ([f"... and {len(messages) - 10} more"] if messages[10:] else [])
+        raise InvalidData(f"invalid DAG for epic #{epic}: {'; '.join(shown)}", FIX_HINT)
 
 
 def validate(dag: Dag) -> None:
     """Raise InvalidData naming every self-dependency, unknown dependency and cycle."""
-    problems: list[str] = []
-    for number, story in sorted(dag.stories.items()):
-        if number in story.deps:
-            problems.append(f"#{number} depends on itself")
-        unknown = [d for d in story.deps if d not in dag.stories]
-        if unknown:
-            problems.append(
-                f"#{number} depends on {_refs(unknown)}, not a story of epic #{dag.epic}"
+    raise_for(dag.epic, problems(dag))
+
+
+def plannable(dag: Dag) -> Dag:
+    """``dag`` without the edges that make it invalid, so an invalid epic can still be shown:
+    dependencies on itself or outside the epic, and edges inside a cycle, are dropped."""
+    in_cycle = {n: i for i, members in enumerate(cycles(dag)) for n in members}
+
+    def kept(number: int, dep: int) -> bool:
+        same_cycle = number in in_cycle and in_cycle.get(dep) == in_cycle[number]
+        return dep != number and dep in dag.stories and not same_cycle
+
+    return Dag(
+        dag.epic,
+        {
+            n: Story(n, tuple(d for d in s.deps if kept(n, d)), s.files, s.title)
+            for n, s in dag.stories.items()
+        },
+    )
+
+
+# ---- drift: the recorded marker against what GitHub says now ----------------------------
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How the recorded ``maverick-dag`` differs from the DAG GitHub implies."""
+
+    new_stories: tuple[int, ...]  # on GitHub, not recorded
+    gone_stories: tuple[int, ...]  # recorded, no longer listed by the epic
+    new_deps: tuple[tuple[int, int], ...]  # (story, dep) on GitHub, not recorded
+    recorded_only_deps: tuple[tuple[int, int], ...]  # (story, dep) only in the marker
+
+    def describe(self) -> list[str]:
+        parts = []
+        if self.new_stories:
+            parts.append(f"new stories {_refs(self.new_stories)}")
+        if self.gone_stories:
+            parts.append(f"stories no longer in the epic {_refs(self.gone_stories)}")
+        if self.new_deps:
+            parts.append("new dependencies " + _edges(self.new_deps))
+        if self.recorded_only_deps:
+            parts.append("dependencies only in the marker " + _edges(self.recorded_only_deps))
+        return parts
+
+
+def drift(recorded: Dag, current: Dag) -> Drift | None:
+    """None when the marker says what GitHub says (stories and dependencies)."""
+
+    def edges(dag: Dag) -> set[tuple[int, int]]:
+        return {(n, d) for n, s in dag.stories.items() for d in s.deps}
+
+    found = Drift(
+        tuple(sorted(set(current.stories) - set(recorded.stories))),
+        tuple(sorted(set(recorded.stories) - set(current.stories))),
+        tuple(sorted(edges(current) - edges(recorded))),
+        tuple(
+            sorted(
+                (n, d)
+                for n, d in edges(recorded) - edges(current)
+                if n in current.stories and d in current.stories
             )
-    problems += [f"dependency cycle among {_refs(members)}" for members in cycles(dag)]
-    if problems:
-        shown = problems[:10] + ([f"... and {len(problems) - 10} more"] if problems[10:] else [])
-        raise InvalidData(f"invalid DAG for epic #{dag.epic}: {'; '.join(shown)}", FIX_HINT)
+        ),
+    )
+    return found if found.describe() else None
+
+
+def follow(current: Dag, recorded: Dag) -> Dag:
+    """The DAG to act on: GitHub's stories and dependencies, plus the dependencies recorded
+    between those stories in the marker (a planner's judgement, such as a shared data
+    model, that GitHub's text does not carry). Never drops an ordering either side asks for."""
+    stories = {}
+    for n, story in current.stories.items():
+        old = recorded.stories.get(n)
+        extra = [d for d in (old.deps if old else ()) if d in current.stories]
+        files = _unique([*story.files, *(old.files if old else ())])
+        stories[n] = Story(n, tuple(sorted({*story.deps, *extra})), tuple(files), story.title)
+    return Dag(current.epic, stories)
+
+
+def _edges(edges: Iterable[tuple[int, int]]) -> str:
+    return ", ".join(f"#{n} on #{d}" for n, d in edges)
 
 
 def cycles(dag: Dag) -> list[list[int]]:
@@ -264,8 +382,11 @@ def cycles(dag: Dag) -> list[list[int]]:
     return sorted(found)
 
 
-def dag_from_payload(payload: Mapping[str, Any], epic: int | None = None) -> Dag:
-    """A validated DAG from a ``maverick-dag`` payload (ours or another implementation's)."""
+def dag_from_payload(
+    payload: Mapping[str, Any], epic: int | None = None, *, check: bool = True
+) -> Dag:
+    """A DAG from a ``maverick-dag`` payload (ours or another implementation's), validated
+    unless ``check`` is False (comparing a marker with GitHub needs no valid marker)."""
     from maverick_ext.core.payloads import DagPayload
     from maverick_ext.core.payloads import validate as validate_payload
 
@@ -282,15 +403,16 @@ def dag_from_payload(payload: Mapping[str, Any], epic: int | None = None) -> Dag
             number, tuple(sorted({_as_number(d) for d in node.deps})), tuple(node.files), title
         )
     dag = Dag(epic if epic is not None else typed.epic, stories)
-    validate(dag)
+    if check:
+        validate(dag)
     return dag
 
 
 def _as_number(text: str) -> int:
-    cleaned = str(text).strip().lstrip("#")
-    if not cleaned.isdigit():
+    number = issue_number(text)
+    if number is None:
         raise InvalidData(f"malformed maverick-dag payload: {text!r} is not an issue number")
-    return int(cleaned)
+    return number
 
 
 def descendants(dag: Dag, number: int) -> list[int]:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from maverick_ext.core.dag import Dag
+from maverick_ext.core.epic_state import SATISFIES_DEPENDENCY
 
 
 @dataclass(frozen=True)
@@ -120,16 +121,20 @@ class Selection:
 def select_next(dag: Dag, plan: WavePlan, status: Mapping[int, str], limit: int) -> Selection:
     """The first wave that still has pending or in-flight stories, and what to start in it.
 
-    Merged and ejected stories are done; blocked ones wait for a person, so a wave holding
-    only those is over. A pending story starts only when every dependency is merged (an
-    ejected dependency means a block is on its way).
+    Merged, closed and ejected stories are settled; blocked ones wait for a person, so a
+    wave holding only those is over. A pending story starts only when every dependency is
+    merged or closed (an ejected dependency means a block is on its way).
     """
     for index, members in enumerate(plan.waves, 1):
         running = [n for n in members if status[n] == "in_flight"]
         pending = [n for n in members if status[n] == "pending"]
         if not running and not pending:
             continue
-        ready = [n for n in pending if all(status[d] == "merged" for d in dag.stories[n].deps)]
+        ready = [
+            n
+            for n in pending
+            if all(status[d] in SATISFIES_DEPENDENCY for d in dag.stories[n].deps)
+        ]
         waiting = [n for n in pending if n not in ready]
         return Selection(index, ready[: max(limit, 0)], running, waiting)
     return Selection(None, [], [], [])

@@ -22,6 +22,10 @@ class Faults:
     jitter_ms: int = 0
     # New comments stay out of listings (REST and GraphQL) for this long: stale reads.
     visibility_delay_ms: int = 0
+    # Each new comment's delay gets a random extra of up to this much, so a later comment
+    # may show in listings before an earlier one: visibility NOT monotone in id (GitHub
+    # documents the listing order, never that visibility follows it).
+    visibility_jitter_ms: int = 0
     # 5xx without applying the request.
     error_rate: float = 0.0
     # Apply the write, then answer 502: the client cannot tell whether it happened.
@@ -55,7 +59,13 @@ class Faults:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
-        for name in ("latency_ms", "jitter_ms", "visibility_delay_ms", "throttle_retry_after_s"):
+        for name in (
+            "latency_ms",
+            "jitter_ms",
+            "visibility_delay_ms",
+            "visibility_jitter_ms",
+            "throttle_retry_after_s",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
 
@@ -99,6 +109,14 @@ class Faults:
         """A seeded choice among ``options``."""
         with self._lock:
             return self._rng.choice(options)
+
+    def visibility_s(self) -> float:
+        """How long a new comment stays out of listings."""
+        extra = 0.0
+        if self.visibility_jitter_ms:
+            with self._lock:
+                extra = self._rng.uniform(0, self.visibility_jitter_ms)
+        return (self.visibility_delay_ms + extra) / 1000.0
 
     def delay_s(self) -> float:
         """How long to sleep before answering this request."""

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from maverick_ext.emulator import shapes
+from maverick_ext.emulator import gitdb, permissions, shapes
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.shapes import Json, Urls
 from maverick_ext.emulator.store import (
+    Comment,
+    Conflict,
     Issue,
     NotFoundError,
     Repo,
@@ -119,11 +121,15 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
 _REPO = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
 
 
-def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
-    """Register a handler; named groups arrive URL-decoded as keyword arguments."""
+def route(method: str, pattern: str, needs: str | None = None) -> Callable[[Handler], Handler]:
+    """Register a handler; named groups arrive URL-decoded as keyword arguments.
+
+    ``needs``: the repository permission the request requires (``emulator.permissions``).
+    """
 
     def register(handler: Handler) -> Handler:
         _ROUTES.append((method, re.compile(f"^{pattern.replace('{repo}', _REPO)}$"), handler))
+        handler.needs = needs  # type: ignore[attr-defined]
         return handler
 
     return register
@@ -291,6 +297,8 @@ def get_issue(ctx: Ctx, owner: str, name: str, number: str) -> Response:
 def update_issue(ctx: Ctx, owner: str, name: str, number: str) -> Response:
     data = ctx.obj()
     issue = _issue(ctx, owner, name, number)
+    if issue.user is not ctx.viewer.user or {"labels", "assignees"} & set(data):
+        permissions.require(ctx.viewer, issue.repo, permissions.EDIT_ISSUE)
     labels = data.get("labels")
     assignees = data.get("assignees")
     ctx.store.update_issue(
@@ -336,14 +344,23 @@ def get_comment(ctx: Ctx, owner: str, name: str, cid: str) -> Response:
 @route("PATCH", "{repo}/issues/comments/(?P<cid>[0-9]+)")
 def update_comment(ctx: Ctx, owner: str, name: str, cid: str) -> Response:
     comment = ctx.store.comment(_repo(ctx, owner, name), int(cid))
+    _may_change(ctx, comment)
     ctx.store.update_comment(comment, ctx.obj().get("body"))
     return Response(200, shapes.comment(ctx.urls, comment))
 
 
 @route("DELETE", "{repo}/issues/comments/(?P<cid>[0-9]+)")
 def delete_comment(ctx: Ctx, owner: str, name: str, cid: str) -> Response:
-    ctx.store.delete_comment(ctx.store.comment(_repo(ctx, owner, name), int(cid)))
+    comment = ctx.store.comment(_repo(ctx, owner, name), int(cid))
+    _may_change(ctx, comment)
+    ctx.store.delete_comment(comment)
     return Response(204)
+
+
+def _may_change(ctx: Ctx, comment: Comment) -> None:
+    """Anyone may edit their own comment; someone else's needs write access."""
+    if comment.user is not ctx.viewer.user:
+        permissions.require(ctx.viewer, comment.issue.repo, permissions.EDIT_OTHERS_COMMENT)
 
 
 # -- repository labels -----------------------------------------------------------------
@@ -355,7 +372,7 @@ def list_labels(ctx: Ctx, owner: str, name: str) -> Response:
     return _page(ctx, ctx.store.list_labels(repo), lambda lb: shapes.label(ctx.urls, repo, lb))
 
 
-@route("POST", "{repo}/labels")
+@route("POST", "{repo}/labels", needs=permissions.CONTENTS)
 def create_label(ctx: Ctx, owner: str, name: str) -> Response:
     data = ctx.obj()
     repo = _repo(ctx, owner, name)
@@ -371,7 +388,7 @@ def get_label(ctx: Ctx, owner: str, name: str, label: str) -> Response:
     return Response(200, shapes.label(ctx.urls, repo, ctx.store.label(repo, label)))
 
 
-@route("PATCH", "{repo}/labels/(?P<label>[^/]+)")
+@route("PATCH", "{repo}/labels/(?P<label>[^/]+)", needs=permissions.CONTENTS)
 def update_label(ctx: Ctx, owner: str, name: str, label: str) -> Response:
     data = ctx.obj()
     repo = _repo(ctx, owner, name)
@@ -385,7 +402,7 @@ def update_label(ctx: Ctx, owner: str, name: str, label: str) -> Response:
     return Response(200, shapes.label(ctx.urls, repo, updated))
 
 
-@route("DELETE", "{repo}/labels/(?P<label>[^/]+)")
+@route("DELETE", "{repo}/labels/(?P<label>[^/]+)", needs=permissions.CONTENTS)
 def delete_label(ctx: Ctx, owner: str, name: str, label: str) -> Response:
     ctx.store.delete_label(_repo(ctx, owner, name), label)
     return Response(204)
@@ -411,27 +428,29 @@ def list_issue_labels(ctx: Ctx, owner: str, name: str, number: str) -> Response:
     return _page(ctx, list(issue.labels), lambda lb: shapes.label(ctx.urls, issue.repo, lb))
 
 
-@route("POST", "{repo}/issues/(?P<number>[0-9]+)/labels")
+@route("POST", "{repo}/issues/(?P<number>[0-9]+)/labels", needs=permissions.LABEL)
 def add_issue_labels(ctx: Ctx, owner: str, name: str, number: str) -> Response:
     issue = _issue(ctx, owner, name, number)
     ctx.store.add_labels(issue, _label_names(ctx))
     return _labels_of(ctx, issue)
 
 
-@route("PUT", "{repo}/issues/(?P<number>[0-9]+)/labels")
+@route("PUT", "{repo}/issues/(?P<number>[0-9]+)/labels", needs=permissions.LABEL)
 def set_issue_labels(ctx: Ctx, owner: str, name: str, number: str) -> Response:
     issue = _issue(ctx, owner, name, number)
     ctx.store.set_labels(issue, _label_names(ctx))
     return _labels_of(ctx, issue)
 
 
-@route("DELETE", "{repo}/issues/(?P<number>[0-9]+)/labels")
+@route("DELETE", "{repo}/issues/(?P<number>[0-9]+)/labels", needs=permissions.LABEL)
 def clear_issue_labels(ctx: Ctx, owner: str, name: str, number: str) -> Response:
     ctx.store.clear_labels(_issue(ctx, owner, name, number))
     return Response(204)
 
 
-@route("DELETE", "{repo}/issues/(?P<number>[0-9]+)/labels/(?P<label>[^/]+)")
+@route(
+    "DELETE", "{repo}/issues/(?P<number>[0-9]+)/labels/(?P<label>[^/]+)", needs=permissions.LABEL
+)
 def remove_issue_label(ctx: Ctx, owner: str, name: str, number: str, label: str) -> Response:
     issue = _issue(ctx, owner, name, number)
     ctx.store.remove_label(issue, label)
@@ -583,7 +602,31 @@ def merge_pull(ctx: Ctx, owner: str, name: str, number: str) -> Response:
     return Response(200, shapes.merge_result(pull))
 
 
-# -- git refs --------------------------------------------------------------------------
+# -- git database: commits and refs (rules in emulator.gitdb) --------------------------
+
+
+@route("POST", "{repo}/git/commits")
+def create_git_commit(ctx: Ctx, owner: str, name: str) -> Response:
+    data = ctx.obj()
+    repo = _repo(ctx, owner, name)
+    commit = gitdb.create_commit(
+        ctx.store,
+        repo,
+        ctx.viewer,
+        data.get("message"),
+        data.get("tree"),
+        data.get("parents", []),
+        data.get("author"),
+        data.get("committer"),
+    )
+    return _created(gitdb.commit_json(commit, ctx.urls.api, ctx.urls.web, repo))
+
+
+@route("GET", "{repo}/git/commits/(?P<sha>[0-9a-f]{40})")
+def get_git_commit(ctx: Ctx, owner: str, name: str, sha: str) -> Response:
+    repo = _repo(ctx, owner, name)
+    commit = gitdb.get_commit(ctx.store, repo, ctx.viewer, sha)
+    return Response(200, gitdb.commit_json(commit, ctx.urls.api, ctx.urls.web, repo))
 
 
 @route("GET", "{repo}/git/ref/(?P<ref>.+)")
@@ -593,34 +636,53 @@ def get_ref(ctx: Ctx, owner: str, name: str, ref: str) -> Response:
     return Response(200, shapes.git_ref(ctx.urls, repo, full, sha))
 
 
+@route("GET", "{repo}/git/refs/(?P<ref>.+)")
+def get_refs(ctx: Ctx, owner: str, name: str, ref: str) -> Response:
+    """The legacy spelling: the exact ref as an object, else every ref under it as a list."""
+    repo = _repo(ctx, owner, name)
+    full = f"refs/{ref.strip('/')}"
+    if full in repo.refs:
+        return Response(200, shapes.git_ref(ctx.urls, repo, full, repo.refs[full]))
+    under = ctx.store.matching_refs(repo, f"{full}/")
+    if not under:
+        raise NotFoundError()
+    return Response(200, [shapes.git_ref(ctx.urls, repo, r, s) for r, s in under])
+
+
 @route("GET", "{repo}/git/matching-refs(?:/(?P<ref>.*))?")
 def matching_refs(ctx: Ctx, owner: str, name: str, ref: str | None) -> Response:
     repo = _repo(ctx, owner, name)
+    if not repo.commits:
+        raise Conflict("Git Repository is empty.")
     refs = ctx.store.matching_refs(repo, ref or "")
     return Response(200, [shapes.git_ref(ctx.urls, repo, r, s) for r, s in refs])
 
 
-@route("POST", "{repo}/git/refs")
+@route("POST", "{repo}/git/refs", needs=permissions.CONTENTS)
 def create_ref(ctx: Ctx, owner: str, name: str) -> Response:
     data = ctx.obj()
     repo = _repo(ctx, owner, name)
+    gitdb.guarded(ctx.store, repo, ctx.viewer)
     ref, sha = ctx.store.create_ref(repo, str(data.get("ref", "")), str(data.get("sha", "")))
     return _created(shapes.git_ref(ctx.urls, repo, ref, sha))
 
 
-@route("PATCH", "{repo}/git/refs/(?P<ref>.+)")
+@route("PATCH", "{repo}/git/refs/(?P<ref>.+)", needs=permissions.CONTENTS)
 def update_ref(ctx: Ctx, owner: str, name: str, ref: str) -> Response:
     data = ctx.obj()
     repo = _repo(ctx, owner, name)
+    gitdb.guarded(ctx.store, repo, ctx.viewer)
     full, sha = ctx.store.update_ref(
         repo, ref, str(data.get("sha", "")), force=bool(data.get("force"))
     )
     return Response(200, shapes.git_ref(ctx.urls, repo, full, sha))
 
 
-@route("DELETE", "{repo}/git/refs/(?P<ref>.+)")
+@route("DELETE", "{repo}/git/refs/(?P<ref>.+)", needs=permissions.CONTENTS)
 def delete_ref(ctx: Ctx, owner: str, name: str, ref: str) -> Response:
-    ctx.store.delete_ref(_repo(ctx, owner, name), ref)
+    repo = _repo(ctx, owner, name)
+    gitdb.guarded(ctx.store, repo, ctx.viewer)
+    ctx.store.delete_ref(repo, ref)
     return Response(204)
 
 
@@ -694,6 +756,9 @@ class Api:
             if found is None:
                 raise NotFoundError()
             handler, params = found
+            if handler.needs and "owner" in params:  # type: ignore[attr-defined]
+                repo = ctx.store.repo(params["owner"], params["name"])
+                permissions.require(ctx.viewer, repo, handler.needs)  # type: ignore[attr-defined]
             return handler(ctx, **params)
         except StoreError as exc:
             return Response(exc.status, error_body(exc.message, exc.status, exc.errors))

@@ -110,6 +110,15 @@ class User:
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
+# A repository permission, weakest first (the policy over them is in permissions.py).
+LEVELS = ("read", "triage", "write", "maintain", "admin")
+
+
+def parse_level(text: str) -> str | None:
+    level = text.strip().lower()
+    return level if level in LEVELS else None
+
+
 @dataclass(eq=False)
 class Viewer:
     """The authenticated identity of a request."""
@@ -118,6 +127,9 @@ class Viewer:
     # None: derived per repository (OWNER for the repo owner, NONE for a bot, else
     # COLLABORATOR).
     association: str | None = None
+    # read/triage/write/maintain/admin; None: derived from the association
+    # (see ``emulator.permissions``).
+    permission: str | None = None
 
     @property
     def login(self) -> str:
@@ -230,6 +242,8 @@ class Repo:
     next_number: int = 1
     refs: dict[str, str] = field(default_factory=dict)  # "refs/heads/main" -> sha
     commits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha -> parents
+    # Commits made through the git database API (message, tree, dates): ``emulator.gitdb``.
+    objects: dict[str, Any] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
@@ -341,19 +355,22 @@ class Store:
     def identify(self, token: str) -> Viewer:
         """The identity behind a token, else the default user.
 
-        ``as:LOGIN[:ASSOC]`` acts as that user; ``bot:SLUG[:ASSOC]`` as the Bot of App
-        ``SLUG`` (an installation token or GITHUB_TOKEN). ``ASSOC`` is one of the eight
-        ``author_association`` values (case-insensitive).
+        ``as:LOGIN[:ASSOC[:PERMISSION]]`` acts as that user; ``bot:SLUG[:ASSOC[:PERMISSION]]``
+        as the Bot of App ``SLUG`` (an installation token or GITHUB_TOKEN). ``ASSOC`` is one
+        of the eight ``author_association`` values (case-insensitive); ``PERMISSION`` one of
+        read, triage, write, maintain, admin (an unknown one is read).
         """
         kind, sep, rest = token.partition(":")
         if sep and kind in ("as", "bot"):
-            login, _, assoc = rest.partition(":")
-            association = assoc.upper() or None
-            if association is not None and association not in ASSOCIATIONS:
-                association = "NONE"
+            login, _, rest = rest.partition(":")
+            assoc, _, level = rest.partition(":")
+            assoc = assoc.upper()
+            if assoc and assoc not in ASSOCIATIONS:
+                assoc = "NONE"
             if login:
                 user = self.ensure_bot(login) if kind == "bot" else self.ensure_user(login)
-                return Viewer(user, association)
+                permission = (parse_level(level) or "read") if level else None
+                return Viewer(user, assoc or None, permission)
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
 
     def association(self, viewer: Viewer, repo: Repo) -> str:
@@ -577,7 +594,7 @@ class Store:
             self.association(viewer, issue.repo),
             now,
             now,
-            visible_at=self.visibility_clock() + self.faults.visibility_delay_ms / 1000.0,
+            visible_at=self.visibility_clock() + self.faults.visibility_s(),
         )
         issue.comments.append(comment)
         self._comments[cid] = comment

@@ -1,8 +1,9 @@
 """Typed issue operations over ``GhClient``.
 
 Reads use one GraphQL request per issue (labels, state and up to 100 comments together),
-or one request per 50 issues when an epic needs many; more than 100 comments on one issue
-adds one request per further 100 — never one per marker kind.
+or one request per 50 issues when an epic needs many; more than 100 comments, labels,
+sub-issues or blockers on one issue adds one request per further 100 of that connection —
+never one per marker kind, and never a silent cut at 100.
 """
 
 from __future__ import annotations
@@ -20,18 +21,22 @@ from maverick_ext.github.models import Comment, IssueSnapshot
 COMMENT_FIELDS = (
     "fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
 )
-COMMENTS_PAGE = "pageInfo { hasNextPage endCursor } nodes { " + COMMENT_FIELDS + " }"
+PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+# The connections of an issue that can hold more than one page, and the fields of a node.
+PAGED_CONNECTIONS = {
+    "labels": "name",
+    "comments": COMMENT_FIELDS,
+    "subIssues": "number",
+    "blockedBy": "number",
+}
 
 ISSUE_FIELDS = (
-    """
-  id fullDatabaseId number title state stateReason body url
-  labels(first: 100) { nodes { name } }
-  comments(first: 100) { """
-    + COMMENTS_PAGE
-    + """ }
-  subIssues(first: 100) { nodes { number } }
-  blockedBy(first: 100) { nodes { number } }
-  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+    "\n  id fullDatabaseId number title state stateReason body url\n"
+    + "".join(
+        f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
+        for name, node in PAGED_CONNECTIONS.items()
+    )
+    + """  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
@@ -49,11 +54,11 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 }}
 """
 
-MORE_COMMENTS_QUERY = f"""
-query IssueComments($owner: String!, $name: String!, $number: Int!, $after: String) {{
+MORE_NODES_QUERY = """
+query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) {{
   repository(owner: $owner, name: $name) {{
     issue(number: $number) {{
-      comments(first: 100, after: $after) {{ {COMMENTS_PAGE} }}
+      {connection}(first: 100, after: $after) {{ {page_info} nodes {{ {node} }} }}
     }}
   }}
 }}
@@ -69,29 +74,37 @@ def _not_found(client: GhClient, number: int) -> NotFound:
     )
 
 
-def _more_comments(client: GhClient, number: int, page: dict[str, Any]) -> list[Comment]:
+def _more_nodes(
+    client: GhClient, number: int, connection: str, page: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The nodes of ``connection`` after its first page, one request per further 100."""
     repo = client.require_repo()
-    comments: list[Comment] = []
+    query = MORE_NODES_QUERY.format(
+        connection=connection, page_info=PAGE_INFO, node=PAGED_CONNECTIONS[connection]
+    )
+    nodes: list[dict[str, Any]] = []
     info = page.get("pageInfo") or {}
     while info.get("hasNextPage"):
         data = client.graphql(
-            MORE_COMMENTS_QUERY,
+            query,
             {"owner": repo.owner, "name": repo.name, "number": number, "after": info["endCursor"]},
         ).data["data"]
-        page = data["repository"]["issue"]["comments"]
-        comments.extend(Comment.from_graphql(node) for node in page["nodes"])
+        page = data["repository"]["issue"][connection]
+        nodes.extend(page["nodes"])
         info = page.get("pageInfo") or {}
-    return comments
+    return nodes
 
 
 def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, viewer: str | None):
-    snapshot = IssueSnapshot.model_validate(
-        {**node, "viewer": viewer, "server_time": response.server_time}
+    complete = dict(node)
+    for connection in PAGED_CONNECTIONS:
+        page = node.get(connection) or {}
+        extra = _more_nodes(client, node["number"], connection, page)
+        if extra:
+            complete[connection] = {**page, "nodes": [*page.get("nodes", []), *extra]}
+    return IssueSnapshot.model_validate(
+        {**complete, "viewer": viewer, "server_time": response.server_time}
     )
-    extra = _more_comments(client, snapshot.number, node.get("comments") or {})
-    if extra:
-        snapshot = snapshot.model_copy(update={"comments": snapshot.comments + extra})
-    return snapshot
 
 
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
@@ -238,3 +251,26 @@ def ensure_label(client: GhClient, name: str, color: str, description: str) -> b
             return False
         raise
     return True
+
+
+PARENT_QUERY = """
+query IssueParent($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { issue(number: $number) { parent { number } } }
+}
+"""
+
+
+def parent_issue(client: GhClient, number: int) -> int | None:
+    """The issue ``number`` is a sub-issue of (its epic), or None."""
+    repo = client.require_repo()
+    try:
+        data = client.graphql(
+            PARENT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+        ).data["data"]
+    except NotFound:
+        raise _not_found(client, number) from None
+    issue = (data.get("repository") or {}).get("issue")
+    if issue is None:
+        raise _not_found(client, number)
+    parent = issue.get("parent")
+    return parent["number"] if parent else None

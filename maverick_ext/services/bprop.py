@@ -5,6 +5,10 @@ notice tag are re-read (in batches) before any write, so a rerun after a crash b
 two calls neither skips a descendant nor posts a second notice. Each ejected story has its
 own journal comment, so two ejections in one epic proceed side by side.
 
+Runs racing for the same ejection converge on one notice per descendant: each re-reads
+the descendants after its walk (ceil(n/50) calls) and deletes its own redundant notices
+(see ``core.bprop.redundant_notices``).
+
 A journal edited less than ``LIVE_JOURNAL_S`` ago (GitHub's clock) belongs to a walk that is
 probably still running: other commands leave it alone (finishing it concurrently could post
 a notice twice); ``bprop resume --force`` takes it over anyway.
@@ -15,6 +19,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from maverick_ext.core import bprop as core
 from maverick_ext.core import dag as core_dag
@@ -23,6 +28,9 @@ from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.errors import HeldLive, NotFound
 from maverick_ext.github import issues as gh
 from maverick_ext.services.epics import EpicContext, current_dag
+
+if TYPE_CHECKING:
+    from maverick_ext.github.models import IssueSnapshot
 
 LIVE_JOURNAL_S = 60
 BLOCK_LABEL_COLOR = "d93f0b"
@@ -127,17 +135,21 @@ def _journal_body(journal: core.Journal) -> str:
     return render_comment([("bprop", journal.payload())], preamble)
 
 
+def _trusted_notices(ctx: EpicContext, snapshot: IssueSnapshot) -> list[core.NoticeComment]:
+    return [
+        core.NoticeComment(c.id, c.author, c.body)
+        for c in snapshot.comments
+        if ctx.policy.trusts(c.author, c.author_association)
+    ]
+
+
 def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
     outcome = Outcome(journal.ejected, list(journal.descendants))
     snapshots = ctx.refetch(journal.descendants)
     facts = {
         n: core.DescendantFacts(
             tuple(s.labels),
-            core.noticed(
-                (c.body for c in s.comments if ctx.policy.trusts(c.author, c.author_association)),
-                journal.epic,
-                journal.ejected,
-            ),
+            core.noticed((c.body for c in _trusted_notices(ctx, s)), journal.epic, journal.ejected),
         )
         for n, s in snapshots.items()
     }
@@ -148,20 +160,41 @@ def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
             ctx.client, label, BLOCK_LABEL_COLOR, f"Blocked: upstream #{journal.ejected} ejected"
         )
     now = iso(ctx.server_time)
+    posted: dict[int, int] = {}  # story -> the notice this run posted there
     for position, (number, steps) in enumerate(plan, 1):
         ctx.progress(f"blocking #{number} ({position}/{len(plan)})")
         if "label" in steps:
             gh.add_labels(ctx.client, number, [label])
             outcome.labelled.append(number)
         if "comment" in steps:
-            gh.create_comment(ctx.client, number, core.notice_body(journal.epic, journal.ejected))
+            notice, _ = gh.create_comment(
+                ctx.client, number, core.notice_body(journal.epic, journal.ejected)
+            )
+            posted[number] = notice.id
             outcome.commented.append(number)
         journal = core.record_done(journal, number, now)
         # NotFound: a forced resume elsewhere finished the journal; our steps were still due.
         with suppress(NotFound):
             gh.update_comment(ctx.client, journal.comment_id or 0, _journal_body(journal))
+    if posted:
+        _drop_redundant_notices(ctx, journal, posted, outcome)
     gh.delete_comment(ctx.client, journal.comment_id or 0)
     ctx.markers = [m for m in ctx.markers if m.comment_id != journal.comment_id]
     for number in journal.descendants:
         ctx.stories.pop(number, None)  # later reads in this command must see the new labels
     return outcome
+
+
+def _drop_redundant_notices(
+    ctx: EpicContext, journal: core.Journal, posted: dict[int, int], outcome: Outcome
+) -> None:
+    """Re-read the stories we noticed; keep only the oldest notice where runs raced."""
+    for number, snapshot in ctx.refetch(posted).items():
+        comments = _trusted_notices(ctx, snapshot)
+        redundant = core.redundant_notices(
+            comments, ctx.issue.viewer, journal.epic, journal.ejected
+        )
+        for comment_id in redundant:
+            gh.delete_comment(ctx.client, comment_id)
+        if posted[number] in redundant or posted[number] not in {c.comment_id for c in comments}:
+            outcome.commented.remove(number)  # the notice that stays is another run's

@@ -29,6 +29,8 @@ DAG_PREAMBLE = "Story DAG of this epic (written by `gh maverick dag build`)."
 STATE_PREAMBLE = (
     "Status snapshot of this epic's stories (derived from the stories' own labels and claims)."
 )
+# "marker": a maverick-dag marker is recorded (the DAG follows GitHub plus the marker's
+# dependencies, or the marker alone when GitHub lists no stories); "github": none is.
 DagSource = Literal["marker", "github"]
 Notify = Callable[[str], None]
 
@@ -105,28 +107,97 @@ def open_epic(
 # ---- the DAG ---------------------------------------------------------------------------
 
 
-def build_dag(ctx: EpicContext) -> core_dag.Dag:
-    """The DAG as GitHub says it is now (sub-issues, task table, links, body text)."""
+def _github_dag(ctx: EpicContext) -> tuple[core_dag.Dag, list[core_dag.Problem]] | None:
+    """The DAG as GitHub says it is now (sub-issues, task table, links, body text) and the
+    listed stories GitHub does not know; None when the epic lists no stories at all."""
     numbers = core_dag.story_numbers(ctx.number, ctx.issue.body, ctx.issue.sub_issues)
     if not numbers:
-        raise InvalidData(
-            f"#{ctx.number} has no stories: no sub-issues and no #N in a task table or checklist",
-            "add the stories as sub-issues, or list them in the epic body (| #12 | title |)",
-        )
+        return None
     snapshots = ctx.fetch_stories(numbers)
     facts = {
         n: core_dag.StoryFacts(n, s.title, s.body, tuple(s.blocked_by))
         for n, s in snapshots.items()
     }
-    return core_dag.build_dag(ctx.number, numbers, facts)
+    return core_dag.assemble(ctx.number, numbers, facts)
+
+
+def _no_stories(ctx: EpicContext) -> InvalidData:
+    return InvalidData(
+        f"#{ctx.number} has no stories: no sub-issues and no #N in a task table or checklist",
+        "add the stories as sub-issues, or list them in the epic body (| #12 | title |)",
+    )
+
+
+def build_dag(ctx: EpicContext) -> core_dag.Dag:
+    """The validated DAG as GitHub says it is now, ignoring any recorded marker."""
+    built = _github_dag(ctx)
+    if built is None:
+        raise _no_stories(ctx)
+    dag, missing = built
+    core_dag.raise_for(ctx.number, missing + core_dag.problems(dag))
+    return dag
+
+
+@dataclass(frozen=True)
+class DagView:
+    """The DAG a command acts on, where it came from, and what is wrong with it."""
+
+    dag: core_dag.Dag  # validated, or (lenient reads) stripped of the offending edges
+    source: DagSource
+    drift: core_dag.Drift | None = None
+    problems: tuple[core_dag.Problem, ...] = ()
+
+    def offenders(self) -> dict[int, list[str]]:
+        """Story -> the problems naming it, to mark rows."""
+        marks: dict[int, list[str]] = {}
+        for problem in self.problems:
+            for number in problem.stories:
+                marks.setdefault(number, []).append(problem.message)
+        return marks
+
+
+def read_dag(ctx: EpicContext, *, lenient: bool = False) -> DagView:
+    """The DAG to act on: what GitHub implies now, plus the dependencies the recorded
+    ``maverick-dag`` marker adds between those stories (``core.dag.follow``). The marker is
+    compared with GitHub (the same command's reads) and any difference becomes a warning.
+    With no stories on GitHub, the marker alone. ``lenient``: an invalid DAG is returned
+    without its offending edges, every problem listed, instead of raising."""
+    marker = ctx.latest("dag")
+    recorded = None
+    if marker is not None:
+        try:
+            recorded = core_dag.dag_from_payload(marker.payload, ctx.number, check=False)
+        except InvalidData as exc:
+            ctx.warnings.append(f"#{ctx.number}: ignoring the maverick-dag marker: {exc.message}")
+    built = _github_dag(ctx)
+    missing: list[core_dag.Problem]
+    source: DagSource
+    if built is None:
+        if recorded is None:
+            raise _no_stories(ctx)
+        dag, missing, source, found_drift = recorded, [], "marker", None
+    else:
+        dag, missing = built
+        source, found_drift = ("github" if recorded is None else "marker"), None
+        if recorded is not None:
+            found_drift = core_dag.drift(recorded, dag)
+            dag = core_dag.follow(dag, recorded)
+            if found_drift is not None:
+                ctx.warnings.append(
+                    f"the recorded DAG of #{ctx.number} differs from GitHub: "
+                    + "; ".join(found_drift.describe())
+                    + " (following GitHub; `gh maverick dag build --write` refreshes it)"
+                )
+    problems = missing + core_dag.problems(dag)
+    if not lenient:
+        core_dag.raise_for(ctx.number, problems)
+        return DagView(dag, source, found_drift)
+    return DagView(core_dag.plannable(dag), source, found_drift, tuple(problems))
 
 
 def current_dag(ctx: EpicContext) -> tuple[core_dag.Dag, DagSource]:
-    """The recorded ``maverick-dag`` marker if there is one, else the DAG built from GitHub."""
-    marker = ctx.latest("dag")
-    if marker is not None:
-        return core_dag.dag_from_payload(marker.payload, ctx.number), "marker"
-    return build_dag(ctx), "github"
+    view = read_dag(ctx)
+    return view.dag, view.source
 
 
 def write_dag(ctx: EpicContext, dag: core_dag.Dag) -> int:
@@ -140,11 +211,7 @@ def upsert_marker(ctx: EpicContext, kind: str, payload: dict, preamble: str) -> 
     and ours, being newer, wins on the next read.
     """
     body = render_comment([(kind, payload)], preamble)
-    mine = [
-        m
-        for m in ctx.markers
-        if m.kind == kind and same_account(m.author, ctx.issue.viewer)
-    ]
+    mine = [m for m in ctx.markers if m.kind == kind and same_account(m.author, ctx.issue.viewer)]
     if mine:
         target = max(mine, key=lambda m: m.comment_id or 0)
         comment, _ = gh.update_comment(ctx.client, target.comment_id or 0, body)
@@ -186,12 +253,17 @@ def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
     from maverick_ext.core.claims import claim_view
 
     now = snapshot.server_time or ctx.server_time
+    for label in labels.malformed_block_labels(snapshot.labels):
+        warning = f"#{snapshot.number}: label {label!r} names no story; counted as blocked"
+        if warning not in ctx.warnings:
+            ctx.warnings.append(warning)
     view = claim_view(ctx.trusted_markers(snapshot), now)
     holder = view.holder
     facts = epic_state.StoryFacts(
         labels=tuple(snapshot.labels),
         merged_pr=any(pr.merged or pr.state.upper() == "MERGED" for pr in snapshot.closing_prs),
         holder=holder.instance_id if holder else None,
+        closed=not snapshot.is_open,
     )
     derived = epic_state.derive_status(facts)
     return StoryStatus(
@@ -238,10 +310,10 @@ def record_fact(
     dag, _ = current_dag(ctx)
     dag.require(story)
     before = ctx.fetch_stories([story])[story]
-    added = change.add not in before.labels
+    added = not labels.has_label(before.labels, change.add)
     after = before
     if added:
-        labels = gh.add_labels(ctx.client, story, [change.add])
-        after = before.model_copy(update={"labels": labels})
+        answered = gh.add_labels(ctx.client, story, [change.add])
+        after = before.model_copy(update={"labels": answered})
         ctx.stories[story] = after
     return story_status(ctx, after), added

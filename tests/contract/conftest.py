@@ -1,43 +1,11 @@
-"""Contract tier: every gh/git child goes through ``subprocess`` so that pytest-subprocess's
-``fp`` fixture can assert the exact argv (and stdin) we send."""
+"""Contract tier: every gh/git child goes through ``subprocess`` (``maverick_ext.process``),
+so pytest-subprocess's ``fp`` fixture asserts the exact argv (and stdin) we send."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pytest
-
-from maverick_ext import process
-
-
-def run_with_subprocess(
-    argv: Sequence[str],
-    *,
-    input: str | None,
-    env: Mapping[str, str] | None,
-    cwd: str | os.PathLike[str] | None,
-    timeout: float | None,
-) -> process.ProcessResult:
-    completed = subprocess.run(
-        list(argv),
-        input=input or "",
-        env=dict(env) if env is not None else None,
-        cwd=cwd,
-        timeout=timeout,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return process.ProcessResult(
-        tuple(argv), completed.returncode, completed.stdout or "", completed.stderr or ""
-    )
-
-
-@pytest.fixture(autouse=True)
-def _argv_visible_to_fake_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(process, "backend", run_with_subprocess)
 
 
 def _gh_reply(status: int = 200, body: str = "{}", headers: Mapping[str, str] | None = None) -> str:

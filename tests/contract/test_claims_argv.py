@@ -21,7 +21,11 @@ POST_COMMENT = [*GH_API, "POST", "--input", "-", "repos/octo/widgets/issues/2/co
 # Comment ids passed 2**32 on github.com: nothing may assume 32 bits.
 OUR_COMMENT_ID = 2**32 + 101
 EDIT_COMMENT = [
-    *GH_API, "PATCH", "--input", "-", f"repos/octo/widgets/issues/comments/{OUR_COMMENT_ID}"
+    *GH_API,
+    "PATCH",
+    "--input",
+    "-",
+    f"repos/octo/widgets/issues/comments/{OUR_COMMENT_ID}",
 ]
 REMOVE_LABEL = [*GH_API, "DELETE", "repos/octo/widgets/issues/2/labels/claude-in-progress"]
 NOW = "2026-11-21T11:59:00Z"  # a minute before the Date header of gh_reply

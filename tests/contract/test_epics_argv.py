@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from maverick_ext.core.bprop import notice_body
 from maverick_ext.core.epic_state import fact_for
 from maverick_ext.core.markers import parse_body, render_comment
 from maverick_ext.core.refs import RepoRef
@@ -80,12 +81,16 @@ def test_bprop_run_is_journal_read_label_notice_record_delete(fp, gh_reply) -> N
     fp.register(LABEL_6, stdout=gh_reply(body="[]"), **keep)
     fp.register(NOTICE_6, stdout=gh_reply(201, rest_comment(901)), **keep)
     fp.register(EDIT_JOURNAL, stdout=gh_reply(body=rest_comment(900)), **keep)
+    # the re-read that catches a racing run's duplicate notice: here ours is the only one
+    noticed = issue(6, ["blocked-by:#4"], [comment(901, notice_body(1, 4))])
+    fp.register(GRAPHQL, stdout=gh_reply(body=batch(noticed)), **keep)
     fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
 
     ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     outcome = bprop.run(ctx, 4)
 
     assert (outcome.descendants, outcome.labelled, outcome.commented) == ([6], [6], [6])
+    assert fp.call_count(GRAPHQL) == 3  # the epic, the descendants, the re-read
     journal = parse_body(json.loads(sent[1])["body"]).markers[0]
     assert journal.kind == "bprop"
     assert journal.payload | {"started_at": None, "updated_at": None} == {
@@ -98,6 +103,26 @@ def test_bprop_run_is_journal_read_label_notice_record_delete(fp, gh_reply) -> N
     recorded = parse_body(json.loads(sent[6])["body"]).markers[0].payload
     assert (recorded["labelled"], recorded["commented"]) == ([6], [6])
     assert fp.call_count(DELETE_JOURNAL) == 1
+
+
+def test_a_racing_runs_older_notice_wins_and_ours_is_deleted(fp, gh_reply) -> None:
+    epic = issue(1, comments=[comment(800, render_comment([("dag", DAG)]))])
+    fp.register(GRAPHQL, stdout=gh_reply(body=single(epic)))
+    fp.register(POST_EPIC_COMMENT, stdout=gh_reply(201, rest_comment(900)))
+    fp.register(GRAPHQL, stdout=gh_reply(body=batch(issue(6, ["blocked-by:#4"]))))
+    fp.register(NOTICE_6, stdout=gh_reply(201, rest_comment(902)))
+    fp.register(EDIT_JOURNAL, stdout=gh_reply(body=rest_comment(900)))
+    raced = [comment(901, notice_body(1, 4)), comment(902, notice_body(1, 4))]
+    fp.register(GRAPHQL, stdout=gh_reply(body=batch(issue(6, ["blocked-by:#4"], raced))))
+    fp.register(
+        [*GH_API, "DELETE", "repos/octo/widgets/issues/comments/902"], stdout=gh_reply(204, "")
+    )
+    fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
+
+    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
+    outcome = bprop.run(ctx, 4)
+
+    assert (outcome.labelled, outcome.commented) == ([], [])  # 901 stays: the other run's
 
 
 def test_state_set_is_one_label_on_the_story_only(fp, gh_reply) -> None:

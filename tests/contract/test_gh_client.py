@@ -232,7 +232,7 @@ def test_a_pull_request_number_is_refused_as_an_issue(fp, client, gh_reply):
         issues.fetch_issue(client, 9)
 
 
-def test_children_run_without_prompts_pagers_or_colour(monkeypatch, client, gh_reply):
+def test_children_run_without_prompts_pagers_or_colour(gh_reply):
     from maverick_ext import process
 
     seen_env: list[dict[str, str]] = []
@@ -241,8 +241,7 @@ def test_children_run_without_prompts_pagers_or_colour(monkeypatch, client, gh_r
         seen_env.append(dict(kw["env"]))
         return process.ProcessResult(tuple(argv), 0, gh_reply(200, "{}"), "")
 
-    monkeypatch.setattr(process, "backend", spy)
-    client.get("repos/octo/demo")
+    GhClient(repo=REPO, run=spy).get("repos/octo/demo")
     env = seen_env[0]
     assert env["GH_PROMPT_DISABLED"] == "1" and env["GH_PAGER"] == "cat" and env["NO_COLOR"] == "1"
 

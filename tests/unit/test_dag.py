@@ -10,11 +10,16 @@ from maverick_ext.core.dag import (
     Dag,
     Story,
     StoryFacts,
+    assemble,
     build_dag,
     dag_from_payload,
     declared_files,
     descendants,
+    drift,
     epic_story_refs,
+    follow,
+    plannable,
+    problems,
     story_numbers,
     text_dependencies,
 )
@@ -112,6 +117,56 @@ def test_self_dependency_and_cycle_are_both_reported() -> None:
         build_dag(1, [2, 3, 4], facts)
     assert "#2 depends on itself" in err.value.message
     assert "dependency cycle among #3, #4" in err.value.message
+
+
+def test_a_missing_story_does_not_hide_the_other_offenders() -> None:
+    facts = {
+        2: StoryFacts(2, body="depends on #2"),
+        3: StoryFacts(3, body="depends on #4"),
+        4: StoryFacts(4, body="depends on #3"),
+    }
+    with pytest.raises(InvalidData) as err:
+        build_dag(1, [2, 3, 4, 9], facts)
+    for offender in ("lists #9", "#2 depends on itself", "dependency cycle among #3, #4"):
+        assert offender in err.value.message
+
+
+def test_an_invalid_dag_stays_plannable_without_its_offending_edges() -> None:
+    facts = {
+        2: StoryFacts(2, body="depends on #77"),
+        3: StoryFacts(3, body="depends on #4"),
+        4: StoryFacts(4, body="depends on #3"),
+        5: StoryFacts(5, body="depends on #4 and #2"),
+    }
+    dag, missing = assemble(1, [2, 3, 4, 5, 9], facts)
+    assert [p.stories for p in missing] == [(9,)]
+    assert [p.stories for p in problems(dag)] == [(2,), (3, 4)]
+    kept = plannable(dag)
+    assert problems(kept) == []
+    assert {n: s.deps for n, s in kept.stories.items()} == {2: (), 3: (), 4: (), 5: (2, 4)}
+
+
+def test_drift_names_new_stories_and_dependencies_both_ways() -> None:
+    recorded = Dag(1, {2: Story(2), 3: Story(3, (2,)), 6: Story(6)})
+    current = Dag(1, {2: Story(2), 3: Story(3), 4: Story(4, (3,))})
+    found = drift(recorded, current)
+    assert found is not None
+    assert found.describe() == [
+        "new stories #4",
+        "stories no longer in the epic #6",
+        "new dependencies #4 on #3",
+        "dependencies only in the marker #3 on #2",
+    ]
+    assert drift(current, current) is None
+
+
+def test_the_followed_dag_is_github_plus_the_markers_orderings() -> None:
+    recorded = Dag(1, {2: Story(2), 3: Story(3, (2,), ("a.py",)), 6: Story(6), 7: Story(7, (6,))})
+    current = Dag(1, {2: Story(2), 3: Story(3, (), ("b.py",)), 4: Story(4, (3,)), 7: Story(7)})
+    followed = follow(current, recorded)
+    assert sorted(followed.stories) == [2, 3, 4, 7]  # GitHub's stories only
+    assert followed.stories[3].deps == (2,) and followed.stories[3].files == ("b.py", "a.py")
+    assert followed.stories[4].deps == (3,) and followed.stories[7].deps == ()
 
 
 def test_the_seeds_dag_marker_is_read_as_written() -> None:

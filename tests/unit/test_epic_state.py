@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from maverick_ext.core.epic_state import StoryFacts, derive_status, fact_for, snapshot_payload
+from maverick_ext.core.epic_state import (
+    StoryFacts,
+    derive_status,
+    fact_for,
+    is_complete,
+    snapshot_payload,
+)
 from maverick_ext.errors import UsageError
 
 
@@ -18,9 +24,13 @@ from maverick_ext.errors import UsageError
         (StoryFacts(labels=("needs-human",), merged_pr=True), "merged"),
         (StoryFacts(labels=("merged-to-develop", "blocked-by:#3")), "merged"),
         (StoryFacts(labels=("claude-in-progress",)), "pending"),  # label without a live claim
+        (StoryFacts(closed=True), "closed"),
+        (StoryFacts(closed=True, merged_pr=True), "merged"),
+        (StoryFacts(labels=("merged-to-develop",), closed=True), "merged"),
+        (StoryFacts(labels=("needs-human", "blocked-by:#3"), closed=True, holder="a"), "closed"),
     ],
 )
-def test_precedence_merged_ejected_blocked_in_flight_pending(
+def test_precedence_merged_closed_ejected_blocked_in_flight_pending(
     facts: StoryFacts, status: str
 ) -> None:
     assert derive_status(facts).status == status
@@ -42,6 +52,25 @@ def test_settable_facts_are_labels_on_the_story() -> None:
 def test_claim_derived_statuses_cannot_be_set(status: str) -> None:
     with pytest.raises(UsageError, match="follows from claims"):
         fact_for(status)
+
+
+def test_closed_follows_from_closing_the_issue() -> None:
+    with pytest.raises(UsageError, match="issue being closed"):
+        fact_for("closed")
+
+
+@pytest.mark.parametrize(
+    ("statuses", "complete"),
+    [
+        (["merged", "closed"], True),
+        (["merged", "merged"], True),
+        (["merged", "ejected"], False),  # a person still has to decide
+        (["closed", "blocked"], False),
+        (["merged", "pending"], False),
+    ],
+)
+def test_an_epic_is_complete_when_every_story_is_terminal(statuses: list, complete: bool) -> None:
+    assert is_complete(statuses) is complete
 
 
 def test_snapshot_has_the_seeds_shape() -> None:

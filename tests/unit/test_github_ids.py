@@ -34,7 +34,10 @@ def test_comment_order_is_numeric_not_lexical_for_big_ids() -> None:
 
 
 def test_no_query_selects_the_32_bit_database_id() -> None:
-    for query in (issues.SNAPSHOT_QUERY, issues.MORE_COMMENTS_QUERY, issues.ISSUE_FIELDS):
+    more_comments = issues.MORE_NODES_QUERY.format(
+        connection="comments", page_info=issues.PAGE_INFO, node=issues.COMMENT_FIELDS
+    )
+    for query in (issues.SNAPSHOT_QUERY, more_comments, issues.ISSUE_FIELDS):
         assert not re.search(r"\bdatabaseId\b", query)
         assert "fullDatabaseId" in query
 

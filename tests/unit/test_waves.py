@@ -55,6 +55,16 @@ def test_a_story_whose_upstream_was_ejected_waits_rather_than_starts() -> None:
     assert (chosen.wave, chosen.ready, chosen.waiting) == (2, [], [3])
 
 
+def test_a_story_closed_by_hand_is_skipped_and_lets_its_dependents_start() -> None:
+    dag = dag_of({2: (), 3: (), 4: (2,)})
+    plan = plan_waves(dag)
+    chosen = select_next(dag, plan, {2: "closed", 3: "pending", 4: "pending"}, limit=4)
+    assert (chosen.wave, chosen.ready) == (1, [3])
+    chosen = select_next(dag, plan, {2: "closed", 3: "merged", 4: "pending"}, limit=4)
+    assert (chosen.wave, chosen.ready) == (2, [4])
+    assert select_next(dag, plan, {2: "closed", 3: "merged", 4: "closed"}, 4).wave is None
+
+
 def test_nothing_next_when_everything_is_done_or_blocked() -> None:
     dag = dag_of({2: (), 3: (2,)})
     assert select_next(dag, plan_waves(dag), {2: "ejected", 3: "blocked"}, 4).wave is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
@@ -73,18 +73,33 @@ def numbers(items: list[int]) -> str:
 
 
 def epic_board(
-    app: App, repo_flag: str | None, epic: str, *, journals: Journals = "warn"
+    app: App,
+    repo_flag: str | None,
+    epic: str,
+    *,
+    journals: Journals = "warn",
+    lenient: bool = False,
 ) -> tuple[EpicContext, Board]:
-    """The epic, its wave plan and every story's derived status (constant API calls)."""
+    """The epic, its wave plan and every story's derived status (constant API calls).
+
+    ``lenient``: an invalid DAG still yields every story (offending edges left out of the
+    plan, offenders in ``Board.offenders``) and one warning naming every problem.
+    """
     from maverick_ext.core.waves import plan_waves
     from maverick_ext.services import epics
 
     ctx = open_epic(app, repo_flag, epic, journals=journals)
-    dag, _ = epics.current_dag(ctx)
-    plan = plan_waves(dag)
-    found = epics.statuses(ctx, sorted(dag.stories))
+    view = epics.read_dag(ctx, lenient=lenient)
+    if view.problems:
+        ctx.warnings.append(
+            f"invalid DAG for epic #{ctx.number}: "
+            + "; ".join(p.message for p in view.problems)
+            + " (showing every story; offending dependencies left out of the waves)"
+        )
+    plan = plan_waves(view.dag)
+    found = epics.statuses(ctx, sorted(view.dag.stories))
     flush_warnings(ctx)
-    return ctx, Board(dag, plan, found)
+    return ctx, Board(view.dag, plan, found, view.offenders())
 
 
 @dataclass(frozen=True)
@@ -92,3 +107,4 @@ class Board:
     dag: Dag
     plan: WavePlan
     statuses: dict[int, StoryStatus]
+    offenders: dict[int, list[str]] = field(default_factory=dict)  # story -> its DAG problems

@@ -27,8 +27,8 @@ MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 @json_option
 @pass_app
 def next_(app: App, epic: str, limit: int | None, repo: str | None, as_json: bool) -> None:
-    """The stories of EPIC to start now: the first unfinished wave minus blocked, claimed
-    and merged stories, critical path first, capped.
+    """The stories of EPIC to start now: the first unfinished wave minus blocked, claimed,
+    merged and closed stories, critical path first, capped.
 
     Prints nothing (JSON: empty stories) when nothing can start; stderr says why.
 
@@ -56,7 +56,10 @@ def next_(app: App, epic: str, limit: int | None, repo: str | None, as_json: boo
         for n in chosen.ready
     ]
     if chosen.wave is None:
-        info(f"nothing left to start on #{ctx.number}: every story is merged, ejected or blocked")
+        info(
+            f"nothing left to start on #{ctx.number}: "
+            "every story is merged, closed, ejected or blocked"
+        )
     elif not chosen.ready:
         info(
             f"wave {chosen.wave}: nothing to start (in flight: {numbers(chosen.running)}; "

@@ -21,6 +21,9 @@ def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
     lease left, PR.
 
     The whole epic costs a constant number of API calls (stories read 50 per request).
+    An invalid DAG (cycle, unknown story or dependency) still shows every story: the
+    offenders are marked, every problem is named on stderr, and the offending dependencies
+    are left out of the waves.
 
     \b
     Examples:
@@ -29,15 +32,23 @@ def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
 
     \b
     JSON: {"epic": N, "title": str, "counts": {"pending": n, "in_flight": n, "merged": n,
-           "ejected": n, "blocked": n},
+           "closed": n, "ejected": n, "blocked": n},
            "stories": [{"number", "title", "wave", "status", "reason", "holder",
-                        "lease_left_s", "prs": [url], "url", "blocked_by": [N]}]}
+                        "lease_left_s", "prs": [url], "url", "blocked_by": [N],
+                        "problems": [str]}]}
     """
     from maverick_ext.core.epic_state import STATUSES
 
-    ctx, board = epic_board(app, repo, epic)
+    ctx, board = epic_board(app, repo, epic, lenient=True)
     ordered = [n for members in board.plan.waves for n in members]
-    rows = [{**board.statuses[n].to_json(), "wave": board.plan.stories[n].wave} for n in ordered]
+    rows = [
+        {
+            **board.statuses[n].to_json(),
+            "wave": board.plan.stories[n].wave,
+            "problems": board.offenders.get(n, []),
+        }
+        for n in ordered
+    ]
     if as_json:
         counts = {name: sum(r["status"] == name for r in rows) for name in STATUSES}
         emit_json({"epic": ctx.number, "title": ctx.issue.title, "counts": counts, "stories": rows})
@@ -51,7 +62,7 @@ def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
                     f"#{r['number']}",
                     _clip(r["title"]),
                     r["wave"],
-                    r["status"],
+                    r["status"] + (" (invalid DAG)" if r["problems"] else ""),
                     r["holder"] or "-",
                     f"{r['lease_left_s']}s" if r["lease_left_s"] is not None else "-",
                     " ".join(r["prs"]) or "-",

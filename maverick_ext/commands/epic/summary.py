@@ -18,8 +18,8 @@ from maverick_ext.errors import EXIT_CODE_HELP
 @click.option(
     "--post",
     is_flag=True,
-    help="Comment the summary on the epic; close it when every story merged, none was "
-    "ejected, and issue_lifecycle.close_policy is not manual.",
+    help="Comment the summary on the epic; close it when every story is merged or closed "
+    "(none ejected, blocked or open) and issue_lifecycle.close_policy is not manual.",
 )
 @repo_option
 @json_option
@@ -33,21 +33,23 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
       gh maverick epic summary 100 --post --json | jq .closed
 
     \b
-    JSON: {"epic": N, "counts": {"merged": n, "ejected": n, "blocked": n, "in_flight": n,
-           "pending": n}, "prs": {"140": [url]}, "human_queue": [{"number", "title", "url",
-           "status", "blocked_by": [N]}], "close_policy": str, "comment_id": int|null,
-           "closed": bool, "markdown": str}
+    JSON: {"epic": N, "counts": {"pending": n, "in_flight": n, "merged": n, "closed": n,
+           "ejected": n, "blocked": n}, "prs": {"140": [url]},
+           "human_queue": [{"number", "title", "url", "status", "blocked_by": [N]}],
+           "close_policy": str, "comment_id": int|null,
+           "closed": bool, "dag_problems": [str], "markdown": str}
     """
+    from maverick_ext.core.epic_state import is_complete
     from maverick_ext.github import issues as gh
 
-    ctx, board = epic_board(app, repo, epic, journals="finish" if post else "warn")
+    ctx, board = epic_board(app, repo, epic, journals="finish" if post else "warn", lenient=True)
     document = summarize(ctx.number, board)
     document["close_policy"] = policy = close_policy(app)
     document["comment_id"], document["closed"] = None, False
     if post:
         comment, _ = gh.create_comment(ctx.client, ctx.number, document["markdown"])
         document["comment_id"] = comment.id
-        finished = document["counts"]["merged"] == len(board.statuses)
+        finished = is_complete(s.status for s in board.statuses.values())
         if finished and policy != "manual" and ctx.issue.is_open:
             gh.close_issue(ctx.client, ctx.number)
             document["closed"] = True
@@ -61,7 +63,7 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
 
 
 def summarize(epic: int, board: Board) -> dict[str, Any]:
-    from maverick_ext.core.epic_state import STATUSES
+    from maverick_ext.core.epic_state import HUMAN_QUEUE, STATUSES
 
     found = board.statuses
     counts = {name: sum(s.status == name for s in found.values()) for name in STATUSES}
@@ -74,14 +76,13 @@ def summarize(epic: int, board: Board) -> dict[str, Any]:
             "blocked_by": s.to_json()["blocked_by"],
         }
         for s in found.values()
-        if s.status in ("ejected", "blocked")
+        if s.status in HUMAN_QUEUE
     ]
     lines = [
         f"## Epic #{epic} summary",
         "",
-        f"{counts['merged']} merged, {counts['ejected']} ejected, {counts['blocked']} blocked, "
-        f"{counts['in_flight']} in flight, {counts['pending']} pending "
-        f"(of {len(found)} stories).",
+        ", ".join(f"{counts[name]} {name.replace('_', ' ')}" for name in STATUSES)
+        + f" (of {len(found)} stories).",
         "",
         "| Story | Status | PR |",
         "| --- | --- | --- |",
@@ -101,8 +102,12 @@ def summarize(epic: int, board: Board) -> dict[str, Any]:
             )
             for q in queue
         ]
+    problems = list(dict.fromkeys(m for marks in board.offenders.values() for m in marks))
+    if problems:
+        lines += ["", "### DAG problems", "", *(f"- {m}" for m in problems)]
     return {
         "epic": epic,
+        "dag_problems": problems,
         "counts": counts,
         "prs": {str(s.number): s.prs for s in found.values() if s.prs},
         "human_queue": queue,

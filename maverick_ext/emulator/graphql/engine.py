@@ -25,7 +25,8 @@ from graphql import (
 )
 from graphql import execute_sync as gql_execute
 
-from maverick_ext.emulator.graphql import mutations  # noqa: F401  (registers resolvers)
+from maverick_ext.emulator.gitdb import RefUpdateRejected
+from maverick_ext.emulator.graphql import git, mutations  # noqa: F401  (registers resolvers)
 from maverick_ext.emulator.graphql.connection import PaginationError
 from maverick_ext.emulator.graphql.resolvers import (
     RESOLVERS,
@@ -133,6 +134,8 @@ def _format(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
     if isinstance(original, GitHubError | PaginationError):
         out["type"] = original.type
+    elif isinstance(original, RefUpdateRejected):
+        message = _INTERNAL  # GitHub says nothing about which check failed
     elif isinstance(original, StoreError):
         out["type"] = "NOT_FOUND" if original.status == 404 else "UNPROCESSABLE"
     elif isinstance(original, GraphQLError):

@@ -9,6 +9,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from maverick_ext.emulator import permissions
 from maverick_ext.emulator.graphql.connection import encode_cursor
 from maverick_ext.emulator.graphql.resolvers import (
     GitHubError,
@@ -100,6 +101,7 @@ def add_comment(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, An
 def add_labels(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     target = _node(info, input["labelableId"], Issue, Pull)
     issue = as_issue(target)
+    permissions.require(ctx(info).viewer, issue.repo, permissions.LABEL)
     ctx(info).store.add_labels(issue, _labels_of(info, issue.repo, input.get("labelIds")))
     return {"labelable": target}
 
@@ -108,6 +110,7 @@ def add_labels(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any
 def remove_labels(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     target = _node(info, input["labelableId"], Issue, Pull)
     issue = as_issue(target)
+    permissions.require(ctx(info).viewer, issue.repo, permissions.LABEL)
     present = {lb.name.lower() for lb in issue.labels}
     for name in _labels_of(info, issue.repo, input["labelIds"]):
         # Removing a label the issue does not carry is a no-op in GraphQL (REST says 404).
@@ -120,6 +123,7 @@ def remove_labels(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, 
 def close_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     issue = _node(info, input["issueId"], Issue)
     c = ctx(info)
+    _may_edit(info, issue)
     reason = (input.get("stateReason") or "COMPLETED").lower()
     return {"issue": c.store.update_issue(issue, c.viewer, state="closed", state_reason=reason)}
 
@@ -128,6 +132,7 @@ def close_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, An
 def reopen_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     issue = _node(info, input["issueId"], Issue)
     c = ctx(info)
+    _may_edit(info, issue)
     return {"issue": c.store.update_issue(issue, c.viewer, state="open")}
 
 
@@ -135,6 +140,7 @@ def reopen_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, A
 def update_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     issue = _node(info, input["id"], Issue)
     c = ctx(info)
+    _may_edit(info, issue, touches_labels=bool({"labelIds", "assigneeIds"} & set(input)))
     labels = input.get("labelIds")
     updated = c.store.update_issue(
         issue,
@@ -225,14 +231,27 @@ def merge_pull(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any
 @mutation("createLabel")
 def create_label(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     repo = _node(info, input["repositoryId"], Repo)
+    permissions.require(ctx(info).viewer, repo, permissions.CONTENTS)
     label = ctx(info).store.create_label(
         repo, input["name"], input["color"], input.get("description")
     )
     return {"label": label}
 
 
+def _may_edit(info: GraphQLResolveInfo, issue: Issue, touches_labels: bool = False) -> None:
+    """An author may edit their own issue; anything else needs triage."""
+    viewer = ctx(info).viewer
+    if issue.user is not viewer.user or touches_labels:
+        permissions.require(viewer, issue.repo, permissions.EDIT_ISSUE)
+
+
 def _comment(info: GraphQLResolveInfo, node_id: str) -> Comment:
-    return _node(info, node_id, Comment)
+    """A comment the viewer may change: their own, or anyone's with write access."""
+    comment = _node(info, node_id, Comment)
+    viewer = ctx(info).viewer
+    if comment.user is not viewer.user:
+        permissions.require(viewer, comment.issue.repo, permissions.EDIT_OTHERS_COMMENT)
+    return comment
 
 
 @mutation("updateIssueComment")

@@ -23,6 +23,7 @@ from graphql import (
 )
 
 from maverick_ext.emulator.graphql.connection import check_bounds, paginate
+from maverick_ext.emulator.permissions import allowed, permission
 from maverick_ext.emulator.store import (
     BOT_SUFFIX,
     Comment,
@@ -420,8 +421,6 @@ def user_email(_: User, __: GraphQLResolveInfo) -> str:
 
 # -- Repository ------------------------------------------------------------------------
 
-_PERMISSION = {"OWNER": "ADMIN", "MEMBER": "WRITE", "COLLABORATOR": "WRITE"}
-
 
 def _repo_fields() -> dict[str, Callable[[Repo, GraphQLResolveInfo], Any]]:
     return {
@@ -437,7 +436,7 @@ def _repo_fields() -> dict[str, Callable[[Repo, GraphQLResolveInfo], Any]]:
         "isFork": lambda r, _: False,
         "archivedAt": lambda r, _: None,
         "deleteBranchOnMerge": lambda r, _: False,
-        "isEmpty": lambda r, _: False,
+        "isEmpty": lambda r, _: not r.commits,
         "isInOrganization": lambda r, _: r.owner.type == "Organization",
         "isTemplate": lambda r, _: False,
         "sshUrl": lambda r, _: f"git@{WEB_BASE.split('://', 1)[1]}:{r.full_name}.git",
@@ -450,9 +449,7 @@ def _repo_fields() -> dict[str, Callable[[Repo, GraphQLResolveInfo], Any]]:
         "mergeCommitAllowed": lambda r, _: True,
         "rebaseMergeAllowed": lambda r, _: True,
         "squashMergeAllowed": lambda r, _: True,
-        "viewerPermission": lambda r, info: _PERMISSION.get(
-            ctx(info).viewer.association_for(r), "READ"
-        ),
+        "viewerPermission": lambda r, info: permission(ctx(info).viewer, r).upper(),
         "defaultBranchRef": lambda r, _: _ref(r, r.default_branch),
     }
 
@@ -1052,6 +1049,10 @@ def pull_merged_at(pull: Pull, _: GraphQLResolveInfo) -> datetime | None:
 # -- IssueComment ----------------------------------------------------------------------
 
 
+def _can_change(comment: Comment, viewer: Viewer) -> bool:
+    return comment.user is viewer.user or allowed(viewer, comment.issue.repo, "write")
+
+
 def _comment_fields() -> dict[str, Callable[[Comment, GraphQLResolveInfo], Any]]:
     return {
         "author": lambda c, _: c.user,
@@ -1067,8 +1068,8 @@ def _comment_fields() -> dict[str, Callable[[Comment, GraphQLResolveInfo], Any]]
         "minimizedReason": lambda c, _: None,
         "reactionGroups": lambda c, _: [],
         "viewerDidAuthor": lambda c, info: c.user is ctx(info).viewer.user,
-        "viewerCanUpdate": lambda c, info: c.user is ctx(info).viewer.user,
-        "viewerCanDelete": lambda c, info: c.user is ctx(info).viewer.user,
+        "viewerCanUpdate": lambda c, info: _can_change(c, ctx(info).viewer),
+        "viewerCanDelete": lambda c, info: _can_change(c, ctx(info).viewer),
     }
 
 
