@@ -10,6 +10,7 @@ what it sends. A new dynamic call site without a driver fails this test.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import importlib
 import json
@@ -63,9 +64,25 @@ def _issue_batches() -> list[str]:
     return run.documents()
 
 
+@functools.cache
+def _connection_pages() -> list[str]:
+    """The follow-up page query of every paged connection of an issue snapshot."""
+    from maverick_ext.errors import MaverickError
+    from maverick_ext.github import issues
+
+    client, run = recording_client()
+    first_page = {"pageInfo": {"hasNextPage": True, "endCursor": "Y3Vyc29yOnYyOlswXQ=="}}
+    for connection in issues.PAGED_CONNECTIONS:
+        # Only the document matters here, not what the emulator answers to it.
+        with contextlib.suppress(MaverickError, KeyError, TypeError):
+            issues._more_nodes(client, 2, connection, first_page)
+    return run.documents()
+
+
 # "module:function" of a call site whose document is built at run time -> how to build it.
 DRIVERS: dict[str, Callable[[], list[str]]] = {
     "maverick_ext.github.issues:_graphql_tolerating_missing": _issue_batches,
+    "maverick_ext.github.issues:_more_nodes": _connection_pages,
 }
 
 
@@ -109,10 +126,16 @@ def test_every_graphql_document_the_product_sends_is_valid_on_github(
     assert checked >= len(sites)
 
 
-def test_batched_reads_are_built_for_real() -> None:
-    documents = _issue_batches()
-    assert len(documents) == 2
-    assert "i1: issueOrPullRequest(number: 1)" in documents[0]
+def test_dynamic_documents_are_built_for_real() -> None:
+    from maverick_ext.github.issues import PAGED_CONNECTIONS
+
+    batches = _issue_batches()
+    assert len(batches) == 2
+    assert "i1: issueOrPullRequest(number: 1)" in batches[0]
+    pages = _connection_pages()
+    assert len(pages) >= len(PAGED_CONNECTIONS)
+    for connection in PAGED_CONNECTIONS:
+        assert any(f"{connection}(first: 100, after: $after)" in page for page in pages)
 
 
 @pytest.mark.parametrize(
