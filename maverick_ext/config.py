@@ -8,6 +8,11 @@ kept, never rejected, and reading never rewrites the file. The user file is
 Each file is validated on its own, so an invalid value is reported as one line naming the
 file and the key (``InvalidData``, exit 15); then the project's sections are merged key by
 key over the user's, and the result over the defaults.
+
+One precedence order for every setting, highest first: the command's flag (``--settle``,
+``--max``, ...; applied by the command), the environment variable in ``ENV_OVERRIDES``, the
+project file, the user file, the default. The environment is applied here, nowhere else;
+an invalid value is one line naming the variable (``UsageError``, exit 2).
 """
 
 from __future__ import annotations
@@ -27,9 +32,14 @@ from pydantic import (
     field_validator,
 )
 
-from maverick_ext.errors import InvalidData
+from maverick_ext.errors import InvalidData, UsageError
 
 PROJECT_CONFIG = Path(".maverick") / "config.json"
+# Environment variable -> (section, key) it overrides.
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "MAX_CONCURRENT_WORKTREES": ("coordination", "max_concurrent_worktrees"),
+    "MAVERICK_SETTLE_S": ("coordination", "settle_s"),
+}
 USER_CONFIG = Path("gh-maverick") / "config.json"
 
 ClosePolicy = Literal["on_pr_merge", "on_default_branch_merge", "manual"]
@@ -225,13 +235,31 @@ def _merge(lower: dict[str, Any], higher: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _environment(env: Mapping[str, str]) -> dict[str, Any]:
+    """The ``ENV_OVERRIDES`` that are set, as a config fragment, each validated on its own."""
+    fragment: dict[str, Any] = {}
+    for name, (section, key) in ENV_OVERRIDES.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            MaverickConfig.model_validate({section: {key: raw}})
+        except ValidationError as exc:
+            reason = exc.errors()[0]["msg"]
+            raise UsageError(
+                f"invalid {name}={raw!r}: {reason}", f"fix or unset {name}"
+            ) from None
+        fragment.setdefault(section, {})[key] = raw
+    return fragment
+
+
 def load_config(
     cwd: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
 ) -> MaverickConfig:
     """The effective configuration for ``cwd`` (default: the current directory).
 
     Missing files mean defaults. Raises ``InvalidData`` naming the file and key of the
-    first invalid value.
+    first invalid value, ``UsageError`` naming an invalid environment variable.
     """
     env = os.environ if env is None else env
     start = Path(cwd if cwd is not None else os.getcwd()).resolve()
@@ -240,6 +268,6 @@ def load_config(
     merged: dict[str, Any] = {}
     for path in sources:
         merged = _merge(merged, _read_file(path))
-    config = _validate(merged, None)
+    config = _validate(_merge(merged, _environment(env)), None)
     config._sources = sources
     return config

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from maverick_ext.config import MaverickConfig
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
 
@@ -29,6 +30,16 @@ class App:
     monotonic: Callable[[], float] = time.monotonic
     make_client: Callable[..., GhClient] | None = None
     cwd: str | None = None
+    _config: MaverickConfig | None = field(default=None, init=False, repr=False)
+
+    @property
+    def config(self) -> MaverickConfig:
+        """The effective configuration (files + environment), read once per command run."""
+        if self._config is None:
+            from maverick_ext.config import load_config
+
+            self._config = load_config(self.cwd, env=self.env)
+        return self._config
 
     def client(self, repo: RepoRef | None) -> GhClient:
         """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""

@@ -171,3 +171,49 @@ def test_our_hook_setting_wins_over_the_seeds_one(repo, env):
         },
     )
     assert load_config(repo, env=env).post_create_argv() == ["make", "setup"]
+
+
+def test_one_precedence_order_environment_over_project_over_user_over_default(repo, env):
+    assert load_config(repo, env=env).coordination.max_concurrent_worktrees == 4
+    write(user_file(env), {"coordination": {"max_concurrent_worktrees": 2, "settle_s": 5}})
+    assert load_config(repo, env=env).coordination.max_concurrent_worktrees == 2
+    write(project_file(repo), {"coordination": {"max_concurrent_worktrees": 3}})
+    config = load_config(repo, env=env)
+    assert (config.coordination.max_concurrent_worktrees, config.coordination.settle_s) == (3, 5)
+    overridden = load_config(
+        repo, env={**env, "MAX_CONCURRENT_WORKTREES": "7", "MAVERICK_SETTLE_S": "0.5"}
+    )
+    assert overridden.coordination.max_concurrent_worktrees == 7
+    assert overridden.coordination.settle_s == 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_CONCURRENT_WORKTREES", "0"),
+        ("MAX_CONCURRENT_WORKTREES", "many"),
+        ("MAVERICK_SETTLE_S", "-1"),
+        ("MAVERICK_SETTLE_S", "soon"),
+    ],
+)
+def test_an_invalid_environment_override_names_the_variable(repo, env, name, value):
+    from maverick_ext.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        load_config(repo, env={**env, name: value})
+    assert caught.value.message.startswith(f"invalid {name}={value!r}")
+    assert caught.value.exit_code == ExitCode.USAGE
+
+
+def test_the_app_reads_the_configuration_once_per_command_run(repo, env, monkeypatch):
+    from maverick_ext import config as config_module
+    from maverick_ext.commands.app import App
+
+    reads = []
+    real = config_module.load_config
+    monkeypatch.setattr(
+        config_module, "load_config", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    app = App(env=env, cwd=str(repo))
+    assert app.config is app.config
+    assert app.config.coordination.lease_ttl_s == 600 and len(reads) == 1

@@ -8,7 +8,7 @@ from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
-from maverick_ext.errors import EXIT_CODE_HELP, UsageError
+from maverick_ext.errors import EXIT_CODE_HELP
 
 MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 
@@ -81,11 +81,4 @@ def next_(app: App, epic: str, limit: int | None, repo: str | None, as_json: boo
 
 
 def _default_limit(app: App) -> int:
-    from maverick_ext.config import load_config
-
-    raw = app.env.get(MAX_ENV)
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            raise UsageError(f"invalid {MAX_ENV}={raw!r}: expected a positive integer")
-        return int(raw)
-    return load_config(app.cwd, env=app.env).coordination.max_concurrent_worktrees
+    return app.config.coordination.max_concurrent_worktrees  # MAX_ENV applied in load_config

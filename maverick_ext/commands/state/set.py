@@ -59,12 +59,11 @@ def set_(
     JSON: {"number", "title", "status", "reason", "holder", "lease_left_s", "prs", "url",
            "blocked_by": [N], "label": str, "added": bool}
     """
-    from maverick_ext.config import load_config
     from maverick_ext.core.epic_state import fact_for
     from maverick_ext.services import epics
 
     if status == "merged" and not branch:
-        branch = load_config(app.cwd, env=app.env).git_workflow.pr_target
+        branch = app.config.git_workflow.pr_target
     change = fact_for(status, branch=branch, blocker=blocker)
     ctx = open_epic(app, repo, epic, journals="finish")
     result, added = epics.record_fact(ctx, story_number(story), change)
