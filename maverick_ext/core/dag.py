@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from maverick_ext.core.refs import issue_number
 from maverick_ext.errors import InvalidData, UsageError
 
 FIX_HINT = "fix the 'depends on' lines or blocked-by links, then rerun `gh maverick dag build`"
@@ -408,10 +409,10 @@ def dag_from_payload(
 
 
 def _as_number(text: str) -> int:
-    cleaned = str(text).strip().lstrip("#")
-    if not cleaned.isdigit():
+    number = issue_number(text)
+    if number is None:
         raise InvalidData(f"malformed maverick-dag payload: {text!r} is not an issue number")
-    return int(cleaned)
+    return number
 
 
 def descendants(dag: Dag, number: int) -> list[int]:

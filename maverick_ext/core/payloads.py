@@ -8,11 +8,31 @@ strings on the wire (``2026-04-23T10:15:00Z``), exactly as the seeds write them.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from maverick_ext.core.epic_state import Status as StoryStatus
+from maverick_ext.core.refs import issue_number
+
+
+def _checked_issue_number(value: Any) -> int:
+    number = issue_number(value)
+    if number is None:
+        raise ValueError(f"{value!r} is not an issue number")
+    return number
+
+
+# Issue numbers in payloads follow core.refs.issue_number (one rule for every reader); a
+# payload with any other value is skipped with a warning, never half-read.
+IssueNumber = Annotated[int, BeforeValidator(_checked_issue_number)]
 
 
 def iso(moment: datetime) -> str:
@@ -93,12 +113,12 @@ class StatePayload(Payload):
 
 class BpropPayload(Payload):
     # The seeds' journal omits the epic (it sits on the epic issue): optional so it still reads.
-    epic: int | None = None
-    ejected: int
-    descendants: list[int] = Field(default_factory=list)
-    labelled: list[int] = Field(default_factory=list)
+    epic: IssueNumber | None = None
+    ejected: IssueNumber
+    descendants: list[IssueNumber] = Field(default_factory=list)
+    labelled: list[IssueNumber] = Field(default_factory=list)
     # Ours: which descendants already got their one explanatory comment.
-    commented: list[int] = Field(default_factory=list)
+    commented: list[IssueNumber] = Field(default_factory=list)
     started_at: str | None = None
     updated_at: str | None = None
 

@@ -22,7 +22,27 @@ _ISSUE_IN_REPO_RE = re.compile(rf"^(?P<repo>(?:{_HOST}/)?{_OWNER}/{_NAME})#(?P<n
 _NUMBER_RE = re.compile(r"^#?(?P<number>\d+)$")
 _SCP_REMOTE_RE = re.compile(rf"^[\w.-]+@(?P<host>{_HOST}):(?P<path>.+)$")
 
-MAX_ISSUE_NUMBER = 2**31 - 1
+MAX_ISSUE_NUMBER = 2**31 - 1  # GraphQL's Int, which `issue(number:)` takes
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def issue_number(value: object) -> int | None:
+    """An issue number as written in a marker, a label or a payload; None if it is none.
+
+    The one rule every reader applies: a positive whole number that fits GraphQL's Int,
+    given as an integer, a whole float (``3.0``: JSON writers differ) or ASCII digits with an
+    optional ``#``. ``-1``, ``0``, ``3.5``, ``"abc"``, ``"²"`` and booleans are not numbers.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else None
+    elif isinstance(value, str):
+        text = value.strip().removeprefix("#")
+        value = int(text) if _ASCII_DIGITS.fullmatch(text) else None
+    if isinstance(value, int) and 0 < value <= MAX_ISSUE_NUMBER:
+        return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,7 @@ def parse_issue_ref(text: str) -> IssueRef:
             parts.hostname
             and len(segments) >= 4
             and segments[2] in ("issues", "pull")
-            and segments[3].isdigit()
+            and issue_number(segments[3]) is not None
         ):
             repo = parse_repo(f"{parts.netloc}/{segments[0]}/{segments[1]}")
             return IssueRef(_checked_number(segments[3], text), repo)

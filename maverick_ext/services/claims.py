@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from maverick_ext.core import claims as core
-from maverick_ext.core.labels import CLAIM_LABEL, block_labels
+from maverick_ext.core.labels import CLAIM_LABEL, block_labels, has_label
 from maverick_ext.core.markers import MarkerWarning
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
@@ -248,7 +248,7 @@ class Coordinator:
                 decision.record,
                 now,
             )
-        if CLAIM_LABEL not in snapshot.labels:
+        if not has_label(snapshot.labels, CLAIM_LABEL):
             gh.add_labels(self.client, number, [CLAIM_LABEL])
         nonce = secrets.token_hex(8)
         claim, lease = core.new_claim_payloads(
@@ -487,7 +487,7 @@ class Coordinator:
         """Remove `claude-in-progress` unless another instance still has an active claim;
         returns those other claims."""
         others = state.view.active_others(self.me)
-        if not others and CLAIM_LABEL in state.snapshot.labels:
+        if not others and has_label(state.snapshot.labels, CLAIM_LABEL):
             gh.remove_label(self.client, state.snapshot.number, CLAIM_LABEL)
         return others
 

@@ -253,6 +253,10 @@ def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
     from maverick_ext.core.claims import claim_view
 
     now = snapshot.server_time or ctx.server_time
+    for label in labels.malformed_block_labels(snapshot.labels):
+        warning = f"#{snapshot.number}: label {label!r} names no story; counted as blocked"
+        if warning not in ctx.warnings:
+            ctx.warnings.append(warning)
     view = claim_view(ctx.trusted_markers(snapshot), now)
     holder = view.holder
     facts = epic_state.StoryFacts(
@@ -306,10 +310,10 @@ def record_fact(
     dag, _ = current_dag(ctx)
     dag.require(story)
     before = ctx.fetch_stories([story])[story]
-    added = change.add not in before.labels
+    added = not labels.has_label(before.labels, change.add)
     after = before
     if added:
-        labels = gh.add_labels(ctx.client, story, [change.add])
-        after = before.model_copy(update={"labels": labels})
+        answered = gh.add_labels(ctx.client, story, [change.add])
+        after = before.model_copy(update={"labels": answered})
         ctx.stories[story] = after
     return story_status(ctx, after), added
