@@ -251,3 +251,26 @@ def ensure_label(client: GhClient, name: str, color: str, description: str) -> b
             return False
         raise
     return True
+
+
+PARENT_QUERY = """
+query IssueParent($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { issue(number: $number) { parent { number } } }
+}
+"""
+
+
+def parent_issue(client: GhClient, number: int) -> int | None:
+    """The issue ``number`` is a sub-issue of (its epic), or None."""
+    repo = client.require_repo()
+    try:
+        data = client.graphql(
+            PARENT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+        ).data["data"]
+    except NotFound:
+        raise _not_found(client, number) from None
+    issue = (data.get("repository") or {}).get("issue")
+    if issue is None:
+        raise _not_found(client, number)
+    parent = issue.get("parent")
+    return parent["number"] if parent else None
