@@ -16,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from maverick_ext.config import MaverickConfig
+    from maverick_ext.config_files import Coordination
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
 
@@ -31,6 +32,7 @@ class App:
     make_client: Callable[..., GhClient] | None = None
     cwd: str | None = None
     _config: MaverickConfig | None = field(default=None, init=False, repr=False)
+    _coordination: Coordination | None = field(default=None, init=False, repr=False)
 
     @property
     def config(self) -> MaverickConfig:
@@ -48,6 +50,35 @@ class App:
         from maverick_ext.github.client import GhClient
 
         return GhClient(repo=repo, debug=self.debug, sleep=self.sleep, env=self.env)
+
+    def coordination(self) -> Coordination:
+        """The ``coordination`` settings, once per run. Without a config file they are the
+        defaults (plus the environment's overrides), known from two stats: the hot commands
+        then never load the validating (pydantic) models."""
+        if self._coordination is None:
+            self._coordination = self._read_coordination()
+        return self._coordination
+
+    def _read_coordination(self) -> Coordination:
+        from dataclasses import replace
+
+        from maverick_ext.config_files import (
+            COORDINATION_DEFAULTS,
+            Coordination,
+            config_sources,
+            environment_overrides,
+        )
+
+        if not config_sources(self.cwd, env=self.env):
+            overrides = environment_overrides(self.env).get("coordination", {})
+            return replace(COORDINATION_DEFAULTS, **overrides)
+        section = self.config.coordination
+        return Coordination(
+            max_concurrent_worktrees=section.max_concurrent_worktrees,
+            trusted_bots=tuple(section.trusted_bots),
+            lease_ttl_s=section.lease_ttl_s,
+            settle_s=section.settle_s,
+        )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
         """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""

@@ -102,9 +102,7 @@ def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, view
         extra = _more_nodes(client, node["number"], connection, page)
         if extra:
             complete[connection] = {**page, "nodes": [*page.get("nodes", []), *extra]}
-    return IssueSnapshot.model_validate(
-        {**complete, "viewer": viewer, "server_time": response.server_time}
-    )
+    return IssueSnapshot.from_graphql(complete, viewer, response.server_time)
 
 
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:

@@ -56,13 +56,22 @@ def test_read_of_a_pull_request_number_is_a_usage_error(run_emulated, inproc_emu
     assert "pull request" in result.stderr
 
 
-def test_a_claim_reads_the_configuration_once(run_emulated, monkeypatch) -> None:
+def test_a_claim_reads_the_configuration_once(run_emulated, monkeypatch, tmp_path) -> None:
+    import json
+
     from maverick_ext import config
 
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / ".maverick").mkdir()
+    (checkout / ".maverick" / "config.json").write_text(
+        json.dumps({"coordination": {"lease_ttl_s": 120}})
+    )
     reads = []
     real = config.load_config
     monkeypatch.setattr(config, "load_config", lambda *a, **k: reads.append(a) or real(*a, **k))
-    assert run_emulated("claim", "2", env=FAST).exit_code == 0
+    claimed = run_emulated("claim", "2", "--json", env=FAST, cwd=checkout)
+    assert claimed.exit_code == 0, claimed.stderr
     assert len(reads) == 1
 
 

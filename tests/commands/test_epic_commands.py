@@ -60,12 +60,6 @@ def test_a_cycle_exits_15_naming_its_members(run_emulated, inproc_emulator) -> N
     assert "dependency cycle among #2, #4, #5, #6, #7" in line
 
 
-def test_pending_cannot_be_set_by_hand(run_stubbed) -> None:
-    result = run_stubbed("state", "set", "1", "4", "pending")
-    assert result.exit_code == 2 and result.calls == []
-    assert "follows from claims" in result.stderr
-
-
 def test_a_live_claim_makes_a_story_in_flight_and_leaves_next(run_emulated) -> None:
     claimed = run_emulated("claim", "2", "--settle", "0", env={"MAVERICK_INSTANCE_ID": "agent-b"})
     assert claimed.exit_code == 0, claimed.stderr

@@ -36,7 +36,7 @@ settle_option = click.option(
 
 
 def trusted_bots(app: App) -> frozenset[str]:
-    return frozenset(app.config.coordination.trusted_bots)
+    return frozenset(app.coordination().trusted_bots)
 
 
 def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordinator:
@@ -59,7 +59,7 @@ def claim_settings(app: App, ttl: str | None, settle: float | None) -> ClaimSett
     from maverick_ext.core.claims import parse_duration
     from maverick_ext.services.claims import ClaimSettings
 
-    configured = app.config.coordination  # MAVERICK_SETTLE_S is applied in load_config
+    configured = app.coordination()  # MAVERICK_SETTLE_S is applied with the config files
     settle = configured.settle_s if settle is None else settle
     if settle < 0:
         raise UsageError(f"invalid --settle {settle:g}: must be 0 or more seconds")

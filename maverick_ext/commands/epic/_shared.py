@@ -30,7 +30,7 @@ def open_epic(
 
     ref = parse_issue_ref(epic)
     client = app.client(ref.repo or app.resolve_repo(repo_flag))
-    bots = frozenset(app.config.coordination.trusted_bots)
+    bots = frozenset(app.coordination().trusted_bots)
     ctx = epics.open_epic(client, ref.number, bots, progress=progress)
     if journals == "finish":
         bprop.finish_abandoned(ctx)

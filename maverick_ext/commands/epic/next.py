@@ -81,4 +81,4 @@ def next_(app: App, epic: str, limit: int | None, repo: str | None, as_json: boo
 
 
 def _default_limit(app: App) -> int:
-    return app.config.coordination.max_concurrent_worktrees  # MAX_ENV applied in load_config
+    return app.coordination().max_concurrent_worktrees  # MAX_ENV is applied with the files
