@@ -47,9 +47,21 @@ class App:
         """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
-        from maverick_ext.github.client import GhClient
+        from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
-        return GhClient(repo=repo, debug=self.debug, sleep=self.sleep, env=self.env)
+        configured = None
+        if not self.env.get(RETRY_WAIT_ENV):
+            from maverick_ext.config import load_config
+
+            configured = load_config(self.cwd, env=self.env).coordination.max_retry_wait_s
+        return GhClient(
+            repo=repo,
+            debug=self.debug,
+            sleep=self.sleep,
+            clock=self.monotonic,
+            env=self.env,
+            policy=retry_policy(self.env, configured),
+        )
 
     def coordination(self) -> Coordination:
         """The ``coordination`` settings, once per run. Without a config file they are the
