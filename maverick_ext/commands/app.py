@@ -47,13 +47,13 @@ class App:
         """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
+        from maverick_ext.config_files import config_sources
         from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
         configured = None
-        if not self.env.get(RETRY_WAIT_ENV):
-            from maverick_ext.config import load_config
-
-            configured = load_config(self.cwd, env=self.env).coordination.max_retry_wait_s
+        # Without a config file the default applies: no need to load (pydantic) models.
+        if not self.env.get(RETRY_WAIT_ENV) and config_sources(self.cwd, env=self.env):
+            configured = self.config.coordination.max_retry_wait_s
         return GhClient(
             repo=repo,
             debug=self.debug,
