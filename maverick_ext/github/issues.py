@@ -36,7 +36,8 @@ ISSUE_FIELDS = (
         f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
         for name, node in PAGED_CONNECTIONS.items()
     )
-    + """  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+    + """  parent { number }
+  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
@@ -180,6 +181,18 @@ def numbers_labelled(client: GhClient, label: str) -> list[int]:
     """Issues (open or closed, not pull requests) carrying ``label``."""
     listed, _ = client.paginate(client.repo_path(f"issues?labels={quote(label)}&state=all"))
     return [item["number"] for item in listed if "pull_request" not in item]
+
+
+def viewer_access(client: GhClient) -> tuple[str, str]:
+    """The account gh is authenticated as and its permission on the repository
+    (``ADMIN``, ``MAINTAIN``, ``WRITE``, ``TRIAGE``, ``READ``), in one GraphQL call."""
+    repo = client.require_repo()
+    data = client.graphql(
+        "query Viewer($owner: String!, $name: String!) { viewer { login } "
+        "repository(owner: $owner, name: $name) { viewerPermission } }",
+        {"owner": repo.owner, "name": repo.name},
+    ).data["data"]
+    return data["viewer"]["login"], str((data.get("repository") or {}).get("viewerPermission"))
 
 
 def core_rate_limit(client: GhClient) -> dict[str, Any]:

@@ -126,6 +126,7 @@ class IssueSnapshot:
     sub_issues: list[int] = field(default_factory=list)
     blocked_by: list[int] = field(default_factory=list)
     closing_prs: list[PullRef] = field(default_factory=list)
+    parent: int | None = None  # the issue this is a sub-issue of (its epic)
     viewer: str | None = None
     server_time: datetime | None = None
 
@@ -158,6 +159,7 @@ class IssueSnapshot:
                     PullRef.from_graphql(n)
                     for n in _nodes(node.get("closedByPullRequestsReferences"))
                 ],
+                parent=(node.get("parent") or {}).get("number"),
                 viewer=viewer,
                 server_time=server_time,
             ),
