@@ -79,14 +79,12 @@ def new_journal(epic: int, ejected: int, descendants: Iterable[int], now: str) -
 def journal_from_payload(payload: Mapping[str, Any], comment_id: int, epic: int) -> Journal:
     """Read a journal written by us or by the seeds (which write numbers as strings).
 
-    Numbers follow ``core.refs.issue_number`` (via ``BpropPayload``); a journal naming
+    Numbers follow ``core.refs.issue_number`` (the ``bprop`` payload check); a journal naming
     something else is InvalidData — readers of trusted markers never get that far, because
     ``core.trust`` already skipped it with a warning.
     """
-    from maverick_ext.core.payloads import BpropPayload
-
     typed = validate("bprop", dict(payload))
-    if not isinstance(typed, BpropPayload):
+    if isinstance(typed, str):
         raise InvalidData(f"malformed maverick-bprop journal in comment {comment_id}: {typed}")
 
     def numbers(values: Iterable[int]) -> tuple[int, ...]:
@@ -101,7 +99,7 @@ def journal_from_payload(payload: Mapping[str, Any], comment_id: int, epic: int)
         commented=numbers(typed.commented),
         started_at=typed.started_at,
         updated_at=typed.updated_at,
-        extra=dict(typed.model_extra or {}),
+        extra=typed.extra,
     )
 
 

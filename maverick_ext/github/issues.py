@@ -36,7 +36,8 @@ ISSUE_FIELDS = (
         f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
         for name, node in PAGED_CONNECTIONS.items()
     )
-    + """  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+    + """  parent { number }
+  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
@@ -74,6 +75,24 @@ def _not_found(client: GhClient, number: int) -> NotFound:
     )
 
 
+def _no_repository(client: GhClient) -> NotFound:
+    return NotFound(
+        f"repository {client.require_repo()} does not exist (or this token cannot see it)",
+        "check -R/--repo (or GH_REPO) and `gh auth status`",
+    )
+
+
+def _repository_missing(data: Any) -> bool:
+    """GitHub answers an unknown repository with ``repository: null`` plus a NOT_FOUND
+    error whose path is ``["repository"]``."""
+    if not isinstance(data, dict):
+        return False
+    return any(
+        isinstance(e, dict) and e.get("type") == "NOT_FOUND" and e.get("path") == ["repository"]
+        for e in data.get("errors") or []
+    ) or (isinstance(data.get("data"), dict) and data["data"].get("repository", {}) is None)
+
+
 def _more_nodes(
     client: GhClient, number: int, connection: str, page: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -102,21 +121,16 @@ def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, view
         extra = _more_nodes(client, node["number"], connection, page)
         if extra:
             complete[connection] = {**page, "nodes": [*page.get("nodes", []), *extra]}
-    return IssueSnapshot.model_validate(
-        {**complete, "viewer": viewer, "server_time": response.server_time}
-    )
+    return IssueSnapshot.from_graphql(complete, viewer, response.server_time)
 
 
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
     """The issue with labels and all comments; a PR number or a missing issue is a usage error."""
     repo = client.require_repo()
-    try:
-        response = client.graphql(
-            SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
-        )
-    except NotFound:
-        raise _not_found(client, number) from None
-    data = response.data["data"]
+    response = _graphql_tolerating_missing(
+        client, SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+    )
+    data = response.data.get("data") or {}
     node = (data.get("repository") or {}).get("issueOrPullRequest")
     if node is None:
         raise _not_found(client, number)
@@ -148,7 +162,9 @@ def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSna
             "query IssueBatch($owner: String!, $name: String!) { viewer { login } "
             f"repository(owner: $owner, name: $name) {{ {fields} }} }}"
         )
-        response = _graphql_tolerating_missing(client, query, repo.owner, repo.name)
+        response = _graphql_tolerating_missing(
+            client, query, {"owner": repo.owner, "name": repo.name}
+        )
         data = response.data.get("data") or {}
         viewer = (data.get("viewer") or {}).get("login")
         for n in chunk:
@@ -158,14 +174,16 @@ def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSna
     return found
 
 
-def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: str) -> GhResponse:
-    """A batch may name missing issues: GitHub answers data plus NOT_FOUND errors for those."""
+def _graphql_tolerating_missing(
+    client: GhClient, query: str, variables: dict[str, Any]
+) -> GhResponse:
+    """Issues may be missing: GitHub answers data plus NOT_FOUND errors for those. A missing
+    repository is said as such, not as every issue missing."""
     response = client.request(
-        "POST",
-        "graphql",
-        body={"query": query, "variables": {"owner": owner, "name": name}},
-        idempotent=True,
+        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
     )
+    if _repository_missing(response.data):
+        raise _no_repository(client)
     errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
     if errors:
         raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
@@ -182,6 +200,18 @@ def numbers_labelled(client: GhClient, label: str) -> list[int]:
     """Issues (open or closed, not pull requests) carrying ``label``."""
     listed, _ = client.paginate(client.repo_path(f"issues?labels={quote(label)}&state=all"))
     return [item["number"] for item in listed if "pull_request" not in item]
+
+
+def viewer_access(client: GhClient) -> tuple[str, str]:
+    """The account gh is authenticated as and its permission on the repository
+    (``ADMIN``, ``MAINTAIN``, ``WRITE``, ``TRIAGE``, ``READ``), in one GraphQL call."""
+    repo = client.require_repo()
+    data = client.graphql(
+        "query Viewer($owner: String!, $name: String!) { viewer { login } "
+        "repository(owner: $owner, name: $name) { viewerPermission } }",
+        {"owner": repo.owner, "name": repo.name},
+    ).data["data"]
+    return data["viewer"]["login"], str((data.get("repository") or {}).get("viewerPermission"))
 
 
 def core_rate_limit(client: GhClient) -> dict[str, Any]:

@@ -293,6 +293,12 @@ class Coordinator:
             # Normally the holder is our stake and this withdraws nothing; if a retried POST
             # duplicated a first one that did land, the earlier copy is kept.
             self._withdraw(stake, state, "duplicate", keep=holder.comment_id)
+            if not state.snapshot.is_open:
+                self._withdraw(stake, state, "closed")
+                raise UsageError(
+                    f"#{stake.issue} was closed while we claimed it; withdrew",
+                    "a closed issue is not work to start: pick another",
+                )
             blocks = block_labels(state.snapshot.labels)
             if not blocks:
                 return Outcome(

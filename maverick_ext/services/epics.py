@@ -8,7 +8,7 @@ Opening an epic first finishes any block-propagation journal a crashed run left 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -314,6 +314,6 @@ def record_fact(
     after = before
     if added:
         answered = gh.add_labels(ctx.client, story, [change.add])
-        after = before.model_copy(update={"labels": answered})
+        after = replace(before, labels=answered)
         ctx.stories[story] = after
     return story_status(ctx, after), added
