@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import click
 
 from maverick_ext.errors import ExitCode, MaverickError
 
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
 
-def main(argv: list[str] | None = None) -> None:
+
+def gh_debug_enabled(env: Mapping[str, str]) -> bool:
+    """gh's own rule: GH_DEBUG set to anything but "", 0, false or no (``api`` included)."""
+    value = env.get("GH_DEBUG")
+    return value is not None and value not in ("", "0", "false", "no")
+
+
+def main(argv: list[str] | None = None, app: App | None = None) -> None:
+    """``gh maverick ARGV``; exits with the contract's code. Tests pass their own ``app``."""
     from maverick_ext.commands.app import App
     from maverick_ext.commands.root import cli
 
     args = list(sys.argv[1:] if argv is None else argv)
     # gh users put flags after the subcommand: accept --debug anywhere before a `--`.
     end = args.index("--") if "--" in args else len(args)
-    debug = "--debug" in args[:end] or bool(os.environ.get("GH_DEBUG"))
+    debug = "--debug" in args[:end] or gh_debug_enabled(os.environ if app is None else app.env)
     args = [a for a in args[:end] if a != "--debug"] + args[end:]
+    if app is None:
+        app = App(debug=debug)
+    app.debug = app.debug or debug
     try:
-        result = cli.main(
-            args=args, prog_name="gh maverick", standalone_mode=False, obj=App(debug=debug)
-        )
+        result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:
         click.echo(f"gh-maverick: {exc.one_line()}", err=True)
         sys.exit(int(exc.exit_code))

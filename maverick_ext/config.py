@@ -7,7 +7,8 @@ kept, never rejected, and reading never rewrites the file. The user file is
 
 Each file is validated on its own, so an invalid value is reported as one line naming the
 file and the key (``InvalidData``, exit 15); then the project's sections are merged key by
-key over the user's, and the result over the defaults.
+key over the user's, the environment's overrides over both (``environment_overrides``),
+and the result over the defaults.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from pydantic import (
     field_validator,
 )
 
+from maverick_ext.config_files import (
+    COORDINATION_DEFAULTS,
+    config_sources,
+    environment_overrides,
+)
 from maverick_ext.errors import InvalidData
-
-PROJECT_CONFIG = Path(".maverick") / "config.json"
-USER_CONFIG = Path("gh-maverick") / "config.json"
 
 ClosePolicy = Literal["on_pr_merge", "on_default_branch_merge", "manual"]
 
@@ -93,11 +96,16 @@ class IssueLifecycleConfig(_Section):
 
 
 class CoordinationConfig(_Section):
-    max_concurrent_worktrees: int = Field(default=4, ge=1)
+    # Defaults from one place: commands read them there when no file exists.
+    max_concurrent_worktrees: int = Field(
+        default=COORDINATION_DEFAULTS.max_concurrent_worktrees, ge=1
+    )
     trusted_bots: list[str] = Field(default_factory=list)
-    lease_ttl_s: int = Field(default=600, ge=1)
+    lease_ttl_s: int = Field(default=COORDINATION_DEFAULTS.lease_ttl_s, ge=1)
     # How long a claimer waits for competing claims to become visible before re-reading.
-    settle_s: float = Field(default=2.0, ge=0)
+    settle_s: float = Field(default=COORDINATION_DEFAULTS.settle_s, ge=0)
+    # All rate-limit waits of one GitHub request together (MAVERICK_MAX_RETRY_WAIT_S wins).
+    max_retry_wait_s: float = Field(default=COORDINATION_DEFAULTS.max_retry_wait_s, ge=0)
 
 
 class WorktreesConfig(_Section):
@@ -149,45 +157,6 @@ class MaverickConfig(BaseModel):
         return None
 
 
-def git_top_level(start: Path) -> Path | None:
-    """The nearest directory at or above ``start`` holding `.git` (a dir, or a worktree's file)."""
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return None
-
-
-def main_checkout(top_level: Path) -> Path:
-    """For a linked worktree (`.git` is a file), the main checkout it belongs to."""
-    dot_git = top_level / ".git"
-    if not dot_git.is_file():
-        return top_level
-    text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-    if not text.startswith("gitdir:"):
-        return top_level
-    # gitdir: <main>/.git/worktrees/<name>
-    git_dir = (top_level / text.removeprefix("gitdir:").strip()).resolve()
-    if git_dir.parent.name == "worktrees" and git_dir.parent.parent.name == ".git":
-        return git_dir.parent.parent.parent
-    return top_level
-
-
-def project_config_path(cwd: Path) -> Path | None:
-    """The project file that applies in ``cwd``: the worktree's own, else the main checkout's."""
-    top = git_top_level(cwd)
-    if top is None:
-        return None
-    for root in dict.fromkeys((top, main_checkout(top))):
-        if (root / PROJECT_CONFIG).is_file():
-            return root / PROJECT_CONFIG
-    return None
-
-
-def user_config_path(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
-    return Path(base) / USER_CONFIG
-
-
 def _read_file(path: Path) -> dict[str, Any]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -231,15 +200,13 @@ def load_config(
     """The effective configuration for ``cwd`` (default: the current directory).
 
     Missing files mean defaults. Raises ``InvalidData`` naming the file and key of the
-    first invalid value.
+    first invalid value, ``UsageError`` naming an invalid environment variable.
     """
-    env = os.environ if env is None else env
-    start = Path(cwd if cwd is not None else os.getcwd()).resolve()
-    paths = [user_config_path(env), project_config_path(start)]
-    sources = tuple(path for path in paths if path is not None and path.is_file())
+    sources = config_sources(cwd, env=env)
     merged: dict[str, Any] = {}
     for path in sources:
         merged = _merge(merged, _read_file(path))
+    merged = _merge(merged, environment_overrides(os.environ if env is None else env))
     config = _validate(merged, None)
     config._sources = sources
     return config

@@ -20,6 +20,8 @@ class ExitCode(IntEnum):
     LOST = 13
     UNAVAILABLE = 14
     INVALID_DATA = 15
+    NOTHING_STARTABLE = 16
+    NOTHING_LEFT = 17
 
 
 EXIT_CODE_HELP = """\b\n\
@@ -33,7 +35,9 @@ Exit codes:
   12  held by another instance whose lease is stale (use takeover)
   13  claim lost or race lost (stop work, push nothing)
   14  GitHub unavailable or rate limited after retries (retry later)
-  15  invalid data (DAG cycle, unknown story, malformed marker)"""
+  15  invalid data (DAG cycle, unknown story, malformed marker)
+  16  epic next --claim: nothing to start now, stories are in flight (retry later)
+  17  epic next --claim: nothing left (every story merged, closed, ejected or blocked)"""
 
 
 class MaverickError(Exception):
@@ -90,6 +94,18 @@ class AmbiguousWrite(GitHubUnavailable):
 
 class InvalidData(MaverickError):
     exit_code = ExitCode.INVALID_DATA
+
+
+class NothingStartable(MaverickError):
+    """No story can start now, but some are in flight or wait on them: retry later."""
+
+    exit_code = ExitCode.NOTHING_STARTABLE
+
+
+class NothingLeft(MaverickError):
+    """The epic has nothing left for agents: every story is settled or blocked."""
+
+    exit_code = ExitCode.NOTHING_LEFT
 
 
 class GitHubRejected(MaverickError):

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from maverick_ext.config import MaverickConfig
+    from maverick_ext.config_files import Coordination
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
 
@@ -29,14 +31,67 @@ class App:
     monotonic: Callable[[], float] = time.monotonic
     make_client: Callable[..., GhClient] | None = None
     cwd: str | None = None
+    _config: MaverickConfig | None = field(default=None, init=False, repr=False)
+    _coordination: Coordination | None = field(default=None, init=False, repr=False)
+
+    @property
+    def config(self) -> MaverickConfig:
+        """The effective configuration (files + environment), read once per command run."""
+        if self._config is None:
+            from maverick_ext.config import load_config
+
+            self._config = load_config(self.cwd, env=self.env)
+        return self._config
 
     def client(self, repo: RepoRef | None) -> GhClient:
         """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
-        from maverick_ext.github.client import GhClient
+        from maverick_ext.config_files import config_sources
+        from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
-        return GhClient(repo=repo, debug=self.debug, sleep=self.sleep, env=self.env)
+        configured = None
+        # Without a config file the default applies: no need to load (pydantic) models.
+        if not self.env.get(RETRY_WAIT_ENV) and config_sources(self.cwd, env=self.env):
+            configured = self.config.coordination.max_retry_wait_s
+        return GhClient(
+            repo=repo,
+            debug=self.debug,
+            sleep=self.sleep,
+            clock=self.monotonic,
+            env=self.env,
+            policy=retry_policy(self.env, configured),
+        )
+
+    def coordination(self) -> Coordination:
+        """The ``coordination`` settings, once per run. Without a config file they are the
+        defaults (plus the environment's overrides), known from two stats: the hot commands
+        then never load the validating (pydantic) models."""
+        if self._coordination is None:
+            self._coordination = self._read_coordination()
+        return self._coordination
+
+    def _read_coordination(self) -> Coordination:
+        from dataclasses import replace
+
+        from maverick_ext.config_files import (
+            COORDINATION_DEFAULTS,
+            Coordination,
+            config_sources,
+            environment_overrides,
+        )
+
+        if not config_sources(self.cwd, env=self.env):
+            overrides = environment_overrides(self.env).get("coordination", {})
+            return replace(COORDINATION_DEFAULTS, **overrides)
+        section = self.config.coordination
+        return Coordination(
+            max_concurrent_worktrees=section.max_concurrent_worktrees,
+            trusted_bots=tuple(section.trusted_bots),
+            lease_ttl_s=section.lease_ttl_s,
+            settle_s=section.settle_s,
+            max_retry_wait_s=section.max_retry_wait_s,
+        )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
         """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""

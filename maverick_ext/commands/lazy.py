@@ -13,11 +13,29 @@ import click
 
 class LazyGroup(click.Group):
     def __init__(
-        self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        lazy: dict[str, tuple[str, str]] | None = None,
+        json_default: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         # name -> ("package.module:attribute", short help)
         self.lazy = dict(lazy or {})
+        self.json_default = json_default
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Accept the seeds' ``<repo> <issue>`` order (and, under ``coord``, their JSON)."""
+        from maverick_ext.commands.seed_args import hoist_repo, json_by_default
+
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not isinstance(command, click.Group):
+            rest = hoist_repo(command, rest)
+            if self.json_default:
+                rest = json_by_default(command, rest)
+        return name, command, rest
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})

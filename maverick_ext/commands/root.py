@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Take over an issue whose holder's lease went stale.",
     ),
     "guard": (f"{_C}.coord.guard:guard", "Exit 0 only if this instance still holds the claim."),
+    "claims": (f"{_C}.fleet.claims:claims", "Every live claim in the repository (--mine, --epic)."),
+    "whoami": (f"{_C}.fleet.whoami:whoami", "This instance's id, host and gh account."),
     "coord": (f"{_C}.coord:coord", "Claim commands under the seeds' names (read, claim, ...)."),
     # epics
     "dag": (f"{_C}.dag:dag", "Build, show and plan an epic's story DAG."),
@@ -48,7 +50,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         f"{_C}.setup.preflight:preflight",
         "Check gh, git, labels, config and rate limit.",
     ),
-    "issue": (f"{_C}.issue:issue", "Issue policies from config."),
+    "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),
+    "task-progress": (
+        f"{_C}.task_progress:task_progress",
+        "Read or record where an issue's work stands (phase, comments, tasks).",
+    ),
     # offline
     "sandbox": (f"{_C}.sandbox:sandbox", "Start the local GitHub emulator and print its env."),
     "demo": (f"{_C}.demo:demo", "Run several instances through an epic against the emulator."),
@@ -62,7 +68,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", prog_name="gh-maverick")
-@click.option("--debug", is_flag=True, envvar="GH_DEBUG", help="Print every gh call on stderr.")
+# GH_DEBUG is read by cli.main with gh's rule (any value but "", 0, false, no; `api` too):
+# click's boolean parsing would refuse gh's own documented `GH_DEBUG=api`.
+@click.option("--debug", is_flag=True, help="Print every gh call on stderr (or set GH_DEBUG).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Coordinate many coding agents on one GitHub repository.

@@ -24,7 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from maverick_ext.core.labels import BLOCK_LABEL_PREFIX
+from maverick_ext.core.labels import BLOCK_LABEL_PREFIX, has_label
+from maverick_ext.core.payloads import validate
+from maverick_ext.core.trust import same_account
+from maverick_ext.errors import InvalidData
 
 Step = Literal["label", "comment"]
 _NOTICE_TAG = "<!-- maverick-bprop-notice epic={epic} ejected={ejected} -->"
@@ -74,22 +77,29 @@ def new_journal(epic: int, ejected: int, descendants: Iterable[int], now: str) -
 
 
 def journal_from_payload(payload: Mapping[str, Any], comment_id: int, epic: int) -> Journal:
-    """Read a journal written by us or by the seeds (which write numbers as strings)."""
-    known = {"epic", "ejected", "descendants", "labelled", "commented", "started_at", "updated_at"}
+    """Read a journal written by us or by the seeds (which write numbers as strings).
 
-    def numbers(key: str) -> tuple[int, ...]:
-        return tuple(sorted({int(str(n).lstrip("#")) for n in payload.get(key) or []}))
+    Numbers follow ``core.refs.issue_number`` (the ``bprop`` payload check); a journal naming
+    something else is InvalidData — readers of trusted markers never get that far, because
+    ``core.trust`` already skipped it with a warning.
+    """
+    typed = validate("bprop", dict(payload))
+    if isinstance(typed, str):
+        raise InvalidData(f"malformed maverick-bprop journal in comment {comment_id}: {typed}")
+
+    def numbers(values: Iterable[int]) -> tuple[int, ...]:
+        return tuple(sorted(set(values)))
 
     return Journal(
         comment_id=comment_id,
-        epic=int(payload.get("epic") or epic),
-        ejected=int(str(payload["ejected"]).lstrip("#")),
-        descendants=numbers("descendants"),
-        labelled=numbers("labelled"),
-        commented=numbers("commented"),
-        started_at=payload.get("started_at"),
-        updated_at=payload.get("updated_at"),
-        extra={k: v for k, v in payload.items() if k not in known},
+        epic=typed.epic or epic,
+        ejected=typed.ejected,
+        descendants=numbers(typed.descendants),
+        labelled=numbers(typed.labelled),
+        commented=numbers(typed.commented),
+        started_at=typed.started_at,
+        updated_at=typed.updated_at,
+        extra=typed.extra,
     )
 
 
@@ -126,7 +136,7 @@ def redundant_notices(
     notices = sorted(
         (c for c in comments if noticed([c.body], epic, ejected)), key=lambda c: c.comment_id
     )
-    return [c.comment_id for c in notices[1:] if viewer is not None and c.author == viewer]
+    return [c.comment_id for c in notices[1:] if same_account(c.author, viewer)]
 
 
 def remaining_steps(
@@ -143,7 +153,7 @@ def remaining_steps(
         if story is None:
             continue
         steps: list[Step] = []
-        if label not in story.labels:
+        if not has_label(story.labels, label):
             steps.append("label")
         if not story.noticed:
             steps.append("comment")

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from maverick_ext.core.refs import issue_number
 from maverick_ext.errors import InvalidData, UsageError
 
 FIX_HINT = "fix the 'depends on' lines or blocked-by links, then rerun `gh maverick dag build`"
@@ -386,17 +387,15 @@ def dag_from_payload(
 ) -> Dag:
     """A DAG from a ``maverick-dag`` payload (ours or another implementation's), validated
     unless ``check`` is False (comparing a marker with GitHub needs no valid marker)."""
-    from maverick_ext.core.payloads import DagPayload
     from maverick_ext.core.payloads import validate as validate_payload
 
     typed = validate_payload("dag", dict(payload))
-    if not isinstance(typed, DagPayload):
+    if isinstance(typed, str):
         raise InvalidData(f"malformed maverick-dag payload: {typed}")
     stories: dict[int, Story] = {}
     for key, node in typed.stories.items():
         number = _as_number(key)
-        extra = node.model_extra or {}
-        title = extra.get("title")
+        title = node.extra.get("title")
         title = title if isinstance(title, str) else ""
         stories[number] = Story(
             number, tuple(sorted({_as_number(d) for d in node.deps})), tuple(node.files), title
@@ -408,10 +407,10 @@ def dag_from_payload(
 
 
 def _as_number(text: str) -> int:
-    cleaned = str(text).strip().lstrip("#")
-    if not cleaned.isdigit():
+    number = issue_number(text)
+    if number is None:
         raise InvalidData(f"malformed maverick-dag payload: {text!r} is not an issue number")
-    return int(cleaned)
+    return number
 
 
 def descendants(dag: Dag, number: int) -> list[int]:

@@ -32,9 +32,12 @@ from typing import Any, Literal
 
 from maverick_ext.core.labels import (
     BLOCK_LABEL_PREFIX,
-    MERGED_LABEL_PREFIX,
     NEEDS_HUMAN_LABEL,
     blocked_by,
+    has_label,
+    malformed_block_labels,
+    merged_label,
+    merged_labels,
 )
 
 Status = Literal["pending", "in_flight", "merged", "closed", "ejected", "blocked"]
@@ -66,18 +69,20 @@ class Derived:
 
 
 def derive_status(facts: StoryFacts) -> Derived:
-    merged_labels = [label for label in facts.labels if label.startswith(MERGED_LABEL_PREFIX)]
+    merged = merged_labels(facts.labels)
     if facts.merged_pr:
         return Derived("merged", "a merged pull request closes it")
-    if merged_labels:
-        return Derived("merged", f"labelled {merged_labels[0]}")
+    if merged:
+        return Derived("merged", f"labelled {merged[0]}")
     if facts.closed:
         return Derived("closed", "closed without a merged pull request")
-    if NEEDS_HUMAN_LABEL in facts.labels:
+    if has_label(facts.labels, NEEDS_HUMAN_LABEL):
         return Derived("ejected", f"labelled {NEEDS_HUMAN_LABEL}")
-    blocks = blocked_by(facts.labels)
+    # Malformed block labels block too (core.labels); the reason quotes them as written.
+    blocks = [f"#{n}" for n in blocked_by(facts.labels)]
+    blocks += [f"{label} (malformed)" for label in malformed_block_labels(facts.labels)]
     if blocks:
-        return Derived("blocked", "blocked by " + ", ".join(f"#{n}" for n in blocks))
+        return Derived("blocked", "blocked by " + ", ".join(blocks))
     if facts.holder is not None:
         return Derived("in_flight", f"claimed by {facts.holder}")
     return Derived("pending", "no claim, block, ejection, merge or close")
@@ -104,7 +109,7 @@ def fact_for(status: str, *, branch: str | None = None, blocker: int | None = No
     if status == "merged":
         if not branch:
             raise UsageError("merged needs the branch the story merged to", "pass --branch")
-        return LabelChange(f"{MERGED_LABEL_PREFIX}{branch}")
+        return LabelChange(merged_label(branch))
     if status == "blocked":
         if blocker is None:
             raise UsageError("blocked needs the upstream story", "pass --by N")

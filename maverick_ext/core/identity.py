@@ -45,6 +45,16 @@ def instance_id_from_env(env: Mapping[str, str], override: str | None = None) ->
     return None
 
 
+def explicit_source(env: Mapping[str, str], override: str | None = None) -> str:
+    """Where ``instance_id_from_env`` found the id (same order)."""
+    if override:
+        return "--instance"
+    if env.get(INSTANCE_ENV):
+        return INSTANCE_ENV
+    found = next((name for name in SESSION_ENVS if env.get(name)), "the environment")
+    return f"hash of {found}"
+
+
 def cached_instance_id(text: str | None) -> str | None:
     """A usable id from a cache file's contents, or None when it must be (re)generated."""
     value = (text or "").strip()

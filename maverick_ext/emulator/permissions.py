@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from maverick_ext.emulator.store import NotFoundError, StoreError
+from maverick_ext.emulator.store import LEVELS, NotFoundError, StoreError
 
 if TYPE_CHECKING:
     from maverick_ext.emulator.store import Repo, Viewer
 
-LEVELS = ("read", "triage", "write", "maintain", "admin")
 _FROM_ASSOCIATION = {"OWNER": "admin", "MEMBER": "write", "COLLABORATOR": "write"}
 FORBIDDEN_MESSAGE = "Resource not accessible by personal access token"
 
@@ -35,11 +34,6 @@ class Forbidden(StoreError):
 
     def __init__(self, message: str = FORBIDDEN_MESSAGE) -> None:
         super().__init__(message)
-
-
-def parse_level(text: str) -> str | None:
-    level = text.strip().lower()
-    return level if level in LEVELS else None
 
 
 def permission(viewer: Viewer, repo: Repo) -> str:

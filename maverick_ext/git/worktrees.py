@@ -6,8 +6,11 @@ Branch names reaching here have passed ``core.names.check_branch_name`` (no lead
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,36 @@ from maverick_ext.git.runner import GitFailed, git, git_ok, rev_parse
 
 Cwd = str | os.PathLike[str]
 ISSUE_CONFIG_KEY = "maverick-issue"
+LOCK_NAME = "maverick-worktrees.lock"
+LOCK_POLL_S = 0.05
+
+
+def common_git_dir(repo: Cwd) -> Path:
+    """The git dir all worktrees of ``repo`` share (where one machine-wide lock belongs)."""
+    return Path(git_ok("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=repo).strip())
+
+
+@contextmanager
+def worktree_lock(repo: Cwd, timeout_s: float) -> Iterator[bool]:
+    """Hold the repository's worktree lock (an flock on a file in the common git dir), so
+    concurrent creates see each other's worktrees; yields False if it was not free within
+    ``timeout_s``. The kernel drops the lock when the holder dies: no stale lock files."""
+    path = common_git_dir(repo) / LOCK_NAME
+    with open(path, "a") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(LOCK_POLL_S)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)

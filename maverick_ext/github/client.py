@@ -2,8 +2,17 @@
 
 gh owns authentication, hosts and enterprise URLs; we never see a token. This module adds
 what gh leaves to its callers: response headers (``--include``), retries with backoff that
-honour ``Retry-After`` / ``x-ratelimit-reset``, pagination of one listing at a time, and
+follow GitHub's rate-limit guidance (below), pagination of one listing at a time, and
 the mapping of failures onto the exit-code contract.
+
+Rate limits, as GitHub's "Best practices for using the REST API" asks: with ``Retry-After``
+wait that long; with ``x-ratelimit-remaining: 0`` wait until ``x-ratelimit-reset``;
+otherwise (secondary limits often carry neither) wait at least a minute, doubling on each
+further refusal. GraphQL rate limits arrive as HTTP 200 with ``errors[].type ==
+"RATE_LIMITED"`` and are treated the same. All waits of one request together stay within
+``RetryPolicy.max_total_wait_s`` (``coordination.max_retry_wait_s`` or
+``MAVERICK_MAX_RETRY_WAIT_S``) and never run past a caller's ``deadline``: a heartbeat
+loop must learn it lost GitHub before its lease runs out, not after.
 """
 
 from __future__ import annotations
@@ -43,23 +52,51 @@ QUIET_GH_ENV = {
     "NO_COLOR": "1",
     "CLICOLOR": "0",
 }
+_RATE_LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 # gh's stderr for failures that never reached GitHub (or got no answer).
 _TRANSPORT_FAILURE = re.compile(
     r"proxyconnect|connection refused|connection reset|timeout|timed out|no such host|EOF|"
-    r"TLS handshake|network is unreachable|server misbehaving",
+    r"TLS handshake|network is unreachable|server misbehaving|error connecting to|"
+    r"no route to host|could not resolve host",
     re.IGNORECASE,
 )
 
 
+RETRY_WAIT_ENV = "MAVERICK_MAX_RETRY_WAIT_S"
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
+    # Transient failures (5xx, transport): this many attempts, short jittered backoff.
     attempts: int = 4
     base_delay_s: float = 0.5
     max_delay_s: float = 8.0
-    # A rate-limit reset further away than this is reported (exit 14) rather than waited out.
-    max_wait_s: float = 60.0
+    # A rate limit that names no wait: GitHub asks for at least a minute, then longer.
+    secondary_wait_s: float = 60.0
+    # All rate-limit waits of one request together; a longer wait is reported (exit 14).
+    max_total_wait_s: float = 600.0
+    # Refusals that name a zero wait (a reset already past) must not loop forever.
+    max_throttles: int = 8
     timeout_s: float = 30.0
+
+
+def retry_policy(env: Mapping[str, str], configured_wait_s: float | None = None) -> RetryPolicy:
+    """The policy for this run: ``MAVERICK_MAX_RETRY_WAIT_S`` over the configured wait."""
+    raw = env.get(RETRY_WAIT_ENV)
+    if raw:
+        try:
+            wait = float(raw)
+        except ValueError:
+            wait = -1.0
+        if not wait >= 0:
+            raise UsageError(
+                f"invalid {RETRY_WAIT_ENV}={raw!r}", "give the seconds to wait, e.g. 600"
+            )
+        return RetryPolicy(max_total_wait_s=wait)
+    if configured_wait_s is not None:
+        return RetryPolicy(max_total_wait_s=configured_wait_s)
+    return RetryPolicy()
 
 
 @dataclass
@@ -94,6 +131,8 @@ class _Attempt:
     error: MaverickError
     retryable: bool
     wait_s: float | None = None
+    # A rate limit: the request was refused unprocessed, so repeating it is always safe.
+    throttled: bool = False
 
 
 @dataclass
@@ -106,6 +145,7 @@ class GhClient:
     gh: str = "gh"
     run: Callable[..., process.ProcessResult] = process.run
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic  # the clock ``deadline`` is measured on
     env: Mapping[str, str] | None = None
     calls: int = 0
     # Collaborator write access by login key, asked once per command run (github/permissions).
@@ -152,13 +192,20 @@ class GhClient:
             items.extend(response.data or [])
         return items, response
 
-    def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> GhResponse:
+    def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> GhResponse:
         """Run one GraphQL request; GraphQL-level errors raise like REST ones would."""
         response = self.request(
             "POST",
             "graphql",
             body={"query": query, "variables": dict(variables or {})},
             idempotent=True,  # our queries never mutate; mutations pass through `request`
+            deadline=deadline,
         )
         errors = (response.data or {}).get("errors") if isinstance(response.data, dict) else None
         if errors:
@@ -173,32 +220,46 @@ class GhClient:
         body: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        deadline: float | None = None,
     ) -> GhResponse:
-        """Send one request with retries. A POST that fails ambiguously raises AmbiguousWrite."""
+        """Send one request with retries. A POST that fails ambiguously raises AmbiguousWrite.
+
+        ``deadline`` (on ``clock``): no wait runs past it; the last failure is raised instead.
+        """
         method = method.upper()
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         argv = self._argv(method, path, body is not None, headers)
         stdin = json.dumps(body) if body is not None else None
-        last: _Attempt | None = None
-        for attempt in range(self.policy.attempts):
-            if attempt:
-                self.sleep(self._backoff(attempt, last))
+        failures = throttles = 0
+        waited = 0.0
+        while True:
             outcome = self._once(method, path, argv, stdin)
             if isinstance(outcome, GhResponse):
                 return outcome
-            last = outcome
             if not outcome.retryable:
                 raise outcome.error
-            if not safe_to_repeat and not _is_throttle(outcome):
-                raise AmbiguousWrite(
-                    f"{method} {path} failed after it may have been applied: "
-                    f"{outcome.error.message}",
-                    "check the issue before retrying",
-                )
-            if outcome.wait_s is not None and outcome.wait_s > self.policy.max_wait_s:
-                break
-        assert last is not None
-        raise last.error
+            if outcome.throttled:
+                throttles += 1
+                wait = self._throttle_wait(outcome, throttles)
+                if throttles > self.policy.max_throttles or (
+                    waited + wait > self.policy.max_total_wait_s
+                ):
+                    raise _gave_up(outcome, waited, wait)
+            else:
+                if not safe_to_repeat:
+                    raise AmbiguousWrite(
+                        f"{method} {path} failed after it may have been applied: "
+                        f"{outcome.error.message}",
+                        "check the issue before retrying",
+                    )
+                failures += 1
+                if failures >= self.policy.attempts:
+                    raise outcome.error
+                wait = self._backoff(failures)
+            if deadline is not None and self.clock() + wait > deadline:
+                raise outcome.error
+            self.sleep(wait)
+            waited += wait
 
     # ---- internals -------------------------------------------------------------------
     def _argv(
@@ -238,14 +299,19 @@ class GhClient:
         if response is None:
             return _classify_no_response(method, path, result)
         if 200 <= response.status < 300 or response.status == 304:
-            return response
+            return _graphql_rate_limit(method, path, response) or response
         return _classify_status(method, path, response)
 
-    def _backoff(self, attempt: int, last: _Attempt | None) -> float:
-        if last is not None and last.wait_s is not None:
-            return min(max(last.wait_s, 0.0), self.policy.max_wait_s)
-        delay = min(self.policy.base_delay_s * 2 ** (attempt - 1), self.policy.max_delay_s)
+    def _backoff(self, failures: int) -> float:
+        delay = min(self.policy.base_delay_s * 2 ** (failures - 1), self.policy.max_delay_s)
         return delay * (0.5 + random.random() / 2)  # jitter: racing instances spread out
+
+    def _throttle_wait(self, outcome: _Attempt, throttles: int) -> float:
+        """GitHub's stated wait, else a minute doubling per further refusal (with jitter)."""
+        if outcome.wait_s is not None:
+            return max(outcome.wait_s, 0.0)
+        minimum = self.policy.secondary_wait_s * 2 ** (throttles - 1)
+        return minimum * (1 + random.random() / 10)  # never below GitHub's minute
 
 
 def _relative(url: str) -> str:
@@ -314,8 +380,27 @@ def _rate_limit_wait(response: GhResponse) -> float | None:
     return None
 
 
-def _is_throttle(outcome: _Attempt) -> bool:
-    return outcome.wait_s is not None
+def _gave_up(outcome: _Attempt, waited: float, wait: float) -> GitHubUnavailable:
+    return GitHubUnavailable(
+        f"{outcome.error.message}; GitHub asks for {wait:.0f}s more after {waited:.0f}s "
+        "of waiting, beyond the retry budget",
+        f"retry later, or raise {RETRY_WAIT_ENV} / coordination.max_retry_wait_s",
+    )
+
+
+def _graphql_rate_limit(method: str, path: str, response: GhResponse) -> _Attempt | None:
+    """GraphQL reports its rate limit as HTTP 200 with an error of type RATE_LIMITED."""
+    if path != "graphql" or not isinstance(response.data, dict):
+        return None
+    errors = response.data.get("errors") or []
+    if not any(isinstance(e, dict) and e.get("type") in _RATE_LIMIT_TYPES for e in errors):
+        return None
+    return _Attempt(
+        GitHubUnavailable(f"GitHub's GraphQL rate limit hit on {method} {path}", "retry later"),
+        retryable=True,
+        wait_s=_rate_limit_wait(response),
+        throttled=True,
+    )
 
 
 def _classify_status(method: str, path: str, response: GhResponse) -> _Attempt:
@@ -336,7 +421,8 @@ def _classify_status(method: str, path: str, response: GhResponse) -> _Attempt:
                 "wait for the limit to reset, then retry",
             ),
             retryable=True,
-            wait_s=wait if wait is not None else 1.0,
+            wait_s=wait,  # None: a secondary limit that names no wait
+            throttled=True,
         )
     if status in (404, 410):
         return _Attempt(NotFound(f"not found: {method} {path} ({message})"), retryable=False)
@@ -378,6 +464,6 @@ def _graphql_error(errors: list[dict[str, Any]]) -> MaverickError:
     kind = first.get("type")
     if kind == "NOT_FOUND":
         return NotFound(message)
-    if kind in ("RATE_LIMITED", "RATE_LIMIT"):
+    if kind in _RATE_LIMIT_TYPES:
         return GitHubUnavailable(f"GitHub rate limit: {message}", "retry later")
     return GitHubRejected(f"GitHub rejected the query: {message}", 200)

@@ -37,7 +37,8 @@ ISSUE_FIELDS = (
         f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
         for name, node in PAGED_CONNECTIONS.items()
     )
-    + """  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+    + """  parent { number }
+  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
     nodes { number state merged url headRefName baseRefName }
   }
 """
@@ -55,6 +56,25 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 }}
 """
 
+BATCH_SIZE = 50
+
+# An epic with its stories in one request: the common epic commands (`epic next`, `epic
+# status`) then make one call. Stories past the first BATCH_SIZE come in batches as before.
+EPIC_QUERY = f"""
+query EpicSnapshot($owner: String!, $name: String!, $number: Int!) {{
+  viewer {{ login }}
+  repository(owner: $owner, name: $name) {{
+    issueOrPullRequest(number: $number) {{
+      __typename
+      ... on Issue {{
+        {ISSUE_FIELDS}
+        stories: subIssues(first: {BATCH_SIZE}) {{ nodes {{ {ISSUE_FIELDS} }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
 MORE_NODES_QUERY = """
 query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) {{
   repository(owner: $owner, name: $name) {{
@@ -65,7 +85,6 @@ query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) 
 }}
 """
 
-BATCH_SIZE = 50
 
 
 def _not_found(client: GhClient, number: int) -> NotFound:
@@ -73,6 +92,24 @@ def _not_found(client: GhClient, number: int) -> NotFound:
         f"issue #{number} does not exist in {client.require_repo().full_name}",
         "check the number and -R/--repo",
     )
+
+
+def _no_repository(client: GhClient) -> NotFound:
+    return NotFound(
+        f"repository {client.require_repo()} does not exist (or this token cannot see it)",
+        "check -R/--repo (or GH_REPO) and `gh auth status`",
+    )
+
+
+def _repository_missing(data: Any) -> bool:
+    """GitHub answers an unknown repository with ``repository: null`` plus a NOT_FOUND
+    error whose path is ``["repository"]``."""
+    if not isinstance(data, dict):
+        return False
+    return any(
+        isinstance(e, dict) and e.get("type") == "NOT_FOUND" and e.get("path") == ["repository"]
+        for e in data.get("errors") or []
+    ) or (isinstance(data.get("data"), dict) and data["data"].get("repository", {}) is None)
 
 
 def _more_nodes(
@@ -103,21 +140,31 @@ def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, view
         extra = _more_nodes(client, node["number"], connection, page)
         if extra:
             complete[connection] = {**page, "nodes": [*page.get("nodes", []), *extra]}
-    return IssueSnapshot.model_validate(
-        {**complete, "viewer": viewer, "server_time": response.server_time}
-    )
+    return IssueSnapshot.from_graphql(complete, viewer, response.server_time)
 
 
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
     """The issue with labels and all comments; a PR number or a missing issue is a usage error."""
+    node, response, viewer = _fetch_one(client, number, SNAPSHOT_QUERY)
+    return _snapshot(client, node, response, viewer)
+
+
+def fetch_epic(client: GhClient, number: int) -> tuple[IssueSnapshot, dict[int, IssueSnapshot]]:
+    """The epic like ``fetch_issue``, and its first 50 sub-issues' snapshots, in one request."""
+    node, response, viewer = _fetch_one(client, number, EPIC_QUERY)
+    story_nodes = (node.pop("stories", None) or {}).get("nodes") or []
+    stories = [_snapshot(client, story, response, viewer) for story in story_nodes]
+    return _snapshot(client, node, response, viewer), {s.number: s for s in stories}
+
+
+def _fetch_one(
+    client: GhClient, number: int, query: str
+) -> tuple[dict[str, Any], GhResponse, str | None]:
     repo = client.require_repo()
-    try:
-        response = client.graphql(
-            SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
-        )
-    except NotFound:
-        raise _not_found(client, number) from None
-    data = response.data["data"]
+    response = _graphql_tolerating_missing(
+        client, query, {"owner": repo.owner, "name": repo.name, "number": number}
+    )
+    data = response.data.get("data") or {}
     node = (data.get("repository") or {}).get("issueOrPullRequest")
     if node is None:
         raise _not_found(client, number)
@@ -126,7 +173,7 @@ def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
             f"#{number} in {repo.full_name} is a pull request, not an issue",
             "claims and epics work on issues; pass the issue the PR closes",
         )
-    return _snapshot(client, node, response, (data.get("viewer") or {}).get("login"))
+    return node, response, (data.get("viewer") or {}).get("login")
 
 
 def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSnapshot]:
@@ -149,7 +196,9 @@ def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSna
             "query IssueBatch($owner: String!, $name: String!) { viewer { login } "
             f"repository(owner: $owner, name: $name) {{ {fields} }} }}"
         )
-        response = _graphql_tolerating_missing(client, query, repo.owner, repo.name)
+        response = _graphql_tolerating_missing(
+            client, query, {"owner": repo.owner, "name": repo.name}
+        )
         data = response.data.get("data") or {}
         viewer = (data.get("viewer") or {}).get("login")
         for n in chunk:
@@ -159,14 +208,16 @@ def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSna
     return found
 
 
-def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: str) -> GhResponse:
-    """A batch may name missing issues: GitHub answers data plus NOT_FOUND errors for those."""
+def _graphql_tolerating_missing(
+    client: GhClient, query: str, variables: dict[str, Any]
+) -> GhResponse:
+    """Issues may be missing: GitHub answers data plus NOT_FOUND errors for those. A missing
+    repository is said as such, not as every issue missing."""
     response = client.request(
-        "POST",
-        "graphql",
-        body={"query": query, "variables": {"owner": owner, "name": name}},
-        idempotent=True,
+        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
     )
+    if _repository_missing(response.data):
+        raise _no_repository(client)
     errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
     if errors:
         raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
@@ -183,6 +234,18 @@ def numbers_labelled(client: GhClient, label: str) -> list[int]:
     """Issues (open or closed, not pull requests) carrying ``label``."""
     listed, _ = client.paginate(client.repo_path(f"issues?labels={quote(label)}&state=all"))
     return [item["number"] for item in listed if "pull_request" not in item]
+
+
+def viewer_access(client: GhClient) -> tuple[str, str]:
+    """The account gh is authenticated as and its permission on the repository
+    (``ADMIN``, ``MAINTAIN``, ``WRITE``, ``TRIAGE``, ``READ``), in one GraphQL call."""
+    repo = client.require_repo()
+    data = client.graphql(
+        "query Viewer($owner: String!, $name: String!) { viewer { login } "
+        "repository(owner: $owner, name: $name) { viewerPermission } }",
+        {"owner": repo.owner, "name": repo.name},
+    ).data["data"]
+    return data["viewer"]["login"], str((data.get("repository") or {}).get("viewerPermission"))
 
 
 def core_rate_limit(client: GhClient) -> dict[str, Any]:
@@ -252,3 +315,26 @@ def ensure_label(client: GhClient, name: str, color: str, description: str) -> b
             return False
         raise
     return True
+
+
+PARENT_QUERY = """
+query IssueParent($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { issue(number: $number) { parent { number } } }
+}
+"""
+
+
+def parent_issue(client: GhClient, number: int) -> int | None:
+    """The issue ``number`` is a sub-issue of (its epic), or None."""
+    repo = client.require_repo()
+    try:
+        data = client.graphql(
+            PARENT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+        ).data["data"]
+    except NotFound:
+        raise _not_found(client, number) from None
+    issue = (data.get("repository") or {}).get("issue")
+    if issue is None:
+        raise _not_found(client, number)
+    parent = issue.get("parent")
+    return parent["number"] if parent else None

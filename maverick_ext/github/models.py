@@ -1,19 +1,38 @@
-"""Pydantic models at the GitHub boundary: what we read from GraphQL/REST answers.
+"""What we read from GitHub's GraphQL/REST answers, in one snake_case vocabulary.
 
-They accept GitHub's shapes (camelCase GraphQL, snake_case REST) and expose one
-snake_case vocabulary to the rest of the code.
+Plain dataclasses built by explicit constructors (``from_graphql``, ``from_rest``) rather
+than pydantic models: the shape is the one our own query asked GitHub's typed schema for
+(the emulator's fidelity tests check it against the published schema), and every `read`,
+`guard`, `heartbeat` and `epic next` builds these, where importing pydantic would cost more
+than the `gh api` call (docs/ARCHITECTURE.md, Dependencies). An answer missing a field the
+schema promises is still reported, as one line (``MalformedAnswer``), not a traceback.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from maverick_ext.errors import GitHubUnavailable
+
+T = TypeVar("T")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+class MalformedAnswer(GitHubUnavailable):
+    """GitHub's answer lacked a field our query selected: treated like a transient failure
+    (re-read later), never as data."""
+
+
+def _built(kind: str, build: Callable[[], T]) -> T:
+    try:
+        return build()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise MalformedAnswer(
+            f"GitHub's answer for {kind} lacks an expected field ({type(exc).__name__}: {exc})",
+            "retry; if it persists, run with --debug and report it",
+        ) from None
 
 
 def _graphql_login(author: dict[str, Any] | None) -> str | None:
@@ -27,65 +46,90 @@ def _graphql_login(author: dict[str, Any] | None) -> str | None:
     return login
 
 
-class Comment(_Model):
+@dataclass
+class Comment:
     id: int
-    body: str = ""
     created_at: str
     updated_at: str
+    body: str = ""
     author: str | None = None
     author_association: str = "NONE"
     node_id: str | None = None
 
     @classmethod
     def from_graphql(cls, node: dict[str, Any]) -> Comment:
-        return cls(
-            node_id=node.get("id"),
-            # ``databaseId`` is a 32-bit Int that comment ids outgrew in 2024; the BigInt
-            # ``fullDatabaseId`` arrives as a JSON string.
-            id=int(node["fullDatabaseId"]),
-            body=node.get("body") or "",
-            created_at=node["createdAt"],
-            updated_at=node["updatedAt"],
-            author=_graphql_login(node.get("author")),
-            author_association=node.get("authorAssociation") or "NONE",
+        return _built(
+            "a comment",
+            lambda: cls(
+                # ``databaseId`` is a 32-bit Int that comment ids outgrew in 2024; the BigInt
+                # ``fullDatabaseId`` arrives as a JSON string.
+                id=int(node["fullDatabaseId"]),
+                node_id=node.get("id"),
+                body=node.get("body") or "",
+                created_at=str(node["createdAt"]),
+                updated_at=str(node["updatedAt"]),
+                author=_graphql_login(node.get("author")),
+                author_association=node.get("authorAssociation") or "NONE",
+            ),
         )
 
     @classmethod
     def from_rest(cls, data: dict[str, Any]) -> Comment:
-        return cls(
-            id=data["id"],
-            body=data.get("body") or "",
-            created_at=data["created_at"],
-            updated_at=data["updated_at"],
-            author=(data.get("user") or {}).get("login"),
-            author_association=data.get("author_association") or "NONE",
-            node_id=data.get("node_id"),
+        return _built(
+            "a comment",
+            lambda: cls(
+                id=int(data["id"]),
+                body=data.get("body") or "",
+                created_at=str(data["created_at"]),
+                updated_at=str(data["updated_at"]),
+                author=(data.get("user") or {}).get("login"),
+                author_association=data.get("author_association") or "NONE",
+                node_id=data.get("node_id"),
+            ),
         )
 
 
-class PullRef(_Model):
+@dataclass
+class PullRef:
     number: int
     state: str  # OPEN | CLOSED | MERGED
     merged: bool = False
     url: str | None = None
-    head_ref: str | None = Field(default=None, alias="headRefName")
-    base_ref: str | None = Field(default=None, alias="baseRefName")
+    head_ref: str | None = None
+    base_ref: str | None = None
+
+    @classmethod
+    def from_graphql(cls, node: dict[str, Any]) -> PullRef:
+        return cls(
+            number=int(node["number"]),
+            state=str(node["state"]),
+            merged=bool(node.get("merged")),
+            url=node.get("url"),
+            head_ref=node.get("headRefName"),
+            base_ref=node.get("baseRefName"),
+        )
 
 
-class IssueSnapshot(_Model):
+def _nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list((connection or {}).get("nodes") or [])
+
+
+@dataclass
+class IssueSnapshot:
     """One issue as the coordination protocol sees it, read in a single request."""
 
     number: int
     title: str = ""
     state: str = "OPEN"
-    state_reason: str | None = Field(default=None, alias="stateReason")
+    state_reason: str | None = None
     body: str = ""
     url: str | None = None
-    labels: list[str] = Field(default_factory=list)
-    comments: list[Comment] = Field(default_factory=list)
-    sub_issues: list[int] = Field(default_factory=list)
-    blocked_by: list[int] = Field(default_factory=list)
-    closing_prs: list[PullRef] = Field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    sub_issues: list[int] = field(default_factory=list)
+    blocked_by: list[int] = field(default_factory=list)
+    closing_prs: list[PullRef] = field(default_factory=list)
+    parent: int | None = None  # the issue this is a sub-issue of (its epic)
     viewer: str | None = None
     server_time: datetime | None = None
 
@@ -93,32 +137,33 @@ class IssueSnapshot(_Model):
     def is_open(self) -> bool:
         return self.state.upper() == "OPEN"
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_graphql(cls, data: Any) -> Any:
-        if (
-            not isinstance(data, dict)
-            or "comments" not in data
-            or isinstance(data.get("comments"), list)
-        ):
-            return data
-        data = dict(data)
-        data["labels"] = [n["name"] for n in (data.get("labels") or {}).get("nodes", [])]
-        data["comments"] = [
-            Comment.from_graphql(n) for n in (data.get("comments") or {}).get("nodes", [])
-        ]
-        data["sub_issues"] = [
-            n["number"] for n in (data.pop("subIssues", None) or {}).get("nodes", [])
-        ]
-        data["blocked_by"] = [
-            n["number"] for n in (data.pop("blockedBy", None) or {}).get("nodes", [])
-        ]
-        data["closing_prs"] = (data.pop("closedByPullRequestsReferences", None) or {}).get(
-            "nodes", []
+    def from_graphql(
+        cls,
+        node: dict[str, Any],
+        viewer: str | None = None,
+        server_time: datetime | None = None,
+    ) -> IssueSnapshot:
+        """From an ``Issue`` node selected with ``ISSUE_FIELDS`` (connections complete)."""
+        return _built(
+            f"issue {node.get('number')!r}",
+            lambda: cls(
+                number=int(node["number"]),
+                title=node.get("title") or "",
+                state=node.get("state") or "OPEN",
+                state_reason=node.get("stateReason"),
+                body=node.get("body") or "",
+                url=node.get("url"),
+                labels=[str(n["name"]) for n in _nodes(node.get("labels"))],
+                comments=[Comment.from_graphql(n) for n in _nodes(node.get("comments"))],
+                sub_issues=[int(n["number"]) for n in _nodes(node.get("subIssues"))],
+                blocked_by=[int(n["number"]) for n in _nodes(node.get("blockedBy"))],
+                closing_prs=[
+                    PullRef.from_graphql(n)
+                    for n in _nodes(node.get("closedByPullRequestsReferences"))
+                ],
+                parent=(node.get("parent") or {}).get("number"),
+                viewer=viewer,
+                server_time=server_time,
+            ),
         )
-        return data
-
-    @field_validator("body", mode="before")
-    @classmethod
-    def _none_body(cls, value: Any) -> Any:
-        return value or ""

@@ -32,7 +32,7 @@ from maverick_ext.core.claim_refs import (
     ref_hold,
     render_record,
 )
-from maverick_ext.core.labels import CLAIM_LABEL, block_labels
+from maverick_ext.core.labels import CLAIM_LABEL, block_labels, has_label
 from maverick_ext.core.markers import MarkerWarning
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
@@ -529,7 +529,7 @@ class Coordinator:
                 f"({exc.message}); gave the claim back",
                 "retry later",
             ) from None
-        if read.label_id is None and CLAIM_LABEL not in state.snapshot.labels:
+        if read.label_id is None and not has_label(state.snapshot.labels, CLAIM_LABEL):
             gh.add_labels(self.client, plan.issue, [CLAIM_LABEL])  # creates the label once
         basis = parse_iso(posted.updated_at) or now
         record = core.ClaimRecord(
@@ -635,7 +635,7 @@ class Coordinator:
                 decision.record,
                 now,
             )
-        if CLAIM_LABEL not in snapshot.labels:
+        if not has_label(snapshot.labels, CLAIM_LABEL):
             gh.add_labels(self.client, number, [CLAIM_LABEL])
         nonce = secrets.token_hex(8)
         claim, lease = core.new_claim_payloads(
@@ -680,6 +680,12 @@ class Coordinator:
             # Normally the holder is our stake and this withdraws nothing; if a retried POST
             # duplicated a first one that did land, the earlier copy is kept.
             self._withdraw(stake, state, "duplicate", keep=holder.comment_id)
+            if not state.snapshot.is_open:
+                self._withdraw(stake, state, "closed")
+                raise UsageError(
+                    f"#{stake.issue} was closed while we claimed it; withdrew",
+                    "a closed issue is not work to start: pick another",
+                )
             blocks = block_labels(state.snapshot.labels)
             if not blocks:
                 return Outcome(
@@ -1061,7 +1067,7 @@ class Coordinator:
                 *core.released_payloads(comment.claim, comment.lease or {}, now, reason)
             )
         foreign_live = [r for r in state.view.records if r.format != "ref" and r.state == "active"]
-        unlabel = CLAIM_LABEL in state.snapshot.labels and not foreign_live
+        unlabel = has_label(state.snapshot.labels, CLAIM_LABEL) and not foreign_live
         applied = gh_refs.release(
             self.client, read.repository_id or "", number, hold.oid or "",
             comment.node_id if comment else None, body, read.issue_ids[number],
@@ -1083,7 +1089,7 @@ class Coordinator:
         """Remove `claude-in-progress` unless another instance still has an active claim;
         returns those other claims."""
         others = state.view.active_others(self.me)
-        if not others and CLAIM_LABEL in state.snapshot.labels:
+        if not others and has_label(state.snapshot.labels, CLAIM_LABEL):
             gh.remove_label(self.client, state.snapshot.number, CLAIM_LABEL)
         return others
 

@@ -8,7 +8,7 @@ Opening an epic first finishes any block-propagation journal a crashed run left 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -93,14 +93,15 @@ def open_epic(
     *,
     progress: Notify = _quiet,
 ) -> EpicContext:
-    """Read the epic in one call. Only reads: pending bprop journals are left to the caller
-    (``services.bprop.finish_abandoned`` in commands that write, ``warn_pending`` in reads)."""
+    """Read the epic and its first 50 sub-issues in one call. Only reads: pending bprop
+    journals are left to the caller (``services.bprop.finish_abandoned`` in commands that
+    write, ``warn_pending`` in reads)."""
     client.require_repo()
-    issue = gh.fetch_issue(client, number)
+    issue, stories = gh.fetch_epic(client, number)
     policy = policy_with_writers(client, issue.comments, TrustPolicy(issue.viewer, bots))
     parsed = issue_markers(issue.comments, policy)
     return EpicContext(
-        client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress
+        client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress, stories
     )
 
 
@@ -170,6 +171,8 @@ def read_dag(ctx: EpicContext, *, lenient: bool = False) -> DagView:
         except InvalidData as exc:
             ctx.warnings.append(f"#{ctx.number}: ignoring the maverick-dag marker: {exc.message}")
     built = _github_dag(ctx)
+    missing: list[core_dag.Problem]
+    source: DagSource
     if built is None:
         if recorded is None:
             raise _no_stories(ctx)
@@ -251,6 +254,10 @@ def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
     from maverick_ext.core.claims import claim_view
 
     now = snapshot.server_time or ctx.server_time
+    for label in labels.malformed_block_labels(snapshot.labels):
+        warning = f"#{snapshot.number}: label {label!r} names no story; counted as blocked"
+        if warning not in ctx.warnings:
+            ctx.warnings.append(warning)
     view = claim_view(ctx.trusted_markers(snapshot), now)
     holder = view.holder
     facts = epic_state.StoryFacts(
@@ -304,10 +311,10 @@ def record_fact(
     dag, _ = current_dag(ctx)
     dag.require(story)
     before = ctx.fetch_stories([story])[story]
-    added = change.add not in before.labels
+    added = not labels.has_label(before.labels, change.add)
     after = before
     if added:
-        labels = gh.add_labels(ctx.client, story, [change.add])
-        after = before.model_copy(update={"labels": labels})
+        answered = gh.add_labels(ctx.client, story, [change.add])
+        after = replace(before, labels=answered)
         ctx.stories[story] = after
     return story_status(ctx, after), added

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from maverick_ext.core.identity import cached_instance_id, instance_id_from_env
+from maverick_ext.core.identity import cached_instance_id, explicit_source, instance_id_from_env
 from maverick_ext.git.runner import absolute_git_dir
 
 CACHE_NAME = "maverick-instance-id"
@@ -23,6 +23,7 @@ CACHE_NAME = "maverick-instance-id"
 class Identity:
     instance_id: str
     host: str  # for humans reading the issue; never used to decide anything
+    source: str = "explicit"  # how the id was resolved (`gh maverick whoami` shows it)
 
 
 def state_root(env: Mapping[str, str]) -> Path:
@@ -61,11 +62,11 @@ def resolve_identity(
     host = socket.gethostname()
     explicit = instance_id_from_env(env, override)
     if explicit:
-        return Identity(explicit, host)
+        return Identity(explicit, host, explicit_source(env, override))
     candidates = [d / CACHE_NAME for d in [absolute_git_dir(cwd)] if d is not None]
     candidates.append(_state_dir(env) / "instance-id")
     for path in candidates:
         if found := _read_or_create(path):
-            return Identity(found, host)
+            return Identity(found, host, f"cached in {path}")
     # Nowhere writable: stable for this process only (the agent should set the env var).
-    return Identity(f"mav-{secrets.token_hex(6)}", host)
+    return Identity(f"mav-{secrets.token_hex(6)}", host, "this process only (nowhere to cache)")

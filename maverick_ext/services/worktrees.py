@@ -6,6 +6,10 @@ Re-running ``create`` converges instead of failing, in this order:
   recreated   the branch exists only on the remote (another machine, or this worktree was
               destroyed): it is checked out again from there, tracking it
   created     a new branch from the base's remote tip (or the local base if unpushed)
+
+Concurrent creates on one machine take turns under a lock in the shared git dir (held from
+listing the worktrees to adding one), so one wins per branch and the others find its
+worktree ("reused"), and the cap counts every worktree already made.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from maverick_ext.git.runner import is_dirty, main_top_level, rev_parse
 from maverick_ext.services.git_workflow import story_base
 
 HOOK_TIMEOUT_S = 600
+LOCK_TIMEOUT_S = 120  # creates take turns; one holds the lock for a fetch and a `git worktree add`
 
 
 @dataclass
@@ -102,6 +107,22 @@ def create_worktree(
     if base is not None:
         check_branch_name(base)
     repo = _open_repo(cwd, config, env)
+    with wt.worktree_lock(repo.top, LOCK_TIMEOUT_S) as locked:
+        if not locked:
+            raise Blocked(
+                f"another `worktree create` in {repo.top} held the worktree lock for "
+                f"{LOCK_TIMEOUT_S}s",
+                "retry; if it persists, look for a hung post-create hook",
+            )
+        created = _create_locked(repo, branch, base, issue)
+    if created.action != "reused":
+        _run_post_create(repo, created, env)
+    return created
+
+
+def _create_locked(
+    repo: _Repo, branch: str, base: str | None, issue: int | None
+) -> CreatedWorktree:
     path = repo.root / worktree_dirname(branch)
     wt.prune_worktrees(repo.top)  # forget worktrees whose directories were deleted by hand
     entries = wt.list_worktrees(repo.top)
@@ -134,11 +155,9 @@ def create_worktree(
         wt.add_worktree(repo.top, path, branch, start)
     if issue is not None:
         wt.record_issue(repo.top, branch, issue)
-    created = CreatedWorktree(
+    return CreatedWorktree(
         branch, str(path), base_name, start, action, rev_parse("HEAD", cwd=path), issue
     )
-    _run_post_create(repo, created, env)
-    return created
 
 
 def _check_path_free(path: Path, entries: list[wt.WorktreeEntry]) -> None:

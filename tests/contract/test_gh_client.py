@@ -254,3 +254,139 @@ def test_conditional_reads_send_if_none_match_and_accept_304(fp, client, gh_repl
     )
     response = client.get("repos/octo/demo", headers={"If-None-Match": 'W/"abc"'})
     assert response.status == 304 and response.data is None
+
+
+# ---- rate limits as GitHub sends them ------------------------------------------------
+
+GRAPHQL = [*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"]
+RATE_LIMITED = json.dumps(
+    {"data": None, "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]}
+)
+SECONDARY = '{"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}'
+
+
+def test_a_graphql_rate_limit_arrives_as_http_200_and_is_waited_out(fp, client, sleeps, gh_reply):
+    fp.register(GRAPHQL, stdout=gh_reply(200, RATE_LIMITED))
+    fp.register(GRAPHQL, stdout=gh_reply(200, '{"data": {"viewer": {"login": "me"}}}'))
+    assert client.graphql("{ viewer { login } }").data["data"]["viewer"]["login"] == "me"
+    assert len(sleeps) == 1 and sleeps[0] >= 60  # no header said how long: at least a minute
+
+
+def test_a_graphql_rate_limit_with_a_reset_waits_until_the_reset(fp, client, sleeps, gh_reply):
+    # gh_reply's Date is 12:00:00Z; the reset is 90 s later.
+    reset = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(1795262400 + 90)}
+    fp.register(GRAPHQL, stdout=gh_reply(200, RATE_LIMITED, reset))
+    fp.register(GRAPHQL, stdout=gh_reply(200, '{"data": {}}'))
+    client.graphql("{ viewer { login } }")
+    assert sleeps == [90.0]
+
+
+def test_a_batched_read_that_is_rate_limited_is_retried_not_reported_rejected(
+    fp, client, sleeps, gh_reply
+):
+    fp.register(GRAPHQL, stdout=gh_reply(200, RATE_LIMITED))
+    fp.register(
+        GRAPHQL, stdout=gh_reply(200, '{"data": {"viewer": {"login": "me"}, "repository": {}}}')
+    )
+    assert issues.fetch_issues(client, [5, 6]) == {}
+    assert len(sleeps) == 1
+
+
+def test_secondary_limits_wait_a_minute_then_exponentially_longer(fp, client, sleeps, gh_reply):
+    argv = [*BASE, "--method", "POST", *HOST, "--input", "-", fp.any()]
+    for _ in range(3):
+        fp.register(argv, stdout=gh_reply(403, SECONDARY), returncode=1)
+    fp.register(argv, stdout=gh_reply(201, '{"id": 1}'))
+    client.post(client.repo_path("issues/1/comments"), {"body": "x"})  # a POST: never applied
+    assert [round(s // 60) for s in sleeps] == [1, 2, 4]
+
+
+def test_rate_limit_waits_stop_at_the_total_budget_with_exit_14(fp, sleeps, gh_reply):
+    client = GhClient(repo=REPO, sleep=sleeps.append, policy=RetryPolicy(max_total_wait_s=150))
+    argv = [*BASE, "--method", "GET", *HOST, fp.any()]
+    for _ in range(3):
+        fp.register(argv, stdout=gh_reply(429, SECONDARY), returncode=1)
+    with pytest.raises(GitHubUnavailable) as caught:
+        client.get("repos/octo/demo")
+    assert caught.value.exit_code == 14 and "retry budget" in caught.value.message
+    assert len(sleeps) == 1 and sum(sleeps) <= 150
+
+
+def test_no_wait_runs_past_the_callers_deadline(fp, sleeps, gh_reply):
+    now = [1000.0]
+    client = GhClient(repo=REPO, sleep=sleeps.append, clock=lambda: now[0])
+    fp.register([*BASE, "--method", "GET", *HOST, fp.any()], stdout=gh_reply(429, SECONDARY),
+                returncode=1)  # fmt: skip
+    with pytest.raises(GitHubUnavailable):
+        client.get("repos/octo/demo", deadline=now[0] + 30)  # a lease with 30 s left
+    assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("env", "configured", "budget"),
+    [({}, None, 600.0), ({}, 45.0, 45.0), ({"MAVERICK_MAX_RETRY_WAIT_S": "10"}, 45.0, 10.0)],
+)
+def test_the_retry_budget_comes_from_env_over_config(env, configured, budget):
+    from maverick_ext.github.client import retry_policy
+
+    assert retry_policy(env, configured).max_total_wait_s == budget
+
+
+def test_a_bad_retry_budget_is_a_usage_error():
+    from maverick_ext.github.client import retry_policy
+
+    with pytest.raises(UsageError):
+        retry_policy({"MAVERICK_MAX_RETRY_WAIT_S": "soon"})
+
+
+# ---- bad environments: the right exit code and one clear line -------------------------
+
+
+def test_an_unresolvable_host_is_github_unavailable_exit_14(fp, client, sleeps):
+    for _ in range(3):
+        fp.register(
+            [*BASE, "--method", "GET", *HOST, fp.any()],
+            stderr="error connecting to nonexistent.invalid\n"
+            "check your internet connection or https://githubstatus.com\n",
+            returncode=1,
+        )
+    with pytest.raises(GitHubUnavailable) as caught:
+        client.get("repos/octo/demo")
+    assert caught.value.exit_code == 14
+    assert "\n" not in caught.value.one_line() and "nonexistent.invalid" in caught.value.message
+
+
+def test_a_missing_repository_is_named_not_reported_as_a_missing_issue(fp, client, gh_reply):
+    missing = json.dumps(
+        {
+            "data": {"viewer": {"login": "me"}, "repository": None},
+            "errors": [
+                {
+                    "type": "NOT_FOUND",
+                    "path": ["repository"],
+                    "message": "Could not resolve to a Repository with the name 'octo/demo'.",
+                }
+            ],
+        }
+    )
+    fp.register([*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
+                stdout=gh_reply(200, missing), occurrences=2)  # fmt: skip
+    for read in (lambda: issues.fetch_issue(client, 3), lambda: issues.fetch_issues(client, [3])):
+        with pytest.raises(NotFound, match=r"repository github\.localhost/octo/demo does not exist"):
+            read()
+
+
+def test_a_missing_issue_in_an_existing_repository_is_still_a_missing_issue(fp, client, gh_reply):
+    missing = json.dumps(
+        {
+            "data": {"viewer": {"login": "me"}, "repository": {"issueOrPullRequest": None}},
+            "errors": [
+                {"type": "NOT_FOUND", "path": ["repository", "issueOrPullRequest"],
+                 "message": "Could not resolve to an issue or pull request with the number of 3."}
+            ],
+        }
+    )  # fmt: skip
+    fp.register([*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
+                stdout=gh_reply(200, missing))  # fmt: skip
+    with pytest.raises(NotFound, match="issue #3 does not exist"):
+        issues.fetch_issue(client, 3)

@@ -71,6 +71,12 @@ def test_worktree_create_for_a_new_branch(fp, repo):
                 f"{repo}/.git\n",
                 0,
             ),
+            # the worktree lock lives in the shared git dir
+            (
+                ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                f"{repo}/.git\n",
+                0,
+            ),
             (["git", "worktree", "prune", "--verbose"], "", 0),
             (
                 ["git", "worktree", "list", "--porcelain"],

@@ -169,29 +169,6 @@ def test_seed_format_claim_and_lease_comments_hold_the_issue(mav, emulator) -> N
     assert held.returncode == 11 and "seed-agent" in held.stderr
 
 
-def test_several_issues_report_each_and_exit_with_the_worst(mav) -> None:
-    assert mav("claim", "3", instance="other").returncode == 0
-    result = mav("claim", "2", "-", "--json", input="3\n5\n")
-    assert result.returncode == 11
-    outcomes = {r["issue"]: r["exit_code"] for r in json.loads(result.stdout)["results"]}
-    assert outcomes == {2: 0, 3: 11, 5: 0}
-
-
-def test_bad_input_is_one_clear_line_and_exit_2(mav, emulator) -> None:
-    store = emulator.store
-    store.update_issue(issue(emulator, 8), owner(emulator), state="closed")
-    cases = {
-        ("claim", "999"): "does not exist",
-        ("claim", "8"): "closed",
-        ("claim", "2", "--ttl", "soon"): "invalid --ttl",
-        ("release", "2", "--reason", "bored"): "bored",
-    }
-    for args, says in cases.items():
-        result = mav(*args)
-        assert result.returncode == 2, (args, result.stderr)
-        assert says in result.stderr and "Traceback" not in result.stderr
-
-
 def test_heartbeat_loop_releases_when_the_watched_process_is_gone(mav, emulator) -> None:
     assert mav("claim", "2").returncode == 0
     gone = subprocess.Popen(["true"])
@@ -199,16 +176,3 @@ def test_heartbeat_loop_releases_when_the_watched_process_is_gone(mav, emulator)
     looped = mav("coord", "heartbeat-loop", "2", "--while-pid", str(gone.pid))
     assert looped.returncode == 0, looped.stderr
     assert CLAIM_LABEL not in [label.name for label in issue(emulator, 2).labels]
-
-
-def test_init_creates_the_labels_once(mav, emulator) -> None:
-    repo = emulator.store.repo("maverick-sandbox", "demo")
-    emulator.store.delete_label(repo, "needs-human")
-    first = json.loads(mav("init", "--json").stdout)
-    assert {lab["name"]: lab["created"] for lab in first["labels"]} == {
-        "claude-in-progress": False,
-        "needs-human": True,
-    }
-    assert emulator.store.label(repo, "needs-human").color == "b60205"
-    again = mav("init")
-    assert again.returncode == 0 and "exists" in again.stdout

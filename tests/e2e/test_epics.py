@@ -17,15 +17,6 @@ from maverick_ext.emulator.seeds import OWNER, REPO
 
 pytestmark = pytest.mark.e2e
 
-DEMO_DAG = {
-    "2": {"deps": [], "files": ["app/config.py"], "title": "Config loader"},
-    "3": {"deps": [], "files": ["app/db.py"], "title": "Database schema"},
-    "4": {"deps": ["2", "3"], "files": ["app/api.py"], "title": "API endpoints"},
-    "5": {"deps": ["2"], "files": ["app/cli.py"], "title": "CLI entry point"},
-    "6": {"deps": ["4"], "files": ["app/admin.py"], "title": "Admin UI"},
-    "7": {"deps": ["5", "6"], "files": ["docs/index.md"], "title": "Docs"},
-}
-
 
 def ok(result: subprocess.CompletedProcess[str]) -> dict:
     assert result.returncode == 0, result.stderr
@@ -35,37 +26,6 @@ def ok(result: subprocess.CompletedProcess[str]) -> dict:
 def labels(emulator: Emulator, number: int) -> list[str]:
     issue = emulator.store.issue(emulator.store.repo(OWNER, REPO), number)
     return [label.name for label in issue.labels]
-
-
-def test_the_demo_epic_builds_from_sub_issues_native_and_text_dependencies(gh_maverick) -> None:
-    built = ok(gh_maverick("dag", "build", "1", "--write", "--json"))
-    assert built["stories"] == DEMO_DAG
-    shown = ok(gh_maverick("dag", "show", "1", "--json"))
-    assert shown["source"] == "marker" and shown["stories"] == DEMO_DAG
-    waves = ok(gh_maverick("dag", "waves", "1", "--json"))
-    assert waves["waves"] == [[2, 3], [4, 5], [6], [7]]
-    assert waves["stories"]["2"]["critical_path"] == 4
-    assert waves["stories"]["2"]["downstream"] == 4
-
-
-def test_a_marker_in_the_seeds_exact_shape_is_read_offline_from_stdin(gh_maverick) -> None:
-    body = (
-        "DAG for the epic\n\n```maverick-dag\n"
-        + json.dumps({"epic": 123, "stories": {"140": {"deps": []}, "142": {"deps": ["140"]}}})
-        + "\n```\n"
-    )
-    result = gh_maverick("dag", "waves", "--file", "-", input=body)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["wave 1: #140", "wave 2: #142"]
-
-
-def test_a_cycle_exits_15_naming_its_members(gh_maverick, gh) -> None:
-    edit = gh("api", "-X", "PATCH", f"repos/{OWNER}/{REPO}/issues/2", "-f", "body=depends on #7")
-    assert edit.returncode == 0, edit.stderr
-    result = gh_maverick("dag", "build", "1")
-    assert result.returncode == 15
-    assert "dependency cycle among #2, #4, #5, #6, #7" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_eject_block_and_plan_the_rest(gh_maverick, emulator: Emulator) -> None:
@@ -86,23 +46,6 @@ def test_eject_block_and_plan_the_rest(gh_maverick, emulator: Emulator) -> None:
     summary = ok(gh_maverick("epic", "summary", "1", "--post", "--json"))
     assert summary["counts"]["ejected"] == 1 and summary["closed"] is False
     assert [q["number"] for q in summary["human_queue"]] == [4, 6, 7]
-
-
-def test_pending_cannot_be_set_by_hand(gh_maverick) -> None:
-    result = gh_maverick("state", "set", "1", "4", "pending")
-    assert result.returncode == 2
-    assert "follows from claims" in result.stderr
-
-
-def test_a_live_claim_makes_a_story_in_flight_and_leaves_next(gh_maverick) -> None:
-    claimed = gh_maverick("claim", "2", "--settle", "0", instance="agent-b")
-    assert claimed.returncode == 0, claimed.stderr
-    status = ok(gh_maverick("epic", "status", "1", "--json"))
-    row = next(r for r in status["stories"] if r["number"] == 2)
-    assert (row["status"], row["holder"]) == ("in_flight", "agent-b")
-    assert row["lease_left_s"] > 0
-    nxt = ok(gh_maverick("epic", "next", "1", "--json"))
-    assert [s["number"] for s in nxt["stories"]] == [3] and nxt["in_flight"] == [2]
 
 
 def test_eight_instances_setting_different_stories_at_once_lose_nothing(

@@ -33,12 +33,3 @@ def test_read_json_shows_the_holder_records_and_skips_a_malformed_marker(
     assert state["lease"]["expires_at"] <= holder["expires_at"]  # written from an earlier read
     assert "skipped maverick-claim marker" in result.stderr and "invalid JSON" in result.stderr
     assert state["warnings"] and "Traceback" not in result.stderr
-
-
-def test_read_of_a_pull_request_number_is_a_usage_error(gh_maverick, emulator) -> None:
-    store = emulator.store
-    repo = store.repo("maverick-sandbox", "demo")
-    pull = store.create_pull(repo, store.identify("as:maverick-sandbox:OWNER"), "t", "feat", "main")
-    result = gh_maverick("read", str(pull.number))
-    assert result.returncode == 2
-    assert "pull request" in result.stderr

@@ -241,3 +241,38 @@ def test_outside_a_repository_is_one_usage_line_not_gits_own_words(mav, tmp_path
     assert result.err == (
         "gh-maverick: not inside a git repository (run this from a clone of the repository)\n"
     )
+
+
+def _racing_creates(clone: Path, branches: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    """`worktree create` in separate processes started together (threads cannot chdir)."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "maverick_ext", "worktree", "create", b, "--json"],
+            cwd=clone,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for b in branches
+    ]
+    results = []
+    for proc, branch in zip(procs, branches, strict=True):
+        out, err = proc.communicate(timeout=120)
+        results.append(subprocess.CompletedProcess([branch], proc.returncode, out, err))
+    return results
+
+
+def test_racing_creates_of_one_branch_have_one_winner_and_the_rest_reuse_it(clone):
+    results = _racing_creates(clone, ["feat/7-race"] * 3)
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
+    actions = sorted(json.loads(r.stdout)["action"] for r in results)
+    assert actions == ["created", "reused", "reused"]
+    assert all("fatal:" not in r.stderr for r in results)
+
+
+def test_the_cap_holds_when_creates_race(clone):
+    write_config(clone, {"coordination": {"max_concurrent_worktrees": 2}})
+    results = _racing_creates(clone, [f"feat/{n}-cap" for n in range(1, 6)])
+    codes = sorted(r.returncode for r in results)
+    assert codes == [0, 0, 10, 10, 10], [r.stderr for r in results]
+    assert len([p for p in (clone / WT).iterdir() if p.is_dir()]) == 2

@@ -113,3 +113,56 @@ def test_any_number_of_racing_runs_converge_on_the_oldest_notice(
     everyone = [NoticeComment(i, "bot", notice_body(1, 4)) for i in alive]
     alive -= set(redundant_notices(everyone, "bot", 1, 4))
     assert alive == {min(ids)}
+
+
+# ---- malformed journals from trusted authors: one reading, a warning, never a crash ----
+
+
+def _journal_comment(payload: dict):
+    from maverick_ext.core.markers import render_comment
+    from maverick_ext.github.models import Comment
+
+    return Comment(
+        id=9,
+        body=render_comment([("bprop", payload)]),
+        created_at="2026-01-01T00:00:00Z",
+        updated_at="2026-01-01T00:00:00Z",
+        author="owner",
+        author_association="OWNER",
+    )
+
+
+def test_whole_floats_in_a_journal_are_the_numbers_they_spell() -> None:
+    from maverick_ext.core.trust import TrustPolicy, issue_markers
+
+    payload = {"epic": 1, "ejected": 3.0, "descendants": [4.0, "#5", "6"]}
+    parsed = issue_markers([_journal_comment(payload)], TrustPolicy())
+    assert parsed.warnings == []
+    journal = journal_from_payload(parsed.markers[0].payload, 9, 1)
+    assert (journal.ejected, journal.descendants) == (3, (4, 5, 6))
+
+
+def test_a_journal_naming_no_issue_is_skipped_with_a_warning() -> None:
+    import pytest
+
+    from maverick_ext.core.trust import TrustPolicy, issue_markers
+    from maverick_ext.errors import InvalidData
+
+    for payload in (
+        {"ejected": 3, "descendants": [-1]},  # would send issueOrPullRequest(number: -1)
+        {"ejected": 3.5, "descendants": [4]},
+        {"ejected": "#abc", "descendants": [4]},
+    ):
+        parsed = issue_markers([_journal_comment(payload)], TrustPolicy())
+        assert parsed.markers == [] and "not an issue number" in str(parsed.warnings[0])
+        with pytest.raises(InvalidData):
+            journal_from_payload(payload, 9, 1)
+
+
+def test_an_app_deletes_its_own_redundant_notice_under_graphqls_spelling() -> None:
+    notice = notice_body(1, 4)
+    comments = [
+        NoticeComment(10, "maverick-app", notice),
+        NoticeComment(20, "maverick-app", notice),
+    ]
+    assert redundant_notices(comments, "maverick-app[bot]", 1, 4) == [20]

@@ -27,7 +27,7 @@ def test_a_bigint_comment_id_arrives_as_a_string_and_becomes_an_int() -> None:
 
 
 def test_comment_order_is_numeric_not_lexical_for_big_ids() -> None:
-    snap = IssueSnapshot.model_validate(
+    snap = IssueSnapshot.from_graphql(
         {"number": 1, "comments": {"nodes": [node(str(BIG)), node("999")]}}
     )
     assert sorted(c.id for c in snap.comments) == [999, BIG]

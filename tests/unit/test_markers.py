@@ -185,3 +185,35 @@ def test_arbitrary_comment_bodies_never_raise(body):
 def test_fence_soup_never_raises_and_only_yields_objects(lines):
     for marker in parse_body("\n".join(lines)).markers:
         assert isinstance(marker.payload, dict)
+
+
+def test_payload_checks_coerce_what_other_writers_send_and_keep_their_extra_fields():
+    claim = validate("claim", {"instance_id": "a", "scope": [140, "141"], "ttl_s": "600", "x": 1})
+    assert not isinstance(claim, str)
+    assert claim.scope == ["140", "141"] and claim.ttl_s == 600 and claim.data["x"] == 1
+    assert claim.host is None and claim.supersedes is None  # declared, absent: the default
+    dag = validate("dag", {"epic": 1.0, "stories": {"2": {"deps": ["#3", 4], "title": "T"}}})
+    assert not isinstance(dag, str)
+    assert dag.epic == 1 and dag.stories["2"].deps == ["3", "4"]
+    assert dag.stories["2"].files == [] and dag.stories["2"].data["title"] == "T"
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload", "reason"),
+    [
+        ("claim", {"instance_id": 7}, "instance_id: expected a string, got an integer"),
+        ("claim", {"instance_id": "a", "state": "gone"}, "state: expected one of active, released"),
+        ("claim", {"instance_id": "a", "ttl_s": True}, "ttl_s: expected an integer"),
+        (
+            "dag",
+            {"epic": 1, "stories": {"2": {"files": [3]}}},
+            "stories.2.files.0: expected a string",
+        ),
+        ("state", {"epic": 1, "stories": {"2": "done"}}, "stories.2: expected one of pending"),
+        ("bprop", {"descendants": []}, "ejected: field required"),
+        ("lease", {"expires_at": 5}, "expires_at: expected a string"),
+    ],
+)
+def test_payload_check_failures_name_the_field_and_what_is_wrong(kind, payload, reason):
+    result = validate(kind, payload)
+    assert isinstance(result, str) and result.startswith(reason)

@@ -1,6 +1,7 @@
 """`gh maverick coord ...`: the claim commands under the seeds' names.
 
-The same command objects as the top level (`gh maverick claim` is `gh maverick coord claim`).
+The same command objects as the top level (`gh maverick claim` is `gh maverick coord claim`),
+except that here, as the seeds expect, JSON is printed by default.
 """
 
 from __future__ import annotations
@@ -12,10 +13,21 @@ _C = "maverick_ext.commands.coord"
 
 coord = LazyGroup(
     name="coord",
-    help="Claim commands under the seeds' names (read, claim, heartbeat, ...).",
+    help="""Claim commands under the seeds' names (read, claim, heartbeat, ...).
+
+    Output is JSON by default here (the seeds parse it); the top-level verbs print text.
+    The repository may come first, as the seeds write it.
+
+    \b
+    Examples:
+      gh maverick coord read OWNER/REPO 123
+      gh maverick coord claim OWNER/REPO --scope 100,101,102
+    """,
+    json_default=True,
     epilog=EXIT_CODE_HELP,
     lazy={
         "read": (f"{_C}.read:read", "Show the claim state of an issue."),
+        "status": (f"{_C}.read:read", "Same as `coord read` (the seeds' other name)."),
         "claim": (f"{_C}.claim:claim", "Claim issues (exit 0 = you alone own them)."),
         "heartbeat": (f"{_C}.heartbeat:heartbeat", "Renew this instance's lease."),
         "heartbeat-loop": (

@@ -36,9 +36,7 @@ settle_option = click.option(
 
 
 def trusted_bots(app: App) -> frozenset[str]:
-    from maverick_ext.config import load_config
-
-    return frozenset(load_config(app.cwd, env=app.env).coordination.trusted_bots)
+    return frozenset(app.coordination().trusted_bots)
 
 
 def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordinator:
@@ -67,18 +65,10 @@ def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordin
 
 
 def claim_settings(app: App, ttl: str | None, settle: float | None) -> ClaimSettings:
-    from maverick_ext.config import load_config
     from maverick_ext.core.claims import parse_duration
     from maverick_ext.services.claims import ClaimSettings
 
-    configured = load_config(app.cwd, env=app.env).coordination
-    if settle is None and app.env.get(SETTLE_ENV):
-        try:
-            settle = float(app.env[SETTLE_ENV])
-        except ValueError:
-            raise UsageError(
-                f"invalid {SETTLE_ENV}={app.env[SETTLE_ENV]!r}: not a number"
-            ) from None
+    configured = app.coordination()  # MAVERICK_SETTLE_S is applied with the config files
     settle = configured.settle_s if settle is None else settle
     if settle < 0:
         raise UsageError(f"invalid --settle {settle:g}: must be 0 or more seconds")

@@ -15,11 +15,12 @@ JSON: {"exit_code": N, "results": [{"issue", "exit_code", "action", "message",
 
 
 @click.command("claim", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
-@issues_argument()
+@issues_argument(required=False)
 @click.option(
     "--scope",
     metavar="N,N",
-    help="Also claim these issues under one scope: all of them or none.",
+    help="Also claim these issues under one scope: all of them or none (ISSUE may be "
+    "omitted, as in the seeds' `coord claim REPO --scope 100,101`).",
 )
 @ttl_option
 @settle_option
@@ -50,12 +51,15 @@ def claim(
     Examples:
       gh maverick claim 123
       gh maverick claim 123 --scope 124,125 --ttl 20m
+      gh maverick claim --scope 100,101,102          # the whole scope, no lead issue
       gh maverick epic next 100 --json | jq -r '.stories[].number' | gh maverick claim -
     """
     from maverick_ext.commands.coord._shared import claim_settings, finish, for_each_repo
 
     settings = claim_settings(app, ttl, settle)
     scope_numbers = _scope(scope)
+    if not issues:
+        issues = tuple(str(number) for number in scope_numbers)
     outcomes = for_each_repo(
         app,
         repo,

@@ -62,7 +62,7 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
 
 
 def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:
-    from maverick_ext.core.labels import CLAIM_LABEL, block_labels
+    from maverick_ext.core.labels import CLAIM_LABEL, block_labels, has_label
     from maverick_ext.core.payloads import iso
 
     snapshot, view, now = state.snapshot, state.view, state.server_time
@@ -76,7 +76,7 @@ def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:
         "labels": snapshot.labels,
         "block_label": blocks[0] if blocks else None,
         "block_labels": blocks,
-        "in_progress": CLAIM_LABEL in snapshot.labels,
+        "in_progress": has_label(snapshot.labels, CLAIM_LABEL),
         "lease_live": view.holder is not None,
         "holder": view.holder.to_json(now) if view.holder else None,
         "stale_holder": view.stale_holder.to_json(now) if view.stale_holder else None,

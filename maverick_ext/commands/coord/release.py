@@ -17,8 +17,9 @@ from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 @click.option(
     "--reason",
     required=True,
-    type=click.Choice(RELEASE_REASONS),
-    help="Why the claim ends (recorded on the claim comment).",
+    metavar="TEXT",
+    help=f"Why the claim ends, recorded on the claim comment: {', '.join(RELEASE_REASONS)} "
+    "or any short text (e.g. session-end).",
 )
 @click.option(
     "--all",
@@ -53,6 +54,7 @@ def release(
     from maverick_ext.commands.coord._shared import coordinator, finish, for_each_repo
     from maverick_ext.services.claims import each
 
+    reason = _checked_reason(reason)
     if release_every:
         if issues:
             raise UsageError("give issues or --all, not both")
@@ -66,3 +68,16 @@ def release(
             lambda coordinator, numbers: each(numbers, lambda n: coordinator.release(n, reason)),
         )
     finish(outcomes, as_json)
+
+
+MAX_REASON_CHARS = 200
+
+
+def _checked_reason(reason: str) -> str:
+    """Free text, as the seeds pass it; one line and short, since it lands in a marker."""
+    text = " ".join(reason.split())
+    if not text:
+        raise UsageError("empty --reason", f"say why, e.g. {' or '.join(RELEASE_REASONS)}")
+    if len(text) > MAX_REASON_CHARS:
+        raise UsageError(f"--reason is {len(text)} characters", f"keep it to {MAX_REASON_CHARS}")
+    return text

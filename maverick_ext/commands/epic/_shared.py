@@ -25,13 +25,12 @@ def open_epic(
     app: App, repo_flag: str | None, epic: str, *, journals: Journals = "warn"
 ) -> EpicContext:
     """Read EPIC (``123``, ``OWNER/REPO#123`` or a URL), then deal with pending journals."""
-    from maverick_ext.config import load_config
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.services import bprop, epics
 
     ref = parse_issue_ref(epic)
     client = app.client(ref.repo or app.resolve_repo(repo_flag))
-    bots = frozenset(load_config(app.cwd, env=app.env).coordination.trusted_bots)
+    bots = frozenset(app.coordination().trusted_bots)
     ctx = epics.open_epic(client, ref.number, bots, progress=progress)
     if journals == "finish":
         bprop.finish_abandoned(ctx)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.coord._shared import instance_option, settle_option, ttl_option
 from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
-from maverick_ext.errors import EXIT_CODE_HELP, UsageError
+from maverick_ext.errors import EXIT_CODE_HELP
 
 MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 
@@ -23,26 +24,58 @@ MAX_ENV = "MAX_CONCURRENT_WORKTREES"
     help=f"At most N stories (default: {MAX_ENV}, else coordination.max_concurrent_worktrees, "
     "else 4).",
 )
+@click.option(
+    "--claim",
+    "claim",
+    is_flag=True,
+    help="Claim the first startable story (critical path first) and print it; move past "
+    "races lost to other agents. Exit 16: nothing to start now; 17: nothing left.",
+)
+@ttl_option
+@settle_option
+@instance_option
 @repo_option
 @json_option
 @pass_app
-def next_(app: App, epic: str, limit: int | None, repo: str | None, as_json: bool) -> None:
+def next_(
+    app: App,
+    epic: str,
+    limit: int | None,
+    claim: bool,
+    ttl: str | None,
+    settle: float | None,
+    instance: str | None,
+    repo: str | None,
+    as_json: bool,
+) -> None:
     """The stories of EPIC to start now: the first unfinished wave minus blocked, claimed,
     merged and closed stories, critical path first, capped.
 
     Prints nothing (JSON: empty stories) when nothing can start; stderr says why.
 
+    --claim picks and claims in one step, safe with many agents calling it at once: it
+    claims the first startable story, and when another agent wins that race (or the story
+    was claimed, blocked or closed meanwhile) it tries the next, re-reading the epic up to
+    3 times. Exit 0 prints the story it now holds; 16 means nothing can start now but
+    stories are in flight (retry after a while); 17 means nothing is left for agents.
+
     \b
     Examples:
       gh maverick epic next 100
       gh maverick epic next 100 --json | jq -r '.stories[].number' | xargs -n1 gh maverick claim
+      while story=$(gh maverick epic next 100 --claim); do work "$story"; done
 
     \b
-    JSON: {"epic": N, "wave": W|null, "stories": [{"number", "title", "critical_path"}],
-           "in_flight": [N], "waiting": [N]}
+    JSON: {"epic": N, "wave": W|null, "stories": [STORY], "in_flight": [N], "waiting": [N]}
+    --claim JSON: {"epic": N, "claimed": STORY + {"fencing_token"}|null,
+                   "tried": [{"number", "action", "exit_code"}], "exit_code": N}
+    STORY: {"number", "title", "critical_path"}
     """
     from maverick_ext.core.waves import select_next
 
+    if claim:
+        _claim_next(app, epic, repo, ttl, settle, instance, as_json)
+        return
     cap = limit or _default_limit(app)
     ctx, board = epic_board(app, repo, epic)
     status = {n: s.status for n, s in board.statuses.items()}
@@ -80,12 +113,74 @@ def next_(app: App, epic: str, limit: int | None, repo: str | None, as_json: boo
         click.echo(f"#{story['number']}\t{story['title']}")
 
 
-def _default_limit(app: App) -> int:
-    from maverick_ext.config import load_config
+def _claim_next(
+    app: App,
+    epic: str,
+    repo: str | None,
+    ttl: str | None,
+    settle: float | None,
+    instance: str | None,
+    as_json: bool,
+) -> None:
+    from maverick_ext.commands.coord._shared import claim_settings, coordinator
+    from maverick_ext.commands.output import emit_json
+    from maverick_ext.core.waves import select_next
+    from maverick_ext.errors import MaverickError, NothingLeft, NothingStartable
+    from maverick_ext.services.fleet import claim_first
 
-    raw = app.env.get(MAX_ENV)
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            raise UsageError(f"invalid {MAX_ENV}={raw!r}: expected a positive integer")
-        return int(raw)
-    return load_config(app.cwd, env=app.env).coordination.max_concurrent_worktrees
+    settings = claim_settings(app, ttl, settle)
+    ctx, board = epic_board(app, repo, epic)
+    boards = [board]
+
+    def candidates(tried: set[int]) -> list[int]:
+        if tried:  # a later round: the epic as it is now
+            boards.append(epic_board(app, repo, epic)[1])
+        latest = boards[-1]
+        status = {n: s.status for n, s in latest.statuses.items()}
+        return select_next(latest.dag, latest.plan, status, len(latest.dag.stories)).ready
+
+    result = claim_first(coordinator(app, ctx.client.repo, instance), settings, candidates)
+    latest = boards[-1]
+    document: dict = {"epic": ctx.number, "claimed": None, "tried": result.tried, "exit_code": 0}
+    if result.won is not None:
+        number = result.won.issue
+        document["claimed"] = {
+            "number": number,
+            "title": latest.statuses[number].title,
+            "critical_path": latest.plan.stories[number].critical_path,
+            "fencing_token": result.won.record.fencing_token if result.won.record else None,
+        }
+    if result.failure is not None:
+        error = MaverickError(result.failure.message)
+        error.exit_code = result.failure.code
+    elif result.won is None:
+        status = {n: s.status for n, s in latest.statuses.items()}
+        left = select_next(latest.dag, latest.plan, status, 0)
+        lost = f" (lost {numbers([t['number'] for t in result.tried])})" if result.tried else ""
+        error = (
+            NothingLeft(
+                f"nothing left on #{ctx.number}: every story is merged, closed, ejected or blocked",
+                "summarise it: gh maverick epic summary " + str(ctx.number),
+            )
+            if left.wave is None
+            else NothingStartable(
+                f"nothing to start on #{ctx.number} now{lost}: in flight "
+                f"{numbers(left.running)}, waiting on upstream {numbers(left.waiting)}",
+                "retry after a while",
+            )
+        )
+    else:
+        error = None
+    if error is not None:
+        document.update(exit_code=int(error.exit_code), error=error.message, hint=error.hint)
+    if as_json:
+        emit_json(document)
+    elif document["claimed"]:
+        click.echo(f"#{document['claimed']['number']}\t{document['claimed']['title']}")
+    if error is not None:
+        info(f"gh-maverick: {error.one_line()}")
+        raise click.exceptions.Exit(int(error.exit_code))
+
+
+def _default_limit(app: App) -> int:
+    return app.coordination().max_concurrent_worktrees  # MAX_ENV is applied with the files

@@ -1,0 +1,1 @@
+"""Fleet commands: `claims` (every live claim) and `whoami` (this instance)."""

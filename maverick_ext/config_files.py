@@ -1,0 +1,123 @@
+"""Where gh-maverick's configuration files are, and the coordination settings without one.
+
+Split from ``config`` so that the commands agents call most (`read`, `guard`, `heartbeat`,
+`epic next`) can tell "no configuration file" with a few stats and use the defaults, without
+importing the pydantic models that validate a file (docs/ARCHITECTURE.md, Dependencies).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from maverick_ext.errors import UsageError
+
+PROJECT_CONFIG = Path(".maverick") / "config.json"
+USER_CONFIG = Path("gh-maverick") / "config.json"
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """The ``coordination`` section as the claim and epic commands use it."""
+
+    max_concurrent_worktrees: int = 4
+    trusted_bots: tuple[str, ...] = ()
+    lease_ttl_s: int = 600
+    # How long a claimer waits for competing claims to become visible before re-reading.
+    settle_s: float = 2.0
+    # All rate-limit waits of one GitHub request together (MAVERICK_MAX_RETRY_WAIT_S wins).
+    max_retry_wait_s: float = 600.0
+
+
+COORDINATION_DEFAULTS = Coordination()
+
+
+def _positive_int(raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return int(raw)
+
+
+def _non_negative_seconds(raw: str) -> float:
+    seconds = float(raw)  # ValueError: not a number
+    if not seconds >= 0:  # also rejects nan
+        raise ValueError("expected 0 or more seconds")
+    return seconds
+
+
+# Environment variable -> the (section, key) it overrides, and how its text is read.
+ENV_OVERRIDES: dict[str, tuple[str, str, Callable[[str], Any]]] = {
+    "MAX_CONCURRENT_WORKTREES": ("coordination", "max_concurrent_worktrees", _positive_int),
+    "MAVERICK_SETTLE_S": ("coordination", "settle_s", _non_negative_seconds),
+}
+
+
+def environment_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The ``ENV_OVERRIDES`` set in ``env``, as config sections; ``UsageError`` names a bad one.
+
+    One precedence order for every setting, highest first: the command's flag, this
+    environment, the project file, the user file, the default (docs/git.md, Configuration).
+    """
+    sections: dict[str, dict[str, Any]] = {}
+    for name, (section, key, read) in ENV_OVERRIDES.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            sections.setdefault(section, {})[key] = read(raw)
+        except ValueError as exc:
+            reason = str(exc) if "expected" in str(exc) else "not a number"
+            raise UsageError(f"invalid {name}={raw!r}: {reason}", f"fix or unset {name}") from None
+    return sections
+
+
+def git_top_level(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` holding `.git` (a dir, or a worktree's file)."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def main_checkout(top_level: Path) -> Path:
+    """For a linked worktree (`.git` is a file), the main checkout it belongs to."""
+    dot_git = top_level / ".git"
+    if not dot_git.is_file():
+        return top_level
+    text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+    if not text.startswith("gitdir:"):
+        return top_level
+    # gitdir: <main>/.git/worktrees/<name>
+    git_dir = (top_level / text.removeprefix("gitdir:").strip()).resolve()
+    if git_dir.parent.name == "worktrees" and git_dir.parent.parent.name == ".git":
+        return git_dir.parent.parent.parent
+    return top_level
+
+
+def project_config_path(cwd: Path) -> Path | None:
+    """The project file that applies in ``cwd``: the worktree's own, else the main checkout's."""
+    top = git_top_level(cwd)
+    if top is None:
+        return None
+    for root in dict.fromkeys((top, main_checkout(top))):
+        if (root / PROJECT_CONFIG).is_file():
+            return root / PROJECT_CONFIG
+    return None
+
+
+def user_config_path(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+    return Path(base) / USER_CONFIG
+
+
+def config_sources(
+    cwd: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
+) -> tuple[Path, ...]:
+    """The configuration files that exist for ``cwd``, lowest precedence first."""
+    env = os.environ if env is None else env
+    start = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    paths = [user_config_path(env), project_config_path(start)]
+    return tuple(path for path in paths if path is not None and path.is_file())

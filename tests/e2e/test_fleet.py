@@ -1,0 +1,95 @@
+"""The fleet's commands: claims, whoami, epic next --claim, and a claim on an issue closed
+meanwhile — the services in-process (real gh, emulator, injected clock) and the commands
+through the installed extension."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.errors import ExitCode
+from maverick_ext.services.fleet import claim_first, find_claims
+from tests.e2e.test_claims_protocol import FAST, agent, clock
+
+__all__ = ["agent", "clock"]  # fixtures shared with the claim protocol tests
+
+pytestmark = pytest.mark.e2e
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_claim_on_an_issue_closed_during_its_settle_window_is_refused(
+    emulator: Emulator,
+    agent,
+    clock,
+) -> None:
+    store = emulator.store
+    issue = store.issue(store.repo(OWNER, REPO), 5)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    clock.on_sleep.append(lambda: store.update_issue(issue, owner, state="closed"))
+    (outcome,) = agent("a").claim([5], FAST)
+    assert outcome.code == ExitCode.USAGE and "closed while we claimed it" in outcome.message
+    assert agent("b").read(5).view.holder is None  # withdrawn, not granted
+
+
+def test_find_claims_lists_every_holder_with_its_epic(emulator: Emulator, agent) -> None:
+    a, b = agent("a"), agent("b")
+    a.claim([2, 3], FAST)
+    b.claim([8], FAST)
+    emulator.clear_log()
+    found = find_claims(a.client, frozenset())
+    assert [(c.issue, c.record.instance_id, c.epic) for c in found] == [
+        (2, "a", 1), (3, "a", 1), (8, "b", None),
+    ]  # fmt: skip
+    assert len(emulator.request_log) == 2  # the label listing, one batch
+    assert all(c.to_json()["lease_left_s"] > 0 for c in found)
+
+
+def test_claim_first_moves_past_a_story_another_agent_holds(emulator: Emulator, agent) -> None:
+    agent("b").claim([2], FAST)
+    result = claim_first(agent("a"), FAST, lambda tried: [2, 3, 5])
+    assert result.won is not None and result.won.issue == 3
+    assert [(t["number"], t["exit_code"]) for t in result.tried] == [(2, 11), (3, 0)]
+
+
+def test_claims_whoami_and_next_claim_through_gh(gh_maverick) -> None:
+    me = ok(gh_maverick("whoami", "--json", instance="agent-a"))
+    assert (me["instance_id"], me["source"]) == ("agent-a", "MAVERICK_INSTANCE_ID")
+    assert me["repo"] == f"{OWNER}/{REPO}" and me["honoured"] is True
+    won = gh_maverick("epic", "next", "1", "--claim", "--settle", "0", instance="agent-a")
+    assert won.returncode == 0, won.stderr
+    assert won.stdout.startswith("#2\t")  # critical path first
+    second = ok(gh_maverick("epic", "next", "1", "--claim", "--settle", "0", "--json",
+                            instance="agent-b"))  # fmt: skip
+    assert second["claimed"]["number"] == 3
+    fleet = ok(gh_maverick("claims", "--json"))
+    assert [(c["issue"], c["instance_id"], c["epic"]) for c in fleet["claims"]] == [
+        (2, "agent-a", 1), (3, "agent-b", 1),
+    ]  # fmt: skip
+    mine = ok(gh_maverick("claims", "--mine", "--epic", "1", "--json", instance="agent-b"))
+    assert [c["issue"] for c in mine["claims"]] == [3]
+    waiting = gh_maverick("epic", "next", "1", "--claim", "--settle", "0", instance="agent-c")
+    assert waiting.returncode == 16 and "in flight #2 #3" in waiting.stderr
+
+
+def test_many_agents_claiming_next_at_once_each_get_a_different_story(gh_maverick) -> None:
+    def pick(i: int) -> subprocess.CompletedProcess[str]:
+        return gh_maverick(
+            "epic", "next", "1", "--claim", "--settle", "1", "--json", instance=f"agent-{i}"
+        )
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(pick, range(3)))
+    won = [json.loads(r.stdout)["claimed"] for r in results if r.returncode == 0]
+    assert all(r.returncode in (0, 16) for r in results), [r.stderr for r in results]
+    numbers = [w["number"] for w in won]
+    assert len(numbers) == len(set(numbers)) >= 1  # never two agents on one story
+    assert set(numbers) <= {2, 3}
