@@ -1066,7 +1066,11 @@ class Coordinator:
             body = core.record_body(
                 *core.released_payloads(comment.claim, comment.lease or {}, now, reason)
             )
-        foreign_live = [r for r in state.view.records if r.format != "ref" and r.state == "active"]
+        foreign_live = [
+            r
+            for r in state.view.records
+            if r.format != "ref" and r.state == "active" and r.instance_id != self.me
+        ]
         unlabel = has_label(state.snapshot.labels, CLAIM_LABEL) and not foreign_live
         applied = gh_refs.release(
             self.client, read.repository_id or "", number, hold.oid or "",

@@ -36,9 +36,18 @@ CLAIM_BODY = (
 )
 
 
-def snapshot(labels: list[str], comments: list[dict[str, Any]]) -> str:
+OUR_COMMIT = "c" * 40
+RECORD = (
+    "maverick claim #2 epoch 1 by me\n\n```maverick-claim-record\n"
+    '{"epoch": 1, "instance_id": "me", "issue": 2, "login": "me-bot", "nonce": "n0nce", '
+    '"ttl_s": 600, "v": 1}\n```\n'
+)
+
+
+def snapshot(labels: list[str], comments: list[dict[str, Any]], tip: bool = False) -> str:
     node = {
         "__typename": "Issue",
+        "id": "I_2",
         "number": 2,
         "title": "Config loader",
         "state": "OPEN",
@@ -49,15 +58,23 @@ def snapshot(labels: list[str], comments: list[dict[str, Any]]) -> str:
         "blockedBy": {"nodes": []},
         "closedByPullRequestsReferences": {"nodes": []},
     }
-    return json.dumps(
-        {"data": {"viewer": {"login": "me-bot"}, "repository": {"issueOrPullRequest": node}}}
-    )
+    ref = {"target": {"oid": OUR_COMMIT, "message": RECORD, "committedDate": NOW}}
+    repository = {
+        "id": "R_1",
+        "viewerPermission": "WRITE",
+        "isEmpty": False,
+        "label": {"id": "LA_1"},
+        "i2": node,
+        "r2": ref if tip else None,
+    }
+    return json.dumps({"data": {"viewer": {"login": "me-bot"}, "repository": repository}})
 
 
 def our_comment() -> dict[str, Any]:
     return {
+        "id": "IC_ours",
         "fullDatabaseId": str(OUR_COMMENT_ID),  # BigInt: a JSON string
-        "body": CLAIM_BODY,
+        "body": CLAIM_BODY.replace('"state": "active"', '"state": "active", "nonce": "n0nce"'),
         "createdAt": NOW,
         "updatedAt": NOW,
         "authorAssociation": "OWNER",
@@ -89,49 +106,67 @@ def sent() -> list[str]:
     return []
 
 
-def test_claim_is_read_label_comment_reread(fp, gh_reply, coordinator, sent) -> None:
+POST_COMMIT = [*GH_API, "POST", "--input", "-", "repos/octo/widgets/git/commits"]
+
+
+def test_claim_is_read_commit_swap_then_comment_and_label(fp, gh_reply, coordinator, sent):
     keep = {"stdin_callable": lambda data: sent.append(data)}
     fp.register(READ, stdout=gh_reply(body=snapshot([], [])), **keep)
-    fp.register(ADD_LABEL, stdout=gh_reply(body="[]"), **keep)
-    fp.register(POST_COMMENT, stdout=gh_reply(201, REST_COMMENT), **keep)
-    fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()])))
+    fp.register(POST_COMMIT, stdout=gh_reply(201, json.dumps({"sha": OUR_COMMIT})), **keep)
+    fp.register(READ, stdout=gh_reply(body='{"data": {"updateRefs": {}}}'), **keep)
+    added = {"data": {"add": {"commentEdge": {"node": our_comment()}}, "label": {}}}
+    fp.register(READ, stdout=gh_reply(body=json.dumps(added)), **keep)
 
     outcome = coordinator.claim([2], ClaimSettings(settle_s=0))[0]
 
     assert outcome.code == 0 and outcome.record is not None
-    assert outcome.record.fencing_token == OUR_COMMENT_ID
-    assert json.loads(sent[1]) == {"labels": ["claude-in-progress"]}
-    posted = parse_body(json.loads(sent[2])["body"]).markers
+    assert (outcome.record.fencing_token, outcome.record.commit) == (1, OUR_COMMIT)
+    commit = json.loads(sent[1])
+    assert commit["tree"] == "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    assert commit["parents"] == [] and "author" not in commit and "committer" not in commit
+    assert '"epoch": 1' in commit["message"] and '"login": "me-bot"' in commit["message"]
+    swap = json.loads(sent[2])["variables"]["input"]
+    assert swap == {
+        "repositoryId": "R_1",
+        "refUpdates": [
+            {"name": "refs/maverick/claims/2", "beforeOid": "0" * 40, "afterOid": OUR_COMMIT}
+        ],
+    }
+    projection = json.loads(sent[3])
+    assert projection["variables"]["label"] == "LA_1"
+    posted = parse_body(projection["variables"]["body"]).markers
     assert [m.kind for m in posted] == ["claim", "lease"]
-    assert posted[0].payload["instance_id"] == "me" and len(posted[0].payload["nonce"]) == 16
+    assert posted[0].payload["commit"] == OUR_COMMIT and posted[0].payload["mode"] == "ref"
 
 
-def test_heartbeat_is_read_then_edit_own_comment(fp, gh_reply, coordinator, sent) -> None:
-    fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()])))
-    fp.register(
-        EDIT_COMMENT,
-        stdout=gh_reply(body=REST_COMMENT),
-        stdin_callable=lambda data: sent.append(data),
-    )
+def test_heartbeat_is_read_then_one_mutation_reading_the_ref(fp, gh_reply, coordinator, sent):
+    fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()], True)))
+    beat = {"data": {"updateIssueComment": {"issueComment": {
+        "updatedAt": "2026-11-21T12:00:00Z", "issue": {"labels": {"nodes": []}},
+        "repository": {"ref": {"target": {"oid": OUR_COMMIT}}}}}}}  # fmt: skip
+    fp.register(READ, stdout=gh_reply(body=json.dumps(beat)), stdin_callable=sent.append)
 
-    coordinator.heartbeat(2)
+    outcome = coordinator.heartbeat(2)
 
-    lease = parse_body(json.loads(sent[0])["body"]).markers[1].payload
+    assert outcome.code == 0
+    request = json.loads(sent[0])
+    assert 'ref(qualifiedName: "refs/maverick/claims/2")' in request["query"]
+    lease = parse_body(request["variables"]["body"]).markers[1].payload
     assert lease["heartbeat_at"] == "2026-11-21T12:00:00Z"  # the Date header, not our clock
 
 
-def test_release_edits_own_comment_then_removes_the_label(fp, gh_reply, coordinator, sent) -> None:
-    fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()])))
-    fp.register(
-        EDIT_COMMENT,
-        stdout=gh_reply(body=REST_COMMENT),
-        stdin_callable=lambda data: sent.append(data),
-    )
-    fp.register(REMOVE_LABEL, stdout=gh_reply(body="[]"))
+def test_release_is_read_then_ref_comment_and_label_in_one_request(
+    fp, gh_reply, coordinator, sent
+) -> None:
+    fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()], True)))
+    done = {"data": {"ref": {}, "comment": {}, "label": {}}}
+    fp.register(READ, stdout=gh_reply(body=json.dumps(done)), stdin_callable=sent.append)
 
     outcome = coordinator.release(2, "merged")
 
     assert outcome.code == 0
-    claim = parse_body(json.loads(sent[0])["body"]).markers[0].payload
+    request = json.loads(sent[0])
+    assert request["variables"]["oid"] == OUR_COMMIT and request["variables"]["zero"] == "0" * 40
+    claim = parse_body(request["variables"]["body"]).markers[0].payload
     assert (claim["state"], claim["reason"]) == ("released", "merged")
-    assert fp.call_count(REMOVE_LABEL) == 1
+    assert request["variables"]["label"] == "LA_1"
