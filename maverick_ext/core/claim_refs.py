@@ -254,7 +254,9 @@ def ref_claim_payloads(
         "commit": oid,
     }
     if record.supersedes:
-        claim["takeover_of"] = record.supersedes
+        claim["takeover_of"] = record.supersedes  # the commit taken over
+    if record.comment_id is not None:
+        claim["supersedes"] = record.comment_id  # and its comment, for seed-format readers
     if reason:
         claim["reason"] = reason
     lease = {

@@ -26,7 +26,8 @@ def test_read_json_shows_the_holder_records_and_skips_a_malformed_marker(
     assert state["issue"] == 2 and state["in_progress"] and state["lease_live"]
     holder = state["holder"]
     assert holder["instance_id"] == "agent-a" and holder["state"] == "active"
-    assert holder["fencing_token"] == holder["comment_id"]
+    assert state["mode"] == "ref" and holder["commit"]
+    assert holder["fencing_token"] == holder["epoch"] == 1  # the claim ref's epoch
     assert 590 <= holder["seconds_left"] <= 600
     assert [r["instance_id"] for r in state["records"]] == ["agent-a"]
     assert state["claim"]["instance_id"] == "agent-a"  # the seeds' `coord read` keys
