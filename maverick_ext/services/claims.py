@@ -1155,3 +1155,19 @@ class Coordinator:
         return Outcome(
             number, ExitCode.OK, "held", f"#{number}: held by {self.me}", record, state.server_time
         )
+
+
+def prune_closed_claim_refs(client: GhClient, dry_run: bool = False) -> list[int]:
+    """Delete the claim refs of closed issues (1 listing, 1 batched read, 1 atomic delete)."""
+    tips = gh_refs.list_claim_refs(client)
+    if not tips:
+        return []
+    read = gh_refs.read_claims(client, sorted(tips), CLAIM_LABEL)
+    closed = {
+        n: tip.oid
+        for n, tip in tips.items()
+        if n in read.snapshots and not read.snapshots[n].is_open
+    }
+    if closed and not dry_run:
+        gh_refs.delete_refs(client, read.repository_id or "", closed)
+    return sorted(closed)

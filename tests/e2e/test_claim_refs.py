@@ -210,3 +210,19 @@ def test_fallback_to_comment_order_where_refs_are_refused(emulator: Emulator, gh
     assert claimed.stderr.count("using the comment-order protocol") == 1
     read = gh_maverick("read", "2", "--json", instance="lonely")
     assert json.loads(read.stdout)["mode"] == "comment"
+
+
+def test_prune_refs_deletes_closed_issues_claim_refs_only(emulator: Emulator, gh_maverick):
+    store = emulator.store
+    repo = store.repo("maverick-sandbox", "demo")
+    shut, kept = new_story(emulator, "to close"), new_story(emulator, "stays open")
+    for story in (shut, kept):
+        assert gh_maverick("claim", str(story.number), instance="pruner").returncode == 0
+    store.update_issue(shut, store.identify("as:maverick-sandbox:OWNER"), state="closed")
+    dry = gh_maverick("prune-refs", "--dry-run", "--json")
+    assert json.loads(dry.stdout)["pruned"] == [shut.number]
+    assert f"refs/maverick/claims/{shut.number}" in repo.refs
+    pruned = gh_maverick("prune-refs")
+    assert pruned.returncode == 0, pruned.stderr
+    assert f"refs/maverick/claims/{shut.number}" not in repo.refs
+    assert f"refs/maverick/claims/{kept.number}" in repo.refs
