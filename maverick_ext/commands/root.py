@@ -51,7 +51,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         f"{_C}.setup.preflight:preflight",
         "Check gh, git, labels, config and rate limit.",
     ),
-    "issue": (f"{_C}.issue:issue", "Issue policies from config."),
+    "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),
+    "task-progress": (
+        f"{_C}.task_progress:task_progress",
+        "Read or record where an issue's work stands (phase, comments, tasks).",
+    ),
     # offline
     "sandbox": (f"{_C}.sandbox:sandbox", "Start the local GitHub emulator and print its env."),
     "demo": (f"{_C}.demo:demo", "Run several instances through an epic against the emulator."),

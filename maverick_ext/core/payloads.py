@@ -213,7 +213,15 @@ BPROP: Fields = {
     "started_at": _TEXT,
     "updated_at": _TEXT,
 }
-TASK_PROGRESS: Fields = {"phase": (text, REQUIRED), "instance_id": _TEXT, "updated_at": _TEXT}
+TASK_PROGRESS: Fields = {
+    # The seeds' writers may leave `phase` out (a payload holding only comment ids).
+    "phase": _TEXT,
+    "instance_id": _TEXT,
+    "updated_at": _TEXT,
+    "branch": _TEXT,
+    "comments": (optional(mapping_of(integer)), None),
+    "tasks_done": (optional(list_of(integer)), None),
+}
 
 MODELS: dict[str, Check] = {
     "claim": model(CLAIM),

@@ -21,11 +21,29 @@ MIN_GH = (2, 30, 0)
 MIN_GIT = (2, 31, 0)
 # Below this many core REST calls left, an epic run would stall on the rate limit.
 MIN_RATE_REMAINING = 200
+# Every skill name the seeds' CLI knows (maverick-harness 5.1.1), with the checks it can
+# do without. Only do-epic runs stories side by side in worktrees; the bootstrap skills
+# (do-init, do-install, do-adopt) are what creates the labels, so they cannot need them.
+_NO_WORKTREES = frozenset({"worktrees"})
+_BOOTSTRAP = frozenset({"worktrees", "labels"})
 WORKFLOWS: dict[str | None, frozenset[str]] = {
     None: frozenset(),
     "do-epic": frozenset(),
-    # A single story needs no parallel worktrees.
-    "do-issue-solo": frozenset({"worktrees"}),
+    **dict.fromkeys(
+        (
+            "do-issue-solo",
+            "do-issue-guided",
+            "do-code",
+            "do-test",
+            "do-docs",
+            "do-upskill",
+            "do-maverick-alignment",
+            "do-pullrequest-review",
+            "do-cybersecurity-review",
+        ),
+        _NO_WORKTREES,
+    ),
+    **dict.fromkeys(("do-init", "do-install", "do-adopt"), _BOOTSTRAP),
 }
 
 
@@ -110,7 +128,8 @@ class Preflight:
         authed = self._auth(has_gh, repo)
         self._config()
         client = self.make_client(repo) if authed and repo is not None else None
-        self._labels(client)
+        if "labels" not in excluded:
+            self._labels(client)
         self._rate_limit(client)
         return self.report
 

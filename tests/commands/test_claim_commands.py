@@ -26,7 +26,7 @@ def test_bad_input_is_one_clear_line_and_exit_2(run_emulated, inproc_emulator) -
         ("claim", "999"): "does not exist",
         ("claim", "8"): "closed",
         ("claim", "2", "--ttl", "soon"): "invalid --ttl",
-        ("release", "2", "--reason", "bored"): "bored",
+        ("release", "2", "--reason", ""): "empty --reason",
     }
     for args, says in cases.items():
         result = run_emulated(*args, env=FAST)

@@ -1,4 +1,4 @@
-"""``gh maverick issue``: issue policies from config."""
+"""``gh maverick issue``: issue policies from config, artefact comments."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from maverick_ext.commands.lazy import LazyGroup
         "policy": (
             "maverick_ext.commands.issue.policy:policy",
             "Print when issues close after their PR merges.",
+        ),
+        "comment": (
+            "maverick_ext.commands.issue.comment:comment",
+            "Post or update artefact comments by kind (recorded by id).",
         ),
     },
 )

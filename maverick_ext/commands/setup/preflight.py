@@ -21,25 +21,32 @@ Examples:
 
 \b
 Checks, in order: gh (installed, >= 2.30), git (>= 2.31), repository (inside a clone),
-worktrees (usable; not for do-issue-solo), remote (a GitHub repository: -R, GH_REPO or
+worktrees (usable; do-epic only), remote (a GitHub repository: -R, GH_REPO or
 the clone's remote), gh auth (for that host), config (.maverick/config.json and the
 user config are valid), labels (claude-in-progress and needs-human exist, else run
-`gh maverick init`), rate limit (at least 200 REST calls left). Checks that depend on a
+`gh maverick init`; not for do-init/do-install/do-adopt, which create them), rate limit
+(at least 200 REST calls left). Checks that depend on a
 failed one are skipped.
 
 \b
+SKILL is any skill name of the seeds (do-epic, do-issue-solo, do-init, ...).
 Exit codes: 0 every check passed, 1 a check failed (each with its fix), 2 unknown
-workflow.
+skill.
 --json prints: {"workflow": "do-epic", "ok": false, "checks": [{"name": "gh auth",
   "status": "pass" | "fail" | "skip", "detail": "...", "fix": "gh auth login ..."}]}""",
 )
-@click.argument("workflow", required=False, type=click.Choice(["do-epic", "do-issue-solo"]))
+@click.argument("workflow", metavar="[SKILL]", required=False)
 @repo_option
 @json_option
 @pass_app
 def preflight(app: App, workflow: str | None, repo: str | None, as_json: bool) -> None:
     """Check gh, git, labels, config and rate limit."""
-    from maverick_ext.services.preflight import Preflight
+    from maverick_ext.errors import UsageError
+    from maverick_ext.services.preflight import WORKFLOWS, Preflight
+
+    if workflow not in WORKFLOWS:
+        known = sorted(name for name in WORKFLOWS if name)
+        raise UsageError(f"unknown skill {workflow!r}", f"use one of: {', '.join(known)}")
 
     checks = Preflight(
         env=app.env,

@@ -1,0 +1,29 @@
+"""`gh maverick task-progress`: where an issue's work stands (the maverick-task-progress marker)."""
+
+from __future__ import annotations
+
+from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
+
+_C = "maverick_ext.commands.task_progress"
+
+task_progress = LazyGroup(
+    name="task-progress",
+    help="""Read or record where an issue's work stands, in one marker comment.
+
+    The maverick-task-progress marker holds the last phase passed, the branch, the
+    artefact comment ids (design, plan, tasks, completion) and the tasks done, so an
+    instance that starts over resumes instead of redoing work. Markers written by the
+    seeds' implementation read the same (with or without a phase).
+
+    \\b
+    Examples:
+      gh maverick task-progress set 42 branch --branch feat/42-export
+      gh maverick task-progress read 42 | jq -r .phase
+    """,
+    epilog=EXIT_CODE_HELP,
+    lazy={
+        "read": (f"{_C}.commands:read", "Print an issue's task progress as JSON."),
+        "set": (f"{_C}.commands:set_", "Record a phase, branch, comment ids or tasks done."),
+    },
+)

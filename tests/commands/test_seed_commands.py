@@ -1,0 +1,190 @@
+"""Commands the seeds' newest skills call (maverick-harness 5.1.1 templates), in-process
+against the demo epic: task progress, artefact comments, preflight per skill, and the seeds'
+argument order and output under `coord`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from maverick_ext.core.markers import render_comment
+from maverick_ext.emulator.seeds import OWNER, REPO
+
+FAST = {"MAVERICK_SETTLE_S": "0.2"}
+SLUG = f"{OWNER}/{REPO}"
+
+
+def ok(result) -> dict:
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def post_as_owner(inproc_emulator, number: int, body: str) -> int:
+    store = inproc_emulator.emulator.store
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    issue = store.issue(store.repo(OWNER, REPO), number)
+    return store.add_comment(issue, owner, body).id
+
+
+def comments_of(inproc_emulator, number: int) -> list[str]:
+    store = inproc_emulator.emulator.store
+    return [c.body for c in store.issue(store.repo(OWNER, REPO), number).comments]
+
+
+def test_task_progress_accretes_in_one_comment(run_emulated, inproc_emulator) -> None:
+    assert ok(run_emulated("task-progress", "read", "8")) == {}
+    first = ok(run_emulated("task-progress", "set", SLUG, "8", "claimed", "--json"))
+    ok(run_emulated("task-progress", "set", "8", "design", "--comment", "design=11", "--json"))
+    ok(run_emulated("task-progress", "set", "8", "branch", "--branch", "feat/8-x", "--json"))
+    last = ok(
+        run_emulated(
+            "task-progress",
+            "set",
+            "8",
+            "implement",
+            "--task-done",
+            "2",
+            "--task-done",
+            "1",
+            "--comment",
+            "plan=12",
+            "--json",
+        )
+    )
+    assert last["comment_id"] == first["comment_id"]  # edited in place, never a second one
+    markers = [b for b in comments_of(inproc_emulator, 8) if "maverick-task-progress" in b]
+    assert len(markers) == 1
+    read = ok(run_emulated("task-progress", "read", SLUG, "8"))
+    assert read["phase"] == "implement" and read["branch"] == "feat/8-x"
+    assert read["comments"] == {"design": 11, "plan": 12} and read["tasks_done"] == [1, 2]
+    assert read["instance_id"] == "agent-a" and read["updated_at"].endswith("Z")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # The seeds' implementation: only comment ids, no phase yet.
+        {"comments": {"design": 77}, "instance_id": "seed-1", "updated_at": "2026-07-02T10:20:00Z"},
+        # 5.1.1's full shape, with fields we do not model.
+        {
+            "phase": "tasks",
+            "instance_id": "abc123def0",
+            "updated_at": "2026-07-02T10:20:00Z",
+            "branch": "feat/42-add-export",
+            "comments": {"design": 123, "plan": 124, "tasks": 125},
+            "has_sub_issues": True,
+            "authorized": ["infra"],
+        },
+    ],
+)
+def test_the_seeds_task_progress_markers_read_and_keep_their_fields(
+    run_emulated, inproc_emulator, payload
+) -> None:
+    post_as_owner(inproc_emulator, 8, render_comment([("task-progress", payload)], "seed"))
+    assert ok(run_emulated("task-progress", "read", "8")) == payload
+    after = ok(run_emulated("task-progress", "set", "8", "review", "--json"))
+    kept = {k: v for k, v in payload.items() if k not in ("phase", "instance_id", "updated_at")}
+    assert {k: after[k] for k in kept} == kept and after["phase"] == "review"
+
+
+def test_task_progress_bad_input_is_one_line_exit_2(run_emulated) -> None:
+    for args, says in {
+        ("task-progress", "set", "8", "lunch"): "unknown phase",
+        ("task-progress", "set", "8"): "nothing to record",
+        ("task-progress", "set", "8", "--comment", "review=3"): "invalid --comment",
+        ("task-progress", "read", "999"): "does not exist",
+    }.items():
+        result = run_emulated(*args)
+        assert result.exit_code == 2 and says in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_artefact_comments_are_posted_recorded_and_updated_by_id(
+    run_emulated, inproc_emulator, tmp_path
+) -> None:
+    design = tmp_path / "design.md"
+    design.write_text("# Design\n\nv1\n")
+    missing = run_emulated(
+        "issue", "comment", "update", "8", "--kind", "design", "--body-file", str(design)
+    )
+    assert missing.exit_code == 2 and "post it first" in missing.stderr
+    posted = ok(
+        run_emulated(
+            "issue",
+            "comment",
+            "post",
+            SLUG,
+            "8",
+            "--kind",
+            "design",
+            "--body-file",
+            str(design),
+            "--json",
+        )
+    )
+    progress = ok(run_emulated("task-progress", "read", "8"))
+    assert progress["comments"] == {"design": posted["comment_id"]}
+    design.write_text("# Design\n\nv2\n")
+    updated = ok(
+        run_emulated(
+            "issue",
+            "comment",
+            "update",
+            "8",
+            "--kind",
+            "design",
+            "--body-file",
+            str(design),
+            "--json",
+        )
+    )
+    assert updated["comment_id"] == posted["comment_id"]
+    assert "# Design\n\nv2\n" in comments_of(inproc_emulator, 8)
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n")
+    blank = run_emulated(
+        "issue", "comment", "post", "8", "--kind", "plan", "--body-file", str(empty)
+    )
+    assert blank.exit_code == 2 and "empty" in blank.stderr
+
+
+def test_preflight_knows_every_seed_skill_and_refuses_others(run_emulated) -> None:
+    unknown = run_emulated("preflight", "do-everything")
+    assert unknown.exit_code == 2 and "do-issue-solo" in unknown.stderr
+    for skill in ("do-init", "do-issue-guided", "do-code", "do-test", "do-docs"):
+        result = run_emulated("preflight", skill, "--json")
+        assert result.exit_code in (0, 1), result.stderr  # checks run; gh is absent here
+        assert result.json()["workflow"] == skill
+
+
+def test_coord_speaks_json_takes_the_repo_first_and_status_is_read(run_emulated) -> None:
+    claimed = ok(run_emulated("coord", "claim", SLUG, "--scope", "2,3", env=FAST))
+    assert [r["issue"] for r in claimed["results"]] == [2, 3]
+    status = ok(run_emulated("coord", "status", SLUG, "2"))
+    assert status["lease_live"] is True and status["holder"]["instance_id"] == "agent-a"
+    assert status["claim"]["scope"] == ["2", "3"]
+    text = run_emulated("read", "2")  # the top-level verb keeps human output
+    assert text.exit_code == 0 and "held by agent-a" in text.stdout
+    released = ok(run_emulated("coord", "release", SLUG, "2", "--reason", "session-end"))
+    assert released["results"][0]["action"] == "released"
+    assert ok(run_emulated("coord", "read", SLUG, "2"))["records"][0]["reason"] == "session-end"
+    empty = run_emulated("coord", "release", SLUG, "3", "--reason", " ")
+    assert empty.exit_code == 2 and "empty --reason" in empty.stderr
+
+
+def test_state_set_in_the_seeds_order_with_derived_statuses(run_emulated) -> None:
+    pending = run_emulated("state", "set", SLUG, "5", "pending")
+    assert (
+        pending.exit_code == 0 and "derived" in pending.stdout and "#5 is pending" in pending.stdout
+    )
+    flight = ok(run_emulated("state", "set", SLUG, "1", "5", "in_flight", "--json"))
+    assert flight["status"] == "pending" and flight["label"] is None
+    ejected = ok(run_emulated("state", "set", SLUG, "5", "ejected", "--json"))
+    assert ejected["status"] == "ejected" and ejected["label"] == "needs-human"
+    orphan = run_emulated("state", "set", SLUG, "8", "ejected")
+    assert orphan.exit_code == 2 and "not a sub-issue" in orphan.stderr
+    assert (
+        json.loads(run_emulated("state", "show", SLUG, "1", "--json").stdout)["stories"]["5"]
+        == "ejected"
+    )
