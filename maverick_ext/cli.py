@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import click
@@ -14,6 +15,12 @@ if TYPE_CHECKING:
     from maverick_ext.commands.app import App
 
 
+def gh_debug_enabled(env: Mapping[str, str]) -> bool:
+    """gh's own rule: GH_DEBUG set to anything but "", 0, false or no (``api`` included)."""
+    value = env.get("GH_DEBUG")
+    return value is not None and value not in ("", "0", "false", "no")
+
+
 def main(argv: list[str] | None = None, app: App | None = None) -> None:
     """``gh maverick ARGV``; exits with the contract's code. Tests pass their own ``app``."""
     from maverick_ext.commands.app import App
@@ -22,7 +29,7 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     # gh users put flags after the subcommand: accept --debug anywhere before a `--`.
     end = args.index("--") if "--" in args else len(args)
-    debug = "--debug" in args[:end] or bool(os.environ.get("GH_DEBUG"))
+    debug = "--debug" in args[:end] or gh_debug_enabled(os.environ if app is None else app.env)
     args = [a for a in args[:end] if a != "--debug"] + args[end:]
     if app is None:
         app = App(debug=debug)

@@ -72,7 +72,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", prog_name="gh-maverick")
-@click.option("--debug", is_flag=True, envvar="GH_DEBUG", help="Print every gh call on stderr.")
+# GH_DEBUG is read by cli.main with gh's rule (any value but "", 0, false, no; `api` too):
+# click's boolean parsing would refuse gh's own documented `GH_DEBUG=api`.
+@click.option("--debug", is_flag=True, help="Print every gh call on stderr (or set GH_DEBUG).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Coordinate many coding agents on one GitHub repository.

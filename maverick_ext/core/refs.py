@@ -2,7 +2,9 @@
 
 Accepted repository forms: ``OWNER/REPO``, ``HOST/OWNER/REPO``, a URL, or a git remote URL.
 Accepted issue forms: ``123``, ``#123``, ``OWNER/REPO#123``, ``HOST/OWNER/REPO#123`` and an
-issue or pull request URL.
+issue URL. A pull request URL is refused: PR and issue numbers share one sequence, so
+``…/pull/1`` read as issue #1 would act on a different thing than the user named. A host
+with a port is refused too: gh cannot address one (``--hostname`` rejects it).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from maverick_ext.errors import UsageError
 # GitHub's own limits: owner 1-39 chars of [A-Za-z0-9-]; repo names [A-Za-z0-9._-]{1,100}.
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
-_HOST = r"[A-Za-z0-9.-]+(?::\d+)?"
+_HOST = r"[A-Za-z0-9.-]+(?::\d+)?"  # a port parses, to be refused with a clear line
 _REPO_RE = re.compile(rf"^(?:(?P<host>{_HOST})/)?(?P<owner>{_OWNER})/(?P<name>{_NAME})$")
 _ISSUE_IN_REPO_RE = re.compile(rf"^(?P<repo>(?:{_HOST}/)?{_OWNER}/{_NAME})#(?P<number>\d+)$")
 _NUMBER_RE = re.compile(r"^#?(?P<number>\d+)$")
@@ -86,7 +88,13 @@ def parse_repo(text: str) -> RepoRef:
             f"invalid repository {text!r}: expected OWNER/REPO or HOST/OWNER/REPO",
             "for example -R cli/cli",
         )
-    return RepoRef(owner=match["owner"], name=match["name"], host=match["host"] or None)
+    host = match["host"] or None
+    if host and ":" in host:
+        raise UsageError(
+            f"invalid repository {text!r}: gh cannot address a host with a port ({host})",
+            "name the host without the port, e.g. -R ghe.example.com/OWNER/REPO",
+        )
+    return RepoRef(owner=match["owner"], name=match["name"], host=host)
 
 
 def parse_remote_url(url: str) -> RepoRef | None:
@@ -124,10 +132,15 @@ def parse_issue_ref(text: str) -> IssueRef:
     if "://" in candidate:
         parts = urlsplit(candidate)
         segments = [s for s in parts.path.split("/") if s]
+        if parts.hostname and len(segments) >= 4 and segments[2] == "pull":
+            raise UsageError(
+                f"{text!r} is a pull request, not an issue",
+                "pass the issue the pull request closes",
+            )
         if (
             parts.hostname
             and len(segments) >= 4
-            and segments[2] in ("issues", "pull")
+            and segments[2] == "issues"
             and issue_number(segments[3]) is not None
         ):
             repo = parse_repo(f"{parts.netloc}/{segments[0]}/{segments[1]}")

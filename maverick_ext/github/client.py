@@ -57,7 +57,8 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 # gh's stderr for failures that never reached GitHub (or got no answer).
 _TRANSPORT_FAILURE = re.compile(
     r"proxyconnect|connection refused|connection reset|timeout|timed out|no such host|EOF|"
-    r"TLS handshake|network is unreachable|server misbehaving",
+    r"TLS handshake|network is unreachable|server misbehaving|error connecting to|"
+    r"no route to host|could not resolve host",
     re.IGNORECASE,
 )
 

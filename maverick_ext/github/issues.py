@@ -75,6 +75,24 @@ def _not_found(client: GhClient, number: int) -> NotFound:
     )
 
 
+def _no_repository(client: GhClient) -> NotFound:
+    return NotFound(
+        f"repository {client.require_repo()} does not exist (or this token cannot see it)",
+        "check -R/--repo (or GH_REPO) and `gh auth status`",
+    )
+
+
+def _repository_missing(data: Any) -> bool:
+    """GitHub answers an unknown repository with ``repository: null`` plus a NOT_FOUND
+    error whose path is ``["repository"]``."""
+    if not isinstance(data, dict):
+        return False
+    return any(
+        isinstance(e, dict) and e.get("type") == "NOT_FOUND" and e.get("path") == ["repository"]
+        for e in data.get("errors") or []
+    ) or (isinstance(data.get("data"), dict) and data["data"].get("repository", {}) is None)
+
+
 def _more_nodes(
     client: GhClient, number: int, connection: str, page: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -109,13 +127,10 @@ def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, view
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
     """The issue with labels and all comments; a PR number or a missing issue is a usage error."""
     repo = client.require_repo()
-    try:
-        response = client.graphql(
-            SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
-        )
-    except NotFound:
-        raise _not_found(client, number) from None
-    data = response.data["data"]
+    response = _graphql_tolerating_missing(
+        client, SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+    )
+    data = response.data.get("data") or {}
     node = (data.get("repository") or {}).get("issueOrPullRequest")
     if node is None:
         raise _not_found(client, number)
@@ -147,7 +162,9 @@ def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSna
             "query IssueBatch($owner: String!, $name: String!) { viewer { login } "
             f"repository(owner: $owner, name: $name) {{ {fields} }} }}"
         )
-        response = _graphql_tolerating_missing(client, query, repo.owner, repo.name)
+        response = _graphql_tolerating_missing(
+            client, query, {"owner": repo.owner, "name": repo.name}
+        )
         data = response.data.get("data") or {}
         viewer = (data.get("viewer") or {}).get("login")
         for n in chunk:
@@ -157,14 +174,16 @@ def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSna
     return found
 
 
-def _graphql_tolerating_missing(client: GhClient, query: str, owner: str, name: str) -> GhResponse:
-    """A batch may name missing issues: GitHub answers data plus NOT_FOUND errors for those."""
+def _graphql_tolerating_missing(
+    client: GhClient, query: str, variables: dict[str, Any]
+) -> GhResponse:
+    """Issues may be missing: GitHub answers data plus NOT_FOUND errors for those. A missing
+    repository is said as such, not as every issue missing."""
     response = client.request(
-        "POST",
-        "graphql",
-        body={"query": query, "variables": {"owner": owner, "name": name}},
-        idempotent=True,
+        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
     )
+    if _repository_missing(response.data):
+        raise _no_repository(client)
     errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
     if errors:
         raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)

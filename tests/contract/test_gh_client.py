@@ -337,3 +337,56 @@ def test_a_bad_retry_budget_is_a_usage_error():
 
     with pytest.raises(UsageError):
         retry_policy({"MAVERICK_MAX_RETRY_WAIT_S": "soon"})
+
+
+# ---- bad environments: the right exit code and one clear line -------------------------
+
+
+def test_an_unresolvable_host_is_github_unavailable_exit_14(fp, client, sleeps):
+    for _ in range(3):
+        fp.register(
+            [*BASE, "--method", "GET", *HOST, fp.any()],
+            stderr="error connecting to nonexistent.invalid\n"
+            "check your internet connection or https://githubstatus.com\n",
+            returncode=1,
+        )
+    with pytest.raises(GitHubUnavailable) as caught:
+        client.get("repos/octo/demo")
+    assert caught.value.exit_code == 14
+    assert "\n" not in caught.value.one_line() and "nonexistent.invalid" in caught.value.message
+
+
+def test_a_missing_repository_is_named_not_reported_as_a_missing_issue(fp, client, gh_reply):
+    missing = json.dumps(
+        {
+            "data": {"viewer": {"login": "me"}, "repository": None},
+            "errors": [
+                {
+                    "type": "NOT_FOUND",
+                    "path": ["repository"],
+                    "message": "Could not resolve to a Repository with the name 'octo/demo'.",
+                }
+            ],
+        }
+    )
+    fp.register([*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
+                stdout=gh_reply(200, missing), occurrences=2)  # fmt: skip
+    for read in (lambda: issues.fetch_issue(client, 3), lambda: issues.fetch_issues(client, [3])):
+        with pytest.raises(NotFound, match=r"repository github\.localhost/octo/demo does not exist"):
+            read()
+
+
+def test_a_missing_issue_in_an_existing_repository_is_still_a_missing_issue(fp, client, gh_reply):
+    missing = json.dumps(
+        {
+            "data": {"viewer": {"login": "me"}, "repository": {"issueOrPullRequest": None}},
+            "errors": [
+                {"type": "NOT_FOUND", "path": ["repository", "issueOrPullRequest"],
+                 "message": "Could not resolve to an issue or pull request with the number of 3."}
+            ],
+        }
+    )  # fmt: skip
+    fp.register([*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
+                stdout=gh_reply(200, missing))  # fmt: skip
+    with pytest.raises(NotFound, match="issue #3 does not exist"):
+        issues.fetch_issue(client, 3)

@@ -204,7 +204,11 @@ def test_payload_checks_coerce_what_other_writers_send_and_keep_their_extra_fiel
         ("claim", {"instance_id": 7}, "instance_id: expected a string, got an integer"),
         ("claim", {"instance_id": "a", "state": "gone"}, "state: expected one of active, released"),
         ("claim", {"instance_id": "a", "ttl_s": True}, "ttl_s: expected an integer"),
-        ("dag", {"epic": 1, "stories": {"2": {"files": [3]}}}, "stories.2.files.0: expected a string"),
+        (
+            "dag",
+            {"epic": 1, "stories": {"2": {"files": [3]}}},
+            "stories.2.files.0: expected a string",
+        ),
         ("state", {"epic": 1, "stories": {"2": "done"}}, "stories.2: expected one of pending"),
         ("bprop", {"descendants": []}, "ejected: field required"),
         ("lease", {"expires_at": 5}, "expires_at: expected a string"),

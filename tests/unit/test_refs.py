@@ -27,7 +27,6 @@ from maverick_ext.errors import UsageError
             RepoRef("maverick-sandbox", "demo", "github.localhost"),
         ),
         ("https://github.com/octo/hello.world.git", RepoRef("octo", "hello.world", "github.com")),
-        ("ghe.corp:8443/team/app", RepoRef("team", "app", "ghe.corp:8443")),
     ],
 )
 def test_repositories(text, expected):
@@ -53,11 +52,22 @@ def test_bad_repositories_are_usage_errors_with_an_example(text):
             "https://github.com/octo/demo/issues/5",
             IssueRef(5, RepoRef("octo", "demo", "github.com")),
         ),
-        ("https://github.com/octo/demo/pull/6", IssueRef(6, RepoRef("octo", "demo", "github.com"))),
     ],
 )
 def test_issue_references(text, expected):
     assert parse_issue_ref(text) == expected
+
+
+def test_a_pull_request_url_is_refused_not_read_as_the_issue_with_its_number():
+    with pytest.raises(UsageError, match="is a pull request") as caught:
+        parse_issue_ref("https://github.com/octo/demo/pull/6")
+    assert caught.value.exit_code == 2
+
+
+def test_a_host_with_a_port_is_a_usage_error_gh_could_not_address():
+    with pytest.raises(UsageError, match="host with a port") as caught:
+        parse_repo("localhost:8443/octo/demo")
+    assert caught.value.exit_code == 2
 
 
 @pytest.mark.parametrize("text", ["0", "-3", "abc", "99999999999", "octo/demo#", "https://x/y"])
