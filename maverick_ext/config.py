@@ -7,7 +7,8 @@ kept, never rejected, and reading never rewrites the file. The user file is
 
 Each file is validated on its own, so an invalid value is reported as one line naming the
 file and the key (``InvalidData``, exit 15); then the project's sections are merged key by
-key over the user's, and the result over the defaults.
+key over the user's, the environment's overrides over both (``environment_overrides``),
+and the result over the defaults.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from pydantic import (
     field_validator,
 )
 
-from maverick_ext.config_files import COORDINATION_DEFAULTS, config_sources
+from maverick_ext.config_files import (
+    COORDINATION_DEFAULTS,
+    config_sources,
+    environment_overrides,
+)
 from maverick_ext.errors import InvalidData
 
 ClosePolicy = Literal["on_pr_merge", "on_default_branch_merge", "manual"]
@@ -195,12 +200,13 @@ def load_config(
     """The effective configuration for ``cwd`` (default: the current directory).
 
     Missing files mean defaults. Raises ``InvalidData`` naming the file and key of the
-    first invalid value.
+    first invalid value, ``UsageError`` naming an invalid environment variable.
     """
     sources = config_sources(cwd, env=env)
     merged: dict[str, Any] = {}
     for path in sources:
         merged = _merge(merged, _read_file(path))
+    merged = _merge(merged, environment_overrides(os.environ if env is None else env))
     config = _validate(merged, None)
     config._sources = sources
     return config

@@ -8,9 +8,12 @@ importing the pydantic models that validate a file (docs/ARCHITECTURE.md, Depend
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from maverick_ext.errors import UsageError
 
 PROJECT_CONFIG = Path(".maverick") / "config.json"
 USER_CONFIG = Path("gh-maverick") / "config.json"
@@ -28,6 +31,45 @@ class Coordination:
 
 
 COORDINATION_DEFAULTS = Coordination()
+
+
+def _positive_int(raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return int(raw)
+
+
+def _non_negative_seconds(raw: str) -> float:
+    seconds = float(raw)  # ValueError: not a number
+    if not seconds >= 0:  # also rejects nan
+        raise ValueError("expected 0 or more seconds")
+    return seconds
+
+
+# Environment variable -> the (section, key) it overrides, and how its text is read.
+ENV_OVERRIDES: dict[str, tuple[str, str, Callable[[str], Any]]] = {
+    "MAX_CONCURRENT_WORKTREES": ("coordination", "max_concurrent_worktrees", _positive_int),
+    "MAVERICK_SETTLE_S": ("coordination", "settle_s", _non_negative_seconds),
+}
+
+
+def environment_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The ``ENV_OVERRIDES`` set in ``env``, as config sections; ``UsageError`` names a bad one.
+
+    One precedence order for every setting, highest first: the command's flag, this
+    environment, the project file, the user file, the default (docs/git.md, Configuration).
+    """
+    sections: dict[str, dict[str, Any]] = {}
+    for name, (section, key, read) in ENV_OVERRIDES.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            sections.setdefault(section, {})[key] = read(raw)
+        except ValueError as exc:
+            reason = str(exc) if "expected" in str(exc) else "not a number"
+            raise UsageError(f"invalid {name}={raw!r}: {reason}", f"fix or unset {name}") from None
+    return sections
 
 
 def git_top_level(start: Path) -> Path | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from maverick_ext.config import MaverickConfig
     from maverick_ext.config_files import Coordination
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
@@ -30,18 +31,29 @@ class App:
     monotonic: Callable[[], float] = time.monotonic
     make_client: Callable[..., GhClient] | None = None
     cwd: str | None = None
+    _config: MaverickConfig | None = field(default=None, init=False, repr=False)
+    _coordination: Coordination | None = field(default=None, init=False, repr=False)
+
+    @property
+    def config(self) -> MaverickConfig:
+        """The effective configuration (files + environment), read once per command run."""
+        if self._config is None:
+            from maverick_ext.config import load_config
+
+            self._config = load_config(self.cwd, env=self.env)
+        return self._config
 
     def client(self, repo: RepoRef | None) -> GhClient:
         """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
+        from maverick_ext.config_files import config_sources
         from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
         configured = None
-        if not self.env.get(RETRY_WAIT_ENV):
-            from maverick_ext.config import load_config
-
-            configured = load_config(self.cwd, env=self.env).coordination.max_retry_wait_s
+        # Without a config file the default applies: no need to load (pydantic) models.
+        if not self.env.get(RETRY_WAIT_ENV) and config_sources(self.cwd, env=self.env):
+            configured = self.config.coordination.max_retry_wait_s
         return GhClient(
             repo=repo,
             debug=self.debug,
@@ -52,15 +64,27 @@ class App:
         )
 
     def coordination(self) -> Coordination:
-        """The ``coordination`` settings. Without a config file they are the defaults, known
-        from two stats: the hot commands then never load the validating (pydantic) models."""
-        from maverick_ext.config_files import COORDINATION_DEFAULTS, Coordination, config_sources
+        """The ``coordination`` settings, once per run. Without a config file they are the
+        defaults (plus the environment's overrides), known from two stats: the hot commands
+        then never load the validating (pydantic) models."""
+        if self._coordination is None:
+            self._coordination = self._read_coordination()
+        return self._coordination
+
+    def _read_coordination(self) -> Coordination:
+        from dataclasses import replace
+
+        from maverick_ext.config_files import (
+            COORDINATION_DEFAULTS,
+            Coordination,
+            config_sources,
+            environment_overrides,
+        )
 
         if not config_sources(self.cwd, env=self.env):
-            return COORDINATION_DEFAULTS
-        from maverick_ext.config import load_config
-
-        section = load_config(self.cwd, env=self.env).coordination
+            overrides = environment_overrides(self.env).get("coordination", {})
+            return replace(COORDINATION_DEFAULTS, **overrides)
+        section = self.config.coordination
         return Coordination(
             max_concurrent_worktrees=section.max_concurrent_worktrees,
             trusted_bots=tuple(section.trusted_bots),

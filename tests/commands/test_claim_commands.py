@@ -55,3 +55,29 @@ def test_read_of_a_pull_request_number_is_a_usage_error(run_emulated, inproc_emu
     result = run_emulated("read", str(pull.number))
     assert result.exit_code == 2
     assert "pull request" in result.stderr
+
+
+def test_a_claim_reads_the_configuration_once(run_emulated, monkeypatch, tmp_path) -> None:
+    import json
+
+    from maverick_ext import config
+
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / ".maverick").mkdir()
+    (checkout / ".maverick" / "config.json").write_text(
+        json.dumps({"coordination": {"lease_ttl_s": 120}})
+    )
+    reads = []
+    real = config.load_config
+    monkeypatch.setattr(config, "load_config", lambda *a, **k: reads.append(a) or real(*a, **k))
+    claimed = run_emulated("claim", "2", "--json", env=FAST, cwd=checkout)
+    assert claimed.exit_code == 0, claimed.stderr
+    assert len(reads) == 1
+
+
+def test_max_concurrent_worktrees_from_the_environment_caps_epic_next(run_emulated) -> None:
+    result = run_emulated("epic", "next", "1", "--json", env={"MAX_CONCURRENT_WORKTREES": "1"})
+    assert [s["number"] for s in result.json()["stories"]] == [2]
+    bad = run_emulated("epic", "next", "1", env={"MAX_CONCURRENT_WORKTREES": "0"})
+    assert bad.exit_code == 2 and "invalid MAX_CONCURRENT_WORKTREES='0'" in bad.stderr

@@ -161,5 +161,8 @@ def test_a_journal_naming_no_issue_is_skipped_with_a_warning() -> None:
 
 def test_an_app_deletes_its_own_redundant_notice_under_graphqls_spelling() -> None:
     notice = notice_body(1, 4)
-    comments = [NoticeComment(10, "maverick-app", notice), NoticeComment(20, "maverick-app", notice)]
+    comments = [
+        NoticeComment(10, "maverick-app", notice),
+        NoticeComment(20, "maverick-app", notice),
+    ]
     assert redundant_notices(comments, "maverick-app[bot]", 1, 4) == [20]

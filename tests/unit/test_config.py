@@ -201,3 +201,62 @@ def test_with_a_file_commands_get_its_validated_coordination_section(repo, env):
     path.write_text(json.dumps({"coordination": {"settle_s": -1}}))
     with pytest.raises(InvalidData, match=r"coordination\.settle_s"):
         App(env=env, cwd=str(repo)).coordination()
+
+
+def test_one_precedence_order_environment_over_project_over_user_over_default(repo, env):
+    assert load_config(repo, env=env).coordination.max_concurrent_worktrees == 4
+    write(user_file(env), {"coordination": {"max_concurrent_worktrees": 2, "settle_s": 5}})
+    assert load_config(repo, env=env).coordination.max_concurrent_worktrees == 2
+    write(project_file(repo), {"coordination": {"max_concurrent_worktrees": 3}})
+    config = load_config(repo, env=env)
+    assert (config.coordination.max_concurrent_worktrees, config.coordination.settle_s) == (3, 5)
+    overridden = {**env, "MAX_CONCURRENT_WORKTREES": "7", "MAVERICK_SETTLE_S": "0.5"}
+    config = load_config(repo, env=overridden)
+    assert (config.coordination.max_concurrent_worktrees, config.coordination.settle_s) == (7, 0.5)
+
+
+def test_the_environment_overrides_the_defaults_without_a_file_too(repo, env):
+    from maverick_ext.commands.app import App
+
+    app = App(env={**env, "MAX_CONCURRENT_WORKTREES": "7"}, cwd=str(repo))
+    assert app.coordination().max_concurrent_worktrees == 7
+    assert load_config(repo, env=app.env).coordination.max_concurrent_worktrees == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_CONCURRENT_WORKTREES", "0"),
+        ("MAX_CONCURRENT_WORKTREES", "many"),
+        ("MAVERICK_SETTLE_S", "-1"),
+        ("MAVERICK_SETTLE_S", "soon"),
+        ("MAVERICK_SETTLE_S", "nan"),
+    ],
+)
+def test_an_invalid_environment_override_names_the_variable(repo, env, name, value):
+    from maverick_ext.commands.app import App
+    from maverick_ext.errors import UsageError
+
+    for read in (
+        lambda: load_config(repo, env={**env, name: value}),
+        lambda: App(env={**env, name: value}, cwd=str(repo)).coordination(),
+    ):
+        with pytest.raises(UsageError) as caught:
+            read()
+        assert caught.value.message.startswith(f"invalid {name}={value!r}")
+        assert caught.value.exit_code == ExitCode.USAGE
+
+
+def test_the_app_reads_the_configuration_once_per_command_run(repo, env, monkeypatch):
+    from maverick_ext import config as config_module
+    from maverick_ext.commands.app import App
+
+    write(project_file(repo), {"coordination": {"lease_ttl_s": 60}})
+    reads = []
+    real = config_module.load_config
+    monkeypatch.setattr(
+        config_module, "load_config", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    app = App(env=env, cwd=str(repo))
+    assert app.config is app.config and app.coordination() is app.coordination()
+    assert app.coordination().lease_ttl_s == 60 and len(reads) == 1

@@ -40,7 +40,6 @@ def name(
     as_json: bool,
 ) -> None:
     """Print the branch name for an issue (<prefix>/<issue>-<slug>)."""
-    from maverick_ext.config import load_config
     from maverick_ext.core.names import branch_name
     from maverick_ext.core.refs import parse_issue_ref
 
@@ -50,7 +49,7 @@ def name(
 
         snapshot = fetch_issue(app.client(ref.repo or app.resolve_repo(repo)), ref.number)
         title, labels = snapshot.title, tuple(snapshot.labels)
-    prefixes = load_config(app.cwd, env=app.env).git_workflow.branch_prefixes
+    prefixes = app.config.git_workflow.branch_prefixes
     branch = branch_name(ref.number, title, labels, prefixes)
     if as_json:
         emit_json({"issue": ref.number, "title": title, "labels": list(labels), "branch": branch})

@@ -59,14 +59,7 @@ def claim_settings(app: App, ttl: str | None, settle: float | None) -> ClaimSett
     from maverick_ext.core.claims import parse_duration
     from maverick_ext.services.claims import ClaimSettings
 
-    configured = app.coordination()
-    if settle is None and app.env.get(SETTLE_ENV):
-        try:
-            settle = float(app.env[SETTLE_ENV])
-        except ValueError:
-            raise UsageError(
-                f"invalid {SETTLE_ENV}={app.env[SETTLE_ENV]!r}: not a number"
-            ) from None
+    configured = app.coordination()  # MAVERICK_SETTLE_S is applied with the config files
     settle = configured.settle_s if settle is None else settle
     if settle < 0:
         raise UsageError(f"invalid --settle {settle:g}: must be 0 or more seconds")

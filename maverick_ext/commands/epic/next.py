@@ -9,7 +9,7 @@ from maverick_ext.commands.coord._shared import instance_option, settle_option, 
 from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
-from maverick_ext.errors import EXIT_CODE_HELP, UsageError
+from maverick_ext.errors import EXIT_CODE_HELP
 
 MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 
@@ -183,9 +183,4 @@ def _claim_next(
 
 
 def _default_limit(app: App) -> int:
-    raw = app.env.get(MAX_ENV)
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            raise UsageError(f"invalid {MAX_ENV}={raw!r}: expected a positive integer")
-        return int(raw)
-    return app.coordination().max_concurrent_worktrees
+    return app.coordination().max_concurrent_worktrees  # MAX_ENV is applied with the files

@@ -122,6 +122,4 @@ def summarize(epic: int, board: Board) -> dict[str, Any]:
 
 def close_policy(app: App) -> str:
     """`.maverick/config.json` issue_lifecycle.close_policy (on_pr_merge by default)."""
-    from maverick_ext.config import load_config
-
-    return load_config(app.cwd, env=app.env).issue_lifecycle.close_policy
+    return app.config.issue_lifecycle.close_policy

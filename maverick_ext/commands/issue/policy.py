@@ -27,9 +27,7 @@ issue_lifecycle.close_policy from .maverick/config.json (or the user config):
 @pass_app
 def policy(app: App, as_json: bool) -> None:
     """Print when issues close after their PR merges."""
-    from maverick_ext.config import load_config
-
-    config = load_config(app.cwd, env=app.env)
+    config = app.config
     if as_json:
         sources = [str(path) for path in config.sources]
         emit_json({"close_policy": config.issue_lifecycle.close_policy, "sources": sources})

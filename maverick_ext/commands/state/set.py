@@ -56,7 +56,6 @@ def set_(
     JSON: {"number", "title", "status", "reason", "holder", "lease_left_s", "prs", "url",
            "blocked_by": [N], "label": str|null, "added": bool}
     """
-    from maverick_ext.config import load_config
     from maverick_ext.core.epic_state import STATUSES, fact_for
     from maverick_ext.services import epics
 
@@ -71,7 +70,7 @@ def set_(
         flush_warnings(ctx)
         return
     if status == "merged" and not branch:
-        branch = load_config(app.cwd, env=app.env).git_workflow.pr_target
+        branch = app.config.git_workflow.pr_target
     change = fact_for(status, branch=branch, blocker=blocker)
     result, added = epics.record_fact(ctx, number, change)
     flush_warnings(ctx)
