@@ -337,3 +337,8 @@ def parent_issue(client: GhClient, number: int) -> int | None:
         raise _not_found(client, number)
     parent = issue.get("parent")
     return parent["number"] if parent else None
+
+
+def default_branch(client: GhClient) -> str:
+    """The repository's default branch, as GitHub reports it."""
+    return str(client.get(client.repo_path()).data["default_branch"])
