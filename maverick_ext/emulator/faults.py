@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-_RATES = ("error_rate", "ambiguous_rate", "throttle_rate")
+_RATES = ("error_rate", "ambiguous_rate", "throttle_rate", "graphql_rate_limit_rate")
 
 
 @dataclass
@@ -30,11 +30,22 @@ class Faults:
     error_rate: float = 0.0
     # Apply the write, then answer 502: the client cannot tell whether it happened.
     ambiguous_rate: float = 0.0
-    # 403 secondary rate limit or 429, with Retry-After.
+    # 403 secondary rate limit or 429 (GitHub's secondary limits).
     throttle_rate: float = 0.0
+    # The Retry-After those answers carry; 0 omits it, as GitHub often does.
+    throttle_retry_after_s: int = 1
+    # GraphQL's primary limit: HTTP 200 with errors[].type RATE_LIMITED, nothing applied.
+    graphql_rate_limit_rate: float = 0.0
     # Seconds added to the server clock (Date header, created_at, updated_at).
     clock_skew_s: float = 0.0
     seed: int = 0
+    # -- GitHub's strictness, switchable for tests of older behaviour (docs/github-facts.md)
+    # `databaseId` is a 32-bit GraphQL Int: an id beyond 2**31-1 makes the field an error
+    # (GitHub's comment ids passed 2**31 in 2024; `fullDatabaseId` is the BigInt form).
+    int32_database_id: bool = True
+    # Members of an organisation with private membership appear as CONTRIBUTOR (when they
+    # have a merged pull request in the repository) or NONE, never MEMBER.
+    private_membership: bool = False
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
@@ -48,7 +59,13 @@ class Faults:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
-        for name in ("latency_ms", "jitter_ms", "visibility_delay_ms", "visibility_jitter_ms"):
+        for name in (
+            "latency_ms",
+            "jitter_ms",
+            "visibility_delay_ms",
+            "visibility_jitter_ms",
+            "throttle_retry_after_s",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
 
@@ -64,6 +81,8 @@ class Faults:
         old = self.as_dict()
         for name, value in changes.items():
             current = getattr(self, name)
+            if isinstance(current, bool) and isinstance(value, str):
+                value = value.strip().lower() in ("1", "true", "yes", "on")
             setattr(self, name, type(current)(value))
         try:
             self._validate()

@@ -189,9 +189,11 @@ def _page(ctx: Ctx, items: list[Any], shape: Callable[[Any], Json]) -> Response:
     last = max(math.ceil(len(items) / per_page), 1)
     links = []
 
+    path = _by_repository_id(ctx, req.path)
+
     def url(n: int) -> str:
         query = {k: v[-1] for k, v in req.query.items()} | {"page": str(n)}
-        return f"<{ctx.urls.api}{req.path}?{urlencode(query)}>"
+        return f"<{ctx.urls.api}{path}?{urlencode(query)}>"
 
     if page < last:
         links += [f'{url(page + 1)}; rel="next"', f'{url(last)}; rel="last"']
@@ -199,6 +201,28 @@ def _page(ctx: Ctx, items: list[Any], shape: Callable[[Any], Json]) -> Response:
         links += [f'{url(1)}; rel="first"', f'{url(min(page - 1, last))}; rel="prev"']
     headers = {"Link": ", ".join(links)} if links else {}
     return Response(200, body, headers)
+
+
+_REPO_PREFIX = re.compile(r"^/repos/([^/]+)/([^/]+)(/.*)?$")
+_REPOSITORIES_PREFIX = re.compile(r"^/repositories/([0-9]+)(/.*)?$")
+
+
+def _by_repository_id(ctx: Ctx, path: str) -> str:
+    """github.com's pagination links name the repository by id: ``/repositories/ID/...``."""
+    match = _REPO_PREFIX.match(path)
+    if match is None:
+        return path
+    repo = ctx.store.repo(unquote(match[1]), unquote(match[2]))
+    return f"/repositories/{repo.id}{match[3] or ''}"
+
+
+def _by_owner_and_name(store: Store, path: str) -> str:
+    """``/repositories/ID/...`` (what those links point at) as ``/repos/OWNER/NAME/...``."""
+    match = _REPOSITORIES_PREFIX.match(path)
+    if match is None:
+        return path
+    repo = store.repo_by_id(int(match[1]))
+    return f"/repos/{repo.full_name}{match[2] or ''}"
 
 
 def _created(body: Json) -> Response:
@@ -221,6 +245,9 @@ def get_rate_limit(ctx: Ctx) -> Response:
 
 @route("GET", "/user")
 def get_viewer(ctx: Ctx) -> Response:
+    if ctx.viewer.user.type == "Bot":
+        # An installation token is not a user: GitHub refuses /user (viewer.login works).
+        return Response(403, error_body("Resource not accessible by integration", 403))
     return Response(200, shapes.full_user(ctx.urls, ctx.viewer.user, private=True))
 
 
@@ -701,6 +728,8 @@ class Api:
             rate = self._count(viewer.login, resource)
         if self.faults.roll(self.faults.throttle_rate):
             return self._throttled(), rate
+        if resource == "graphql" and self.faults.roll(self.faults.graphql_rate_limit_rate):
+            return self._graphql_rate_limited(viewer), (0, rate[1])
         if self.faults.roll(self.faults.error_rate):
             status = self.faults.choice((500, 502, 503))
             return Response(status, {"message": "Server Error"}), rate
@@ -722,6 +751,7 @@ class Api:
                 if req.method != "POST":
                     raise NotFoundError()
                 return self._graphql(ctx)
+            req.path = _by_owner_and_name(self.store, req.path)
             found = find_route(req.method, req.path)
             if found is None:
                 raise NotFoundError()
@@ -755,8 +785,16 @@ class Api:
             "You have exceeded a secondary rate limit. Please wait a few minutes before you "
             "try again."
         )
-        headers = {"Retry-After": "1", "X-RateLimit-Remaining": "0"}
+        retry_after = self.faults.throttle_retry_after_s
+        # Without Retry-After a secondary limit says nothing about when to come back; the
+        # primary counters stay as they are (remaining is not 0).
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
         return Response(status, error_body(message, status), headers)
+
+    def _graphql_rate_limited(self, viewer: Viewer) -> Response:
+        """GraphQL's primary limit: HTTP 200, ``errors[].type`` RATE_LIMITED, no ``data``."""
+        message = f"API rate limit exceeded for user ID {viewer.user.id}."
+        return Response(200, {"errors": [{"type": "RATE_LIMITED", "message": message}]})
 
     def _finish(
         self, req: Request, response: Response, rate: tuple[int, int], resource: str

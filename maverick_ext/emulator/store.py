@@ -23,8 +23,27 @@ from typing import Any, Literal, TypeVar
 
 from maverick_ext.emulator.faults import Faults
 
-ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "NONE")
+# GitHub's CommentAuthorAssociation, all eight values.
+ASSOCIATIONS = (
+    "OWNER",
+    "MEMBER",
+    "COLLABORATOR",
+    "CONTRIBUTOR",
+    "FIRST_TIMER",
+    "FIRST_TIME_CONTRIBUTOR",
+    "MANNEQUIN",
+    "NONE",
+)
 TRUSTED_DEFAULT_ASSOCIATION = "COLLABORATOR"
+# A GitHub App (or GITHUB_TOKEN) acts as a Bot whose REST login and viewer.login carry this
+# suffix, while GraphQL's Bot.login (e.g. a comment's author) drops it.
+BOT_SUFFIX = "[bot]"
+# Issue and comment ids start above 2**32, as on github.com (comment ids passed 2**31 in
+# 2024), so a 32-bit assumption anywhere fails in tests rather than in production.
+WIDE_ID_BASE = 2**32
+# GitHub's limits (422 beyond them).
+LABEL_NAME_MAX = 50
+BODY_MAX = 65_536
 
 # GitHub creates these in every new repository.
 DEFAULT_LABELS: tuple[tuple[str, str, str], ...] = (
@@ -105,7 +124,8 @@ class Viewer:
     """The authenticated identity of a request."""
 
     user: User
-    # None: derived per repository (OWNER for the repo owner, else COLLABORATOR).
+    # None: derived per repository (OWNER for the repo owner, NONE for a bot, else
+    # COLLABORATOR).
     association: str | None = None
     # read/triage/write/maintain/admin; None: derived from the association
     # (see ``emulator.permissions``).
@@ -119,7 +139,9 @@ class Viewer:
         """The ``author_association`` this identity gets on ``repo``."""
         if self.association:
             return self.association
-        return "OWNER" if self.user is repo.owner else TRUSTED_DEFAULT_ASSOCIATION
+        if self.user is repo.owner:
+            return "OWNER"
+        return "NONE" if self.user.type == "Bot" else TRUSTED_DEFAULT_ASSOCIATION
 
 
 @dataclass(eq=False)
@@ -254,12 +276,14 @@ class Store:
         self._issues_by_id: dict[int, Issue] = {}
         self._comments: dict[int, Comment] = {}
         self._offset_s = 0.0
+        # Only forward moves of the clock: time that really "passed" for visibility.
+        self._elapsed_s = 0.0
         # Separate sequences per kind, like GitHub; each strictly increasing.
         self._user_ids = itertools.count(1001)
         self._repo_ids = itertools.count(500_001)
-        self._issue_ids = itertools.count(2_000_000_001)
-        self._pull_ids = itertools.count(1_800_000_001)
-        self._comment_ids = itertools.count(3_000_000_001)
+        self._issue_ids = itertools.count(WIDE_ID_BASE + 2_000_000_001)
+        self._pull_ids = itertools.count(2_800_000_001)
+        self._comment_ids = itertools.count(WIDE_ID_BASE + 3_000_000_001)
         self._label_ids = itertools.count(7_000_000_001)
         self._commit_seq = itertools.count(1)
 
@@ -273,10 +297,19 @@ class Store:
         """Server time as an aware UTC datetime at second resolution (as GitHub reports)."""
         return datetime.fromtimestamp(int(self.clock()), tz=timezone.utc)
 
+    def visibility_clock(self) -> float:
+        """The clock stale reads are measured on: real time plus forward moves only.
+
+        Skew and backward moves change the time GitHub *reports*, never what exists or
+        is visible: a comment once listed stays listed.
+        """
+        return time.time() + self._elapsed_s
+
     @_locked
     def advance_clock(self, seconds: float) -> None:
         """Move the server clock forward (or back, if negative) by ``seconds``."""
         self._offset_s += seconds
+        self._elapsed_s += max(seconds, 0.0)
 
     def set_skew(self, seconds: float) -> None:
         """Set the clock-skew fault: server time = real time + ``seconds`` (+ advanced)."""
@@ -313,23 +346,47 @@ class Store:
         return user
 
     @_locked
-    def identify(self, token: str) -> Viewer:
-        """The identity behind a token: ``as:LOGIN[:ASSOC[:PERMISSION]]``, else the default user.
+    def ensure_bot(self, slug: str) -> User:
+        """The Bot actor of a GitHub App ``slug``: login ``slug[bot]``, type ``Bot``."""
+        login = slug if slug.endswith(BOT_SUFFIX) else f"{slug}{BOT_SUFFIX}"
+        return self.ensure_user(login, "Bot")
 
-        ``ASSOC`` is one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE (case-insensitive);
-        ``PERMISSION`` one of read, triage, write, maintain, admin (an unknown one is read).
+    @_locked
+    def identify(self, token: str) -> Viewer:
+        """The identity behind a token, else the default user.
+
+        ``as:LOGIN[:ASSOC[:PERMISSION]]`` acts as that user; ``bot:SLUG[:ASSOC[:PERMISSION]]``
+        as the Bot of App ``SLUG`` (an installation token or GITHUB_TOKEN). ``ASSOC`` is one
+        of the eight ``author_association`` values (case-insensitive); ``PERMISSION`` one of
+        read, triage, write, maintain, admin (an unknown one is read).
         """
-        if token.startswith("as:"):
-            _, _, rest = token.partition(":")
+        kind, sep, rest = token.partition(":")
+        if sep and kind in ("as", "bot"):
             login, _, rest = rest.partition(":")
             assoc, _, level = rest.partition(":")
             assoc = assoc.upper()
             if assoc and assoc not in ASSOCIATIONS:
                 assoc = "NONE"
             if login:
+                user = self.ensure_bot(login) if kind == "bot" else self.ensure_user(login)
                 permission = (parse_level(level) or "read") if level else None
-                return Viewer(self.ensure_user(login), assoc or None, permission)
+                return Viewer(user, assoc or None, permission)
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
+
+    def association(self, viewer: Viewer, repo: Repo) -> str:
+        """The ``author_association`` a new issue or comment by ``viewer`` gets on ``repo``.
+
+        Under ``private_membership`` an organisation member shows as CONTRIBUTOR (with a
+        merged pull request in the repository) or NONE, as GitHub shows private members.
+        """
+        association = viewer.association_for(repo)
+        if association != "MEMBER" or not self.faults.private_membership:
+            return association
+        contributed = any(
+            i.pull is not None and i.pull.merged and i.user is viewer.user
+            for i in repo.issues.values()
+        )
+        return "CONTRIBUTOR" if contributed else "NONE"
 
     # -- repositories ------------------------------------------------------------------
 
@@ -370,6 +427,13 @@ class Store:
                 self.create_label(repo, label_name, color, desc, default=True)
         return repo
 
+    def repo_by_id(self, repo_id: int) -> Repo:
+        """The repository with this database id (``/repositories/{id}`` paths)."""
+        for repo in self.repos.values():
+            if repo.id == repo_id:
+                return repo
+        raise NotFoundError()
+
     def repo(self, owner: str, name: str) -> Repo:
         """The repository ``owner/name`` (case-insensitive); ``NotFoundError`` otherwise."""
         repo = self.repos.get(f"{owner}/{name}".lower())
@@ -392,6 +456,7 @@ class Store:
         """Open a new issue; missing labels are created on the repo, like GitHub does."""
         if not title or not str(title).strip():
             raise ValidationFailed("Issue", "title", "missing_field")
+        _check_body("Issue", body)
         iid = next(self._issue_ids)
         now = self.now()
         issue = Issue(
@@ -402,7 +467,7 @@ class Store:
             str(title),
             body,
             viewer.user,
-            viewer.association_for(repo),
+            self.association(viewer, repo),
             now,
             now,
         )
@@ -481,6 +546,7 @@ class Store:
                 raise ValidationFailed("Issue", "title", "missing_field")
             issue.title = str(title)
         if body is not None:
+            _check_body("Issue", body)
             issue.body = body
         if labels is not None:
             issue.labels = [self._ensure_label(issue.repo, n) for n in _unique(labels)]
@@ -516,6 +582,7 @@ class Store:
         """
         if body is None or not str(body).strip():
             raise ValidationFailed("IssueComment", "body", "missing_field")
+        _check_body("IssueComment", body)
         cid = next(self._comment_ids)
         now = self.now()
         comment = Comment(
@@ -524,10 +591,10 @@ class Store:
             issue,
             str(body),
             viewer.user,
-            viewer.association_for(issue.repo),
+            self.association(viewer, issue.repo),
             now,
             now,
-            visible_at=self.clock() + self.faults.visibility_s(),
+            visible_at=self.visibility_clock() + self.faults.visibility_s(),
         )
         issue.comments.append(comment)
         self._comments[cid] = comment
@@ -544,11 +611,12 @@ class Store:
 
     @_locked
     def visible_comments(self, issue: Issue, now: float | None = None) -> list[Comment]:
-        """The comments a listing shows at store time ``now`` (default: current), oldest first.
+        """The comments a listing shows at ``visibility_clock`` time ``now`` (default:
+        current), oldest first.
 
         This is the one rule for stale reads: REST listings and GraphQL use it both.
         """
-        at = self.clock() if now is None else now
+        at = self.visibility_clock() if now is None else now
         return [c for c in issue.comments if c.visible_at <= at]
 
     @_locked
@@ -564,6 +632,7 @@ class Store:
         """Edit a comment's body; bumps its ``updated_at`` (the lease heartbeat relies on it)."""
         if body is None or not str(body).strip():
             raise ValidationFailed("IssueComment", "body", "missing_field")
+        _check_body("IssueComment", body)
         comment.body = str(body)
         comment.updated_at = self.now()
         return comment
@@ -601,6 +670,7 @@ class Store:
         """A new repository label; 422 ``already_exists`` if the name is taken."""
         if not name or not str(name).strip():
             raise ValidationFailed("Label", "name", "missing_field")
+        _check_label_name(name)
         if name.lower() in repo.labels:
             raise ValidationFailed("Label", "name", "already_exists")
         color = _check_color(color or "ededed")
@@ -622,6 +692,8 @@ class Store:
     ) -> Label:
         """Rename or recolour a label (issues carrying it follow, as on GitHub)."""
         label = self.label(repo, name)
+        if new_name is not None:
+            _check_label_name(new_name)
         if new_name is not None and new_name.lower() != label.name.lower():
             if new_name.lower() in repo.labels:
                 raise ValidationFailed("Label", "name", "already_exists")
@@ -647,7 +719,14 @@ class Store:
 
     def _ensure_label(self, repo: Repo, name: str) -> Label:
         existing = repo.labels.get(name.lower())
-        return existing if existing is not None else self.create_label(repo, name)
+        if existing is not None:
+            return existing
+        if len(name) > LABEL_NAME_MAX:
+            # Adding a missing label to an issue answers in another shape than creating it.
+            error = ValidationFailed("Label", "name", "invalid")
+            error.errors[0] = {"value": name, **error.errors[0]}
+            raise error
+        return self.create_label(repo, name)
 
     @_locked
     def add_labels(self, issue: Issue, names: Iterable[str]) -> list[Label]:
@@ -987,6 +1066,24 @@ def _unique(names: Iterable[str]) -> list[str]:
     for name in names:
         seen.setdefault(str(name).lower(), str(name))
     return list(seen.values())
+
+
+def _check_label_name(name: str) -> None:
+    if len(name) > LABEL_NAME_MAX:
+        raise ValidationFailed(
+            "Label", "name", "custom", f"name is too long (maximum is {LABEL_NAME_MAX} characters)"
+        )
+
+
+def _check_body(resource: str, body: str | None) -> None:
+    """GitHub's 65,536-character limit on issue, pull request and comment bodies."""
+    if body is None or len(str(body)) <= BODY_MAX:
+        return
+    if resource == "IssueComment":
+        message = f"Body is too long (maximum is {BODY_MAX} characters)"
+        raise ValidationFailed(resource, "data", "unprocessable", message)
+    message = f"body is too long (maximum is {BODY_MAX} characters)"
+    raise ValidationFailed(resource, "body", "custom", message)
 
 
 def _check_color(color: str) -> str:

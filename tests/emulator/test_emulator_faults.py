@@ -53,9 +53,31 @@ def test_throttling_headers(emu: Emulator, client: Client) -> None:
         reply = client.get(f"{REPO}/issues/1")
         statuses.add(reply.status)
         assert reply.headers["retry-after"] == "1"
-        assert reply.headers["x-ratelimit-remaining"] == "0"
-        assert "rate limit" in reply.json["message"]
+        # A secondary limit leaves the primary counters alone.
+        assert reply.headers["x-ratelimit-remaining"] != "0"
+        assert "secondary rate limit" in reply.json["message"]
     assert statuses == {403, 429}
+
+
+def test_secondary_limit_often_comes_without_retry_after(emu: Emulator, client: Client) -> None:
+    emu.faults.update(throttle_rate=1.0, throttle_retry_after_s=0)
+    reply = client.get(f"{REPO}/issues/1")
+    assert reply.status in (403, 429)
+    assert "retry-after" not in reply.headers
+
+
+def test_graphql_primary_limit_is_http_200_with_rate_limited(emu: Emulator, client: Client) -> None:
+    emu.faults.update(graphql_rate_limit_rate=1.0)
+    mutation = 'mutation { addComment(input: {subjectId: "x", body: "b"}) { clientMutationId } }'
+    reply = client.post("/graphql", {"query": mutation})
+    assert reply.status == 200
+    assert "data" not in reply.json
+    [error] = reply.json["errors"]
+    assert error["type"] == "RATE_LIMITED" and "rate limit exceeded" in error["message"]
+    assert reply.headers["x-ratelimit-remaining"] == "0"
+    assert reply.headers["x-ratelimit-resource"] == "graphql"
+    emu.faults.update(graphql_rate_limit_rate=0.0)
+    assert client.get(f"{REPO}/issues/1").status == 200  # REST is another budget
 
 
 def test_faults_are_reproducible_with_a_seed() -> None:
@@ -105,3 +127,23 @@ def test_admin_paths_never_get_faults(emu: Emulator, client: Client) -> None:
     assert client.get("/_emulator/log").status == 200
     assert client.post("/_emulator/faults", {"error_rate": 0, "throttle_rate": 0}).status == 200
     assert client.get(f"{REPO}/issues/1").status == 200
+
+
+@pytest.mark.parametrize("move", ["skew", "advance"])
+def test_moving_the_clock_back_hides_nothing_that_exists(
+    emu: Emulator, client: Client, move: str
+) -> None:
+    emu.faults.update(visibility_delay_ms=200)
+    made = client.post(f"{REPO}/issues/2/comments", {"body": "live holder"}).json
+    time.sleep(0.25)
+    before = _date(client)
+    if move == "skew":
+        emu.store.set_skew(-3600)
+    else:
+        emu.advance_clock(-3600)
+    assert (before - _date(client)).total_seconds() > 3500  # the reported clock moved...
+    # ...but what exists stays visible, over REST and GraphQL alike.
+    assert [c["id"] for c in client.get(f"{REPO}/issues/2/comments").json] == [made["id"]]
+    query = '{ repository(owner: "maverick-sandbox", name: "demo") { issue(number: 2) { comments(first: 10) { nodes { body } } } } }'
+    nodes = client.post("/graphql", {"query": query}).json["data"]["repository"]["issue"]
+    assert nodes["comments"]["nodes"] == [{"body": "live holder"}]

@@ -13,11 +13,11 @@ from maverick_ext.emulator.seeds import OWNER, REPO, seed_demo
 from maverick_ext.emulator.store import Repo, Store, Viewer
 
 ISSUE_FIELDS = """
-  id databaseId number title state stateReason body url
+  id fullDatabaseId number title state stateReason body url
   labels(first: 100) { nodes { name } }
   comments(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
-    nodes { databaseId body createdAt updatedAt authorAssociation author { login } }
+    nodes { fullDatabaseId body createdAt updatedAt authorAssociation author { login } }
   }
   subIssues(first: 100) { nodes { number title state } }
   blockedBy(first: 100) { nodes { number } }
@@ -80,7 +80,7 @@ def test_issue_snapshot_of_a_story(env: Env) -> None:
     issue = env.store.issue(env.repo, 4)
     assert snap["__typename"] == "Issue"
     assert snap["id"] == issue.node_id
-    assert snap["databaseId"] == issue.id
+    assert snap["fullDatabaseId"] == str(issue.id)  # a BigInt: a string
     assert (snap["number"], snap["title"], snap["state"]) == (4, "API endpoints", "OPEN")
     assert snap["stateReason"] is None
     assert snap["url"] == "http://github.localhost/maverick-sandbox/demo/issues/4"
@@ -112,8 +112,8 @@ def test_comments_paginate_past_100_with_outsider_association(env: Env) -> None:
     assert not second["pageInfo"]["hasNextPage"]
     nodes = first["nodes"] + second["nodes"]
     assert [c["body"] for c in nodes] == [f"comment {n}" for n in range(150)]
-    assert [c["databaseId"] for c in nodes] == [c.id for c in issue.comments]
-    assert nodes[0]["databaseId"] > 2**31  # GitHub-sized ids must not overflow Int
+    assert [int(c["fullDatabaseId"]) for c in nodes] == [c.id for c in issue.comments]
+    assert int(nodes[0]["fullDatabaseId"]) > 2**32  # GitHub-sized ids
     assert nodes[120]["authorAssociation"] == "NONE"
     assert nodes[120]["author"] == {"login": "drive-by"}
     assert {c["authorAssociation"] for i, c in enumerate(nodes) if i != 120} == {"OWNER"}
@@ -314,13 +314,13 @@ def test_add_comment_goes_through_the_store(env: Env) -> None:
     data = env.data(
         'mutation($id: ID!) { addComment(input: {subjectId: $id, body: "hi",'
         ' clientMutationId: "m1"}) { clientMutationId'
-        " commentEdge { node { databaseId body url authorAssociation } } } }",
+        " commentEdge { node { fullDatabaseId body url authorAssociation } } } }",
         id=issue.node_id,
     )["addComment"]
     [comment] = issue.comments
     assert data["clientMutationId"] == "m1"
     assert data["commentEdge"]["node"] == {
-        "databaseId": comment.id,
+        "fullDatabaseId": str(comment.id),
         "body": "hi",
         "url": f"http://github.localhost/maverick-sandbox/demo/issues/2#issuecomment-{comment.id}",
         "authorAssociation": "OWNER",

@@ -145,6 +145,36 @@ def test_pr_view_by_branch_and_merged_list(gh: Gh, emu: Emulator) -> None:
     assert [p["number"] for p in closed["closedByPullRequestsReferences"]] == [pull.number]
 
 
+def test_issue_create_with_label_and_parent(gh: Gh, client: Client) -> None:
+    # gh 2.x sends CreateIssueInput.projectIds (null) with every create.
+    url = ok(gh("issue", "create", "--title", "New story", "--body", "b", "--label", "bug"))
+    number = int(url.strip().rsplit("/", 1)[1])
+    issue = client.get(f"{REST_REPO}/issues/{number}").json
+    assert (issue["title"], [lb["name"] for lb in issue["labels"]]) == ("New story", ["bug"])
+
+
+def test_pr_create_then_merge(gh: Gh, client: Client, emu: Emulator) -> None:
+    with emu.store.lock:
+        repo = emu.store.repo(OWNER, REPO)
+        emu.store.create_ref(repo, "refs/heads/feat", repo.refs["refs/heads/main"])
+    url = ok(gh("pr", "create", "--title", "Feat", "--body", "Closes #8", "--head", "feat"))
+    number = url.strip().rsplit("/", 1)[1]
+    assert client.get(f"{REST_REPO}/pulls/{number}").json["base"]["ref"] == "main"
+    ok(gh("pr", "merge", number, "--squash"))
+    pull = client.get(f"{REST_REPO}/pulls/{number}").json
+    assert (pull["merged"], pull["state"]) == (True, "closed")
+    again = gh("pr", "merge", number, "--merge")
+    assert "already merged" in again.stderr
+
+
+def test_issue_close_reopen_and_comment(gh: Gh, client: Client) -> None:
+    ok(gh("issue", "comment", "8", "--body", "on it"))
+    ok(gh("issue", "close", "8"))
+    assert client.get(f"{REST_REPO}/issues/8").json["state"] == "closed"
+    ok(gh("issue", "reopen", "8"))
+    assert client.get(f"{REST_REPO}/issues/8").json["state"] == "open"
+
+
 def _api_graphql(gh: Gh, query: str, **fields: Any) -> subprocess.CompletedProcess[str]:
     args = ["api", "graphql", "-f", f"query={query}"]
     for name, value in fields.items():
@@ -161,7 +191,7 @@ def test_issue_snapshot_via_gh_api_graphql(gh: Gh, client: Client) -> None:
     assert snap["blockedBy"]["nodes"] == [{"number": 3}]
     assert [c["authorAssociation"] for c in snap["comments"]["nodes"]] == ["OWNER", "NONE"]
     rest_ids = [c["id"] for c in client.get(f"{REST_REPO}/issues/4/comments").json]
-    assert [c["databaseId"] for c in snap["comments"]["nodes"]] == rest_ids
+    assert [int(c["fullDatabaseId"]) for c in snap["comments"]["nodes"]] == rest_ids
 
 
 def test_unknown_field_fails_through_gh(gh: Gh) -> None:

@@ -47,8 +47,12 @@ _INTERNAL = (
 
 
 @functools.cache
-def schema() -> GraphQLSchema:
-    """The subset schema with resolvers attached; built once per process."""
+def schema(int32_database_id: bool = True) -> GraphQLSchema:
+    """The subset schema with resolvers attached; built once per process and strictness.
+
+    With ``int32_database_id`` ``databaseId`` keeps graphql-core's 32-bit Int check, as a
+    real GraphQL server must: an id beyond 2**31-1 is a field error, not a value.
+    """
     sdl = resources.files(__package__).joinpath("schema.graphql").read_text(encoding="utf-8")
     built = build_schema(sdl)
     for type_name, fields in RESOLVERS.items():
@@ -60,9 +64,11 @@ def schema() -> GraphQLSchema:
     for gql_type in built.type_map.values():
         if isinstance(gql_type, GraphQLInterfaceType | GraphQLUnionType):
             gql_type.resolve_type = typename
-        if isinstance(gql_type, GraphQLObjectType) and "databaseId" in gql_type.fields:
+        lax = not int32_database_id
+        if lax and isinstance(gql_type, GraphQLObjectType) and "databaseId" in gql_type.fields:
             gql_type.fields["databaseId"].type = _DATABASE_ID
-    _set_output(built.type_map["DateTime"], _datetime)
+    for timestamp in ("DateTime", "GitTimestamp"):
+        _set_output(built.type_map[timestamp], _datetime)
     return built
 
 
@@ -77,10 +83,10 @@ def _datetime(value: Any) -> Any:
     return isoformat(value) if isinstance(value, datetime) else value
 
 
-# GitHub's ``databaseId`` is typed Int yet carries ids past 2**31 (comment ids are ~3e9);
-# graphql-core would refuse them, so these output-only fields get an Int without the 32-bit
-# check. It is renamed after construction because graphql-core forbids defining "Int" anew;
-# introspection still shows these fields as Int, as GitHub does.
+# With the Faults knob ``int32_database_id`` off, ``databaseId`` carries ids past 2**31 (a
+# lenient GitHub that never existed; for comparing against older clients). The scalar is
+# renamed after construction because graphql-core forbids defining "Int" anew; introspection
+# still shows these fields as Int, as GitHub does.
 _DATABASE_ID = GraphQLScalarType("DatabaseIdInt", description=GraphQLInt.description)
 _DATABASE_ID.name = "Int"
 _set_output(_DATABASE_ID, int)
@@ -132,6 +138,8 @@ def _format(error: GraphQLError) -> dict[str, Any]:
         message = _INTERNAL  # GitHub says nothing about which check failed
     elif isinstance(original, StoreError):
         out["type"] = "NOT_FOUND" if original.status == 404 else "UNPROCESSABLE"
+    elif isinstance(original, GraphQLError):
+        message = original.message  # a value the field's type cannot carry (Int overflow)
     elif original is not None:
         log.error("GraphQL resolver failed", exc_info=original)
         message = _INTERNAL
@@ -171,9 +179,9 @@ def _run(store: Store, viewer: Viewer, payload: dict[str, Any]) -> dict[str, Any
     if document is None:
         return {"errors": [_format(e) for e in errors]}
     result = gql_execute(
-        schema(),
+        schema(store.faults.int32_database_id),
         document,
-        context_value=Context(store, viewer, store.clock()),
+        context_value=Context(store, viewer, store.visibility_clock()),
         variable_values=variables,
         operation_name=payload.get("operationName") or None,
         field_resolver=default_resolver,

@@ -159,6 +159,8 @@ def create_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, A
     repo = _node(info, input["repositoryId"], Repo)
     c = ctx(info)
     parent = _node(info, input["parentIssueId"], Issue) if input.get("parentIssueId") else None
+    for project_id in input.get("projectIds") or ():
+        _node(info, project_id)  # the emulator has no projects: any id is NOT_FOUND
     issue = c.store.create_issue(
         repo,
         c.viewer,
@@ -192,6 +194,37 @@ def update_pull(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, An
             labels=None if labels is None else _labels_of(info, pull.repo, labels),
             assignees=assignees,
         )
+    return {"pullRequest": pull, "actor": c.viewer.user}
+
+
+@mutation("createPullRequest")
+def create_pull(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+    repo = _node(info, input["repositoryId"], Repo)
+    if input.get("headRepositoryId") and _node(info, input["headRepositoryId"], Repo) is not repo:
+        raise GitHubError("UNPROCESSABLE", "The emulator has no forks: head must be in this repo")
+    c = ctx(info)
+    pull = c.store.create_pull(
+        repo,
+        c.viewer,
+        input["title"],
+        input["headRefName"],
+        input["baseRefName"],
+        input.get("body"),
+        draft=bool(input.get("draft")),
+    )
+    return {"pullRequest": pull}
+
+
+@mutation("mergePullRequest")
+def merge_pull(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+    pull = _node(info, input["pullRequestId"], Pull)
+    c = ctx(info)
+    c.store.merge_pull(
+        pull,
+        c.viewer,
+        merge_method=(input.get("mergeMethod") or "MERGE").lower(),
+        sha=input.get("expectedHeadOid"),
+    )
     return {"pullRequest": pull, "actor": c.viewer.user}
 
 

@@ -25,6 +25,7 @@ from graphql import (
 from maverick_ext.emulator.graphql.connection import check_bounds, paginate
 from maverick_ext.emulator.permissions import allowed, permission
 from maverick_ext.emulator.store import (
+    BOT_SUFFIX,
     Comment,
     Issue,
     Label,
@@ -393,8 +394,8 @@ def actor_avatar(user: User, _: GraphQLResolveInfo, **__: Any) -> str:
 @resolves("Bot", "url")
 @resolves("Organization", "url")
 @resolves("Mannequin", "url")
-def actor_url(user: User, _: GraphQLResolveInfo) -> str:
-    return f"{WEB_BASE}/{user.login}"
+def actor_url(user: User, info: GraphQLResolveInfo) -> str:
+    return WEB_BASE + actor_path(user, info)
 
 
 @resolves("User", "resourcePath")
@@ -402,7 +403,15 @@ def actor_url(user: User, _: GraphQLResolveInfo) -> str:
 @resolves("Organization", "resourcePath")
 @resolves("Mannequin", "resourcePath")
 def actor_path(user: User, _: GraphQLResolveInfo) -> str:
+    if user.type == "Bot":
+        return f"/apps/{user.login.removesuffix(BOT_SUFFIX)}"
     return f"/{user.login}"
+
+
+@resolves("Bot", "login")
+def bot_login(user: User, _: GraphQLResolveInfo) -> str:
+    # GraphQL names a Bot by its slug; REST and `viewer.login` say `slug[bot]`.
+    return user.login.removesuffix(BOT_SUFFIX)
 
 
 @resolves("User", "email")

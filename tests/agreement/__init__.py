@@ -1,0 +1,1 @@
+"""Agreement with GitHub's published GraphQL schema and REST description."""
