@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
-
-from cogapp import Cog
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "commands.md"
 
 
-def test_the_command_reference_matches_every_commands_help(capsys) -> None:
-    status = Cog().main(["cog", "--check", str(REFERENCE)])
-    assert status == 0, (
+def test_the_command_reference_matches_every_commands_help() -> None:
+    # A fresh interpreter: click caches each command's help option on the command object,
+    # so help rendered after other tests built contexts by hand could differ from a user's.
+    check = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", str(REFERENCE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, (
         "docs/commands.md is out of date with the commands' --help: "
-        "run `.venv/bin/cog -r docs/commands.md` and commit it\n" + capsys.readouterr().out
+        "run `.venv/bin/cog -r docs/commands.md` and commit it\n" + check.stdout + check.stderr
     )
