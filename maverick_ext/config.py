@@ -105,7 +105,7 @@ class CoordinationConfig(_Section):
     # How long a claimer waits for competing claims to become visible before re-reading.
     settle_s: float = Field(default=COORDINATION_DEFAULTS.settle_s, ge=0)
     # All rate-limit waits of one GitHub request together (MAVERICK_MAX_RETRY_WAIT_S wins).
-    max_retry_wait_s: float = Field(default=600.0, ge=0)
+    max_retry_wait_s: float = Field(default=COORDINATION_DEFAULTS.max_retry_wait_s, ge=0)
 
 
 class WorktreesConfig(_Section):

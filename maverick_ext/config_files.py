@@ -28,6 +28,8 @@ class Coordination:
     lease_ttl_s: int = 600
     # How long a claimer waits for competing claims to become visible before re-reading.
     settle_s: float = 2.0
+    # All rate-limit waits of one GitHub request together (MAVERICK_MAX_RETRY_WAIT_S wins).
+    max_retry_wait_s: float = 600.0
 
 
 COORDINATION_DEFAULTS = Coordination()

@@ -90,6 +90,7 @@ class App:
             trusted_bots=tuple(section.trusted_bots),
             lease_ttl_s=section.lease_ttl_s,
             settle_s=section.settle_s,
+            max_retry_wait_s=section.max_retry_wait_s,
         )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:

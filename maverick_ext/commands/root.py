@@ -51,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check gh, git, labels, config and rate limit.",
     ),
     "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),
+    "gh-state": (
+        f"{_C}.gh_state:gh_state",
+        "Read or write one marker kind on an issue, validated.",
+    ),
     "task-progress": (
         f"{_C}.task_progress:task_progress",
         "Read or record where an issue's work stands (phase, comments, tasks).",

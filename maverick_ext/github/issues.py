@@ -55,6 +55,25 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 }}
 """
 
+BATCH_SIZE = 50
+
+# An epic with its stories in one request: the common epic commands (`epic next`, `epic
+# status`) then make one call. Stories past the first BATCH_SIZE come in batches as before.
+EPIC_QUERY = f"""
+query EpicSnapshot($owner: String!, $name: String!, $number: Int!) {{
+  viewer {{ login }}
+  repository(owner: $owner, name: $name) {{
+    issueOrPullRequest(number: $number) {{
+      __typename
+      ... on Issue {{
+        {ISSUE_FIELDS}
+        stories: subIssues(first: {BATCH_SIZE}) {{ nodes {{ {ISSUE_FIELDS} }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
 MORE_NODES_QUERY = """
 query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) {{
   repository(owner: $owner, name: $name) {{
@@ -65,7 +84,6 @@ query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) 
 }}
 """
 
-BATCH_SIZE = 50
 
 
 def _not_found(client: GhClient, number: int) -> NotFound:
@@ -126,9 +144,24 @@ def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, view
 
 def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
     """The issue with labels and all comments; a PR number or a missing issue is a usage error."""
+    node, response, viewer = _fetch_one(client, number, SNAPSHOT_QUERY)
+    return _snapshot(client, node, response, viewer)
+
+
+def fetch_epic(client: GhClient, number: int) -> tuple[IssueSnapshot, dict[int, IssueSnapshot]]:
+    """The epic like ``fetch_issue``, and its first 50 sub-issues' snapshots, in one request."""
+    node, response, viewer = _fetch_one(client, number, EPIC_QUERY)
+    story_nodes = (node.pop("stories", None) or {}).get("nodes") or []
+    stories = [_snapshot(client, story, response, viewer) for story in story_nodes]
+    return _snapshot(client, node, response, viewer), {s.number: s for s in stories}
+
+
+def _fetch_one(
+    client: GhClient, number: int, query: str
+) -> tuple[dict[str, Any], GhResponse, str | None]:
     repo = client.require_repo()
     response = _graphql_tolerating_missing(
-        client, SNAPSHOT_QUERY, {"owner": repo.owner, "name": repo.name, "number": number}
+        client, query, {"owner": repo.owner, "name": repo.name, "number": number}
     )
     data = response.data.get("data") or {}
     node = (data.get("repository") or {}).get("issueOrPullRequest")
@@ -139,7 +172,7 @@ def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
             f"#{number} in {repo.full_name} is a pull request, not an issue",
             "claims and epics work on issues; pass the issue the PR closes",
         )
-    return _snapshot(client, node, response, (data.get("viewer") or {}).get("login"))
+    return node, response, (data.get("viewer") or {}).get("login")
 
 
 def fetch_issues(client: GhClient, numbers: Iterable[int]) -> dict[int, IssueSnapshot]:
@@ -304,3 +337,8 @@ def parent_issue(client: GhClient, number: int) -> int | None:
         raise _not_found(client, number)
     parent = issue.get("parent")
     return parent["number"] if parent else None
+
+
+def default_branch(client: GhClient) -> str:
+    """The repository's default branch, as GitHub reports it."""
+    return str(client.get(client.repo_path()).data["default_branch"])

@@ -93,14 +93,15 @@ def open_epic(
     *,
     progress: Notify = _quiet,
 ) -> EpicContext:
-    """Read the epic in one call. Only reads: pending bprop journals are left to the caller
-    (``services.bprop.finish_abandoned`` in commands that write, ``warn_pending`` in reads)."""
+    """Read the epic and its first 50 sub-issues in one call. Only reads: pending bprop
+    journals are left to the caller (``services.bprop.finish_abandoned`` in commands that
+    write, ``warn_pending`` in reads)."""
     client.require_repo()
-    issue = gh.fetch_issue(client, number)
+    issue, stories = gh.fetch_epic(client, number)
     policy = policy_with_writers(client, issue.comments, TrustPolicy(issue.viewer, bots))
     parsed = issue_markers(issue.comments, policy)
     return EpicContext(
-        client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress
+        client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress, stories
     )
 
 

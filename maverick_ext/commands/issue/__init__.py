@@ -15,6 +15,10 @@ from maverick_ext.commands.lazy import LazyGroup
             "maverick_ext.commands.issue.policy:policy",
             "Print when issues close after their PR merges.",
         ),
+        "close-on-merge": (
+            "maverick_ext.commands.issue.close_on_merge:close_on_merge",
+            "After a PR merged: audit comment, merged-to label, close by policy.",
+        ),
         "comment": (
             "maverick_ext.commands.issue.comment:comment",
             "Post or update artefact comments by kind (recorded by id).",

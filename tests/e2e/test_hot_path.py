@@ -1,4 +1,5 @@
-"""The commands agents call most stay light (issue #14): no pydantic, asyncio or ssl."""
+"""The commands agents call most stay light (issue #14): one gh call, no pydantic, asyncio
+or ssl."""
 
 from __future__ import annotations
 
@@ -57,3 +58,21 @@ def test_hot_commands_import_nothing_heavy(emulator, tmp_path, argv):
     done = run(*argv)
     line = done.stderr.strip().splitlines()[-1]
     assert line == "HEAVY 0 []", done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["read", "2", "--json"],
+        ["guard", "2"],
+        ["epic", "next", "1", "--json"],
+        ["epic", "status", "1", "--json"],
+    ],
+)
+def test_hot_commands_make_one_gh_call(gh_maverick, emulator, argv):
+    assert gh_maverick("claim", "2", env={"MAVERICK_SETTLE_S": "0"}).returncode == 0
+    assert gh_maverick("dag", "build", "1", "--write").returncode == 0
+    emulator.clear_log()
+    done = gh_maverick(*argv)
+    assert done.returncode == 0, done.stderr
+    assert [(e.method, e.path) for e in emulator.request_log] == [("POST", "/graphql")]
