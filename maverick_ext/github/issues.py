@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from maverick_ext.errors import GitHubRejected, NotFound, UsageError
+from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
+from maverick_ext.errors import GitHubRejected, InvalidData, NotFound, UsageError
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
@@ -277,13 +278,27 @@ def remove_label(client: GhClient, number: int, label: str) -> bool:
     return True
 
 
+def _checked_body(body: str) -> str:
+    """Refuse here what GitHub would refuse with 422 "Body is too long" (callers fit bodies
+    with ``core.markers.fit_comment`` / ``render_comment``; this is the last guard)."""
+    if comment_length(body) > MAX_COMMENT_CHARS:
+        raise InvalidData(
+            f"comment body of {comment_length(body)} characters exceeds GitHub's "
+            f"{MAX_COMMENT_CHARS}",
+            "this is a bug in gh-maverick: please report it",
+        )
+    return body
+
+
 def create_comment(client: GhClient, number: int, body: str) -> tuple[Comment, GhResponse]:
     """POST a comment. Not retried on ambiguous failure: callers look for their nonce first."""
+    _checked_body(body)
     response = client.post(client.repo_path(f"issues/{number}/comments"), {"body": body})
     return Comment.from_rest(response.data), response
 
 
 def update_comment(client: GhClient, comment_id: int, body: str) -> tuple[Comment, GhResponse]:
+    _checked_body(body)
     response = client.patch(client.repo_path(f"issues/comments/{comment_id}"), {"body": body})
     return Comment.from_rest(response.data), response
 
