@@ -87,7 +87,6 @@ query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) 
 """
 
 
-
 def _not_found(client: GhClient, number: int) -> NotFound:
     return NotFound(
         f"issue #{number} does not exist in {client.require_repo().full_name}",

@@ -93,3 +93,35 @@ def test_many_agents_claiming_next_at_once_each_get_a_different_story(gh_maveric
     numbers = [w["number"] for w in won]
     assert len(numbers) == len(set(numbers)) >= 1  # never two agents on one story
     assert set(numbers) <= {2, 3}
+
+
+def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothing(
+    gh_maverick, gh, emulator: Emulator
+) -> None:
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    ok(gh_maverick("dag", "build", "1", "--write", "--json"))
+    store.add_labels(store.issue(repo, 5), ["claude-in-progress"])  # a label, no claim
+    assert gh_maverick("claim", "3", "--settle", "0", instance="gone").returncode == 0
+    store.update_issue(store.issue(repo, 3), owner, state="closed")  # closed under a claim
+    ok(gh_maverick("state", "set", "1", "4", "ejected", "--json"))
+    journal = '{"epic": 1, "ejected": 4, "descendants": [6, 7], "labelled": [], "commented": []}'
+    store.add_comment(store.issue(repo, 1), store.identify("sandbox-token"),
+                      f"```maverick-bprop\n{journal}\n```\n")  # fmt: skip
+    edit = gh("api", "-X", "PATCH", f"repos/{OWNER}/{REPO}/issues/7", "-f", "body=depends on #2")
+    assert edit.returncode == 0  # drift: #7 lost its dependencies on #5 and #6... and gained #2
+    emulator.advance_clock(120)  # the journal is abandoned, not live
+
+    dry = ok(gh_maverick("doctor", "--epic", "1", "--json"))
+    checks = sorted((f["check"], f["issue"]) for f in dry["findings"])
+    assert checks == [
+        ("bprop_journal", 4), ("closed_claim", 3), ("dag_drift", 1), ("stale_label", 5),
+    ]  # fmt: skip
+    assert not any(f["fixed"] for f in dry["findings"]) and dry["repo"] == f"{OWNER}/{REPO}"
+
+    fixed = ok(gh_maverick("doctor", "--epic", "1", "--fix", "--json"))
+    assert all(f["fixed"] for f in fixed["findings"]) and len(fixed["findings"]) == 4
+    assert "blocked-by:#4" in [lb.name for lb in store.issue(repo, 6).labels]
+    again = ok(gh_maverick("doctor", "--epic", "1", "--json"))
+    assert again["findings"] == []
