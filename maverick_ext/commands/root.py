@@ -32,7 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "guard": (f"{_C}.coord.guard:guard", "Exit 0 only if this instance still holds the claim."),
     "prune-refs": (f"{_C}.coord.prune:prune_refs", "Delete the claim refs of closed issues."),
+    "help": (f"{_C}.help:help_", "Show the help of a command (gh maverick help epic next)."),
     "claims": (f"{_C}.fleet.claims:claims", "Every live claim in the repository (--mine, --epic)."),
+    "doctor": (f"{_C}.fleet.doctor:doctor", "Find and fix what crashed runs left inconsistent."),
     "whoami": (f"{_C}.fleet.whoami:whoami", "This instance's id, host and gh account."),
     "coord": (f"{_C}.coord:coord", "Claim commands under the seeds' names (read, claim, ...)."),
     # epics
@@ -52,6 +54,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check gh, git, labels, config and rate limit.",
     ),
     "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),
+    "gh-state": (
+        f"{_C}.gh_state:gh_state",
+        "Read or write one marker kind on an issue, validated.",
+    ),
     "task-progress": (
         f"{_C}.task_progress:task_progress",
         "Read or record where an issue's work stands (phase, comments, tasks).",

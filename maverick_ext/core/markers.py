@@ -17,8 +17,30 @@ from typing import Any
 from maverick_ext.errors import InvalidData
 
 KINDS = ("claim", "lease", "dag", "state", "bprop", "task-progress")
-# GitHub refuses comment bodies longer than this many characters.
+# GitHub refuses comment (and issue) bodies longer than this many characters (422 "Body is
+# too long"). Counted in UTF-16 code units, as a JavaScript length would: never fewer than
+# Python's characters, so what fits here fits GitHub however it counts.
 MAX_COMMENT_CHARS = 65536
+
+
+def comment_length(body: str) -> int:
+    return len(body.encode("utf-16-le")) // 2
+
+
+def fit_comment(body: str, pointer: str) -> str:
+    """``body`` cut to GitHub's limit at a line boundary, ending with ``pointer`` (where the
+    rest can be read); unchanged when it fits. The one helper for free-text bodies we post."""
+    if comment_length(body) <= MAX_COMMENT_CHARS:
+        return body
+    tail = f"\n\n… truncated to GitHub's {MAX_COMMENT_CHARS}-character limit; {pointer}\n"
+    budget = MAX_COMMENT_CHARS - comment_length(tail)
+    kept = body[:budget]
+    while comment_length(kept) > budget:  # astral characters count twice
+        kept = kept[: len(kept) - (comment_length(kept) - budget)]
+    if "\n" in kept:
+        kept = kept[: kept.rindex("\n")]
+    return kept + tail
+
 
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})maverick-(?P<kind>[a-z][a-z-]*)\s*$")
 _QUOTED_OPEN = re.compile(r"^\s*>[\s>]*(`{3,}|~{3,})maverick-(?P<kind>[a-z][a-z-]*)\s*$")
@@ -116,13 +138,13 @@ def render_comment(blocks: Iterable[tuple[str, Mapping[str, Any]]], preamble: st
     blocks = list(blocks)
     head = f"{preamble.rstrip()}\n\n" if preamble.strip() else ""
     body = head + "\n\n".join(render_block(kind, payload) for kind, payload in blocks)
-    if len(body) <= MAX_COMMENT_CHARS:
+    if comment_length(body) <= MAX_COMMENT_CHARS:
         return body
     compact = head + "\n\n".join(
         f"```maverick-{kind}\n{json.dumps(payload, separators=(',', ':'), sort_keys=True)}\n```"
         for kind, payload in blocks
     )
-    if len(compact) > MAX_COMMENT_CHARS:
+    if comment_length(compact) > MAX_COMMENT_CHARS:
         raise InvalidData(
             f"marker too large for one GitHub comment ({len(compact)} > {MAX_COMMENT_CHARS} chars)",
             "split the epic into smaller epics",

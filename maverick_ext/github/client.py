@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -111,10 +110,7 @@ class GhResponse:
         raw = self.headers.get("date")
         if not raw:
             return None
-        try:
-            return parsedate_to_datetime(raw).astimezone(timezone.utc)
-        except (TypeError, ValueError):
-            return None
+        return http_date(raw)
 
     def link(self, rel: str) -> str | None:
         for part in self.headers.get("link", "").split(","):
@@ -151,6 +147,8 @@ class GhClient:
     # Collaborator write access by login key, asked once per command run (github/permissions).
     write_access: dict[str, bool] = field(default_factory=dict)
     permission_lookups: int = 0
+    # Optional GraphQL fields this server said it lacks (github/capabilities), per run.
+    missing_fields: set[str] = field(default_factory=set)
 
     # ---- paths -----------------------------------------------------------------------
     def repo_path(self, suffix: str = "") -> str:
@@ -312,6 +310,36 @@ class GhClient:
             return max(outcome.wait_s, 0.0)
         minimum = self.policy.secondary_wait_s * 2 ** (throttles - 1)
         return minimum * (1 + random.random() / 10)  # never below GitHub's minute
+
+
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+
+
+def http_date(raw: str) -> datetime | None:
+    """An HTTP ``Date`` as UTC. GitHub sends IMF-fixdate (``Sun, 06 Nov 1994 08:49:37 GMT``,
+    RFC 9110 5.6.7), read here directly: `email.utils`, which reads every legacy form too, is
+    only imported for anything else (it costs more to import than a whole `read` computes)."""
+    parts = raw.split()
+    if len(parts) == 6 and parts[5] == "GMT" and parts[2] in _MONTHS:
+        try:
+            hour, minute, second = (int(n) for n in parts[4].split(":"))
+            return datetime(
+                int(parts[3]), _MONTHS[parts[2]], int(parts[1]), hour, minute, second,
+                tzinfo=timezone.utc,
+            )  # fmt: skip
+        except ValueError:
+            pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(raw).astimezone(timezone.utc)
+    except (TypeError, ValueError):
+        return None
 
 
 def _relative(url: str) -> str:

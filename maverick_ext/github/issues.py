@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from maverick_ext.errors import GitHubRejected, NotFound, UsageError
+from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
+from maverick_ext.errors import GitHubRejected, InvalidData, NotFound, UsageError
+from maverick_ext.github import capabilities
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
@@ -212,15 +214,23 @@ def _graphql_tolerating_missing(
 ) -> GhResponse:
     """Issues may be missing: GitHub answers data plus NOT_FOUND errors for those. A missing
     repository is said as such, not as every issue missing."""
-    response = client.request(
-        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
-    )
-    if _repository_missing(response.data):
-        raise _no_repository(client)
-    errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
-    if errors:
-        raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
-    return response
+    while True:
+        if client.missing_fields:
+            query = capabilities.without_fields(query, client.missing_fields)
+        response = client.request(
+            "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
+        )
+        if _repository_missing(response.data):
+            raise _no_repository(client)
+        errors = [
+            e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"
+        ]
+        if not errors:
+            return response
+        missing = capabilities.missing_fields(errors) - client.missing_fields
+        if not missing:
+            raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
+        capabilities.report_missing(client.missing_fields, missing)
 
 
 def label_names(client: GhClient) -> list[str]:
@@ -277,13 +287,27 @@ def remove_label(client: GhClient, number: int, label: str) -> bool:
     return True
 
 
+def _checked_body(body: str) -> str:
+    """Refuse here what GitHub would refuse with 422 "Body is too long" (callers fit bodies
+    with ``core.markers.fit_comment`` / ``render_comment``; this is the last guard)."""
+    if comment_length(body) > MAX_COMMENT_CHARS:
+        raise InvalidData(
+            f"comment body of {comment_length(body)} characters exceeds GitHub's "
+            f"{MAX_COMMENT_CHARS}",
+            "this is a bug in gh-maverick: please report it",
+        )
+    return body
+
+
 def create_comment(client: GhClient, number: int, body: str) -> tuple[Comment, GhResponse]:
     """POST a comment. Not retried on ambiguous failure: callers look for their nonce first."""
+    _checked_body(body)
     response = client.post(client.repo_path(f"issues/{number}/comments"), {"body": body})
     return Comment.from_rest(response.data), response
 
 
 def update_comment(client: GhClient, comment_id: int, body: str) -> tuple[Comment, GhResponse]:
+    _checked_body(body)
     response = client.patch(client.repo_path(f"issues/comments/{comment_id}"), {"body": body})
     return Comment.from_rest(response.data), response
 
@@ -337,3 +361,8 @@ def parent_issue(client: GhClient, number: int) -> int | None:
         raise _not_found(client, number)
     parent = issue.get("parent")
     return parent["number"] if parent else None
+
+
+def default_branch(client: GhClient) -> str:
+    """The repository's default branch, as GitHub reports it."""
+    return str(client.get(client.repo_path()).data["default_branch"])

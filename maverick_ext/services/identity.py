@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +55,21 @@ def _read_or_create(path: Path) -> str | None:
         return None
 
 
+def _host_name() -> str:
+    """For humans reading the issue. ``os.uname`` where there is one: importing ``socket``
+    for ``gethostname`` (the same name) would be most of a `guard`'s own start-up."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket
+
+    return socket.gethostname()
+
+
 def resolve_identity(
     env: Mapping[str, str], override: str | None = None, cwd: str | None = None
 ) -> Identity:
-    host = socket.gethostname()
+    host = _host_name()
     explicit = instance_id_from_env(env, override)
     if explicit:
         return Identity(explicit, host, explicit_source(env, override))

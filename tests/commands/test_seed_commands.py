@@ -188,3 +188,72 @@ def test_state_set_in_the_seeds_order_with_derived_statuses(run_emulated) -> Non
         json.loads(run_emulated("state", "show", SLUG, "1", "--json").stdout)["stories"]["5"]
         == "ejected"
     )
+
+
+def test_gh_state_write_validates_then_dag_commands_plan_from_it(
+    run_emulated, inproc_emulator, tmp_path
+) -> None:
+    dag = {"epic": 1, "stories": {"2": {"deps": []}, "3": {"deps": ["2"]}, "4": {"deps": ["3"]}}}
+    path = tmp_path / "dag.json"
+    path.write_text(json.dumps(dag))
+    written = ok(
+        run_emulated(
+            "gh-state", "write", SLUG, "1", "maverick-dag", "--payload-file", str(path), "--json"
+        )
+    )
+    assert ok(run_emulated("gh-state", "read", SLUG, "1", "maverick-dag")) == dag
+    # GitHub's stories stay authoritative; the agent's marker adds its dependency (#3 on #2).
+    waves = ok(run_emulated("dag", "waves", SLUG, "1", "--json"))["waves"]
+    assert waves == [[2], [3, 5], [4], [6], [7]]
+    before = comments_of(inproc_emulator, 1)
+    for bad, code, says in (
+        ({"epic": 1, "stories": {"2": {"deps": ["3"]}, "3": {"deps": ["2"]}}}, 15, "cycle"),
+        ({"epic": 9, "stories": {}}, 15, "names epic #9"),
+        ({"epic": "one"}, 15, "epic"),
+    ):
+        path.write_text(json.dumps(bad))
+        result = run_emulated("gh-state", "write", "1", "dag", "--payload-file", str(path))
+        assert result.exit_code == code and says in result.stderr, result.stderr
+    assert comments_of(inproc_emulator, 1) == before  # nothing written by a refused payload
+    forged = run_emulated("gh-state", "write", "1", "maverick-claim", "--payload-file", str(path))
+    assert forged.exit_code == 2 and "claim protocol" in forged.stderr
+    path.write_text(json.dumps({**dag, "stories": {**dag["stories"], "5": {"deps": ["4"]}}}))
+    again = ok(run_emulated("gh-state", "write", "1", "dag", "--payload-file", str(path), "--json"))
+    assert again["comment_id"] == written["comment_id"]  # the same comment, edited
+
+
+def test_close_on_merge_audits_labels_and_closes_by_policy_once(
+    run_emulated, inproc_emulator, tmp_path
+) -> None:
+    store = inproc_emulator.emulator.store
+    repo = store.repo(OWNER, REPO)
+    args = ("issue", "close-on-merge", SLUG, "5", "--pr", "57", "--target", "main", "--json")
+    first = ok(run_emulated(*args))
+    assert first["closed"] is True and first["label"] == "merged-to-main"
+    again = ok(run_emulated(*args))
+    assert again["audit_comment_id"] == first["audit_comment_id"]
+    issue = store.issue(repo, 5)
+    assert issue.state == "closed" and "merged-to-main" in [lab.name for lab in issue.labels]
+    assert sum("close-on-merge pr=57" in b for b in comments_of(inproc_emulator, 5)) == 1
+
+    project = tmp_path / "project"
+    (project / ".maverick").mkdir(parents=True)
+    (project / ".maverick" / "config.json").write_text(
+        json.dumps({"issue_lifecycle": {"close_policy": "on_default_branch_merge"}})
+    )
+    (project / ".git").mkdir()  # a project root for the config lookup
+    kept = ok(
+        run_emulated(
+            "issue",
+            "close-on-merge",
+            "6",
+            "--pr",
+            "58",
+            "--target",
+            "develop",
+            "--json",
+            cwd=project,
+        )
+    )
+    assert kept["closed"] is False and kept["policy"] == "on_default_branch_merge"
+    assert store.issue(repo, 6).state == "open"

@@ -217,3 +217,29 @@ def test_payload_checks_coerce_what_other_writers_send_and_keep_their_extra_fiel
 def test_payload_check_failures_name_the_field_and_what_is_wrong(kind, payload, reason):
     result = validate(kind, payload)
     assert isinstance(result, str) and result.startswith(reason)
+
+
+# ---- every body we post fits GitHub's 65,536 characters --------------------------------
+
+
+def test_a_body_that_fits_is_posted_unchanged() -> None:
+    from maverick_ext.core.markers import fit_comment
+
+    assert fit_comment("short\nbody", "see x") == "short\nbody"
+
+
+@pytest.mark.parametrize("line", ["| #12 | merged | Story title |", "🚀" * 30, "x" * 70_000])
+def test_a_long_body_is_cut_at_a_line_with_a_pointer_and_fits(line: str) -> None:
+    from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length, fit_comment
+
+    body = "\n".join([line] * 5000)
+    fitted = fit_comment(body, "the full summary: `gh maverick epic summary 1`")
+    assert comment_length(fitted) <= MAX_COMMENT_CHARS
+    assert fitted.rstrip().endswith("`gh maverick epic summary 1`")
+    assert body.startswith(fitted.split("\n\n… truncated")[0])
+
+
+def test_astral_characters_count_as_github_counts_them() -> None:
+    from maverick_ext.core.markers import comment_length
+
+    assert comment_length("🚀") == 2 and comment_length("é") == 1

@@ -67,3 +67,25 @@ def test_a_rest_comment_reads_like_a_graphql_one():
         {"id": 5, "body": None, "created_at": "t", "updated_at": "u", "user": {"login": "a"}}
     )
     assert (comment.id, comment.body, comment.author) == (5, "", "a")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Sat, 21 Nov 2026 12:00:00 GMT",  # IMF-fixdate, what GitHub sends
+        "Saturday, 21-Nov-26 12:00:00 GMT",  # RFC 850, read by email.utils
+        "Sat Nov 21 12:00:00 2026",  # asctime
+    ],
+)
+def test_the_date_header_reads_as_utc_in_every_http_form(raw):
+    from datetime import datetime, timezone
+
+    from maverick_ext.github.client import http_date
+
+    assert http_date(raw) == datetime(2026, 11, 21, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def test_an_unreadable_date_header_is_no_server_time():
+    from maverick_ext.github.client import http_date
+
+    assert http_date("Sat, 31 Feb 2026 12:00:00 GMT") is None and http_date("soon") is None

@@ -47,7 +47,12 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
     document["close_policy"] = policy = close_policy(app)
     document["comment_id"], document["closed"] = None, False
     if post:
-        comment, _ = gh.create_comment(ctx.client, ctx.number, document["markdown"])
+        from maverick_ext.core.markers import fit_comment
+
+        body = fit_comment(
+            document["markdown"], f"the full summary: `gh maverick epic summary {ctx.number}`"
+        )
+        comment, _ = gh.create_comment(ctx.client, ctx.number, body)
         document["comment_id"] = comment.id
         finished = is_complete(s.status for s in board.statuses.values())
         if finished and policy != "manual" and ctx.issue.is_open:

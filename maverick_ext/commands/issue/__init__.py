@@ -5,15 +5,21 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
 
 
 @click.group(
     "issue",
     cls=LazyGroup,
+    epilog=EXIT_CODE_HELP,
     lazy={
         "policy": (
             "maverick_ext.commands.issue.policy:policy",
             "Print when issues close after their PR merges.",
+        ),
+        "close-on-merge": (
+            "maverick_ext.commands.issue.close_on_merge:close_on_merge",
+            "After a PR merged: audit comment, merged-to label, close by policy.",
         ),
         "comment": (
             "maverick_ext.commands.issue.comment:comment",

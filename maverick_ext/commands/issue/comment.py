@@ -38,7 +38,7 @@ def _options(function: F) -> F:
 
 
 def _body(source: str) -> str:
-    from maverick_ext.core.markers import MAX_COMMENT_CHARS
+    from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
 
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
@@ -46,9 +46,10 @@ def _body(source: str) -> str:
         raise UsageError(f"cannot read {source}: {exc.strerror}") from None
     if not text.strip():
         raise UsageError(f"{'stdin' if source == '-' else source} is empty", "write the body first")
-    if len(text) > MAX_COMMENT_CHARS:
+    if comment_length(text) > MAX_COMMENT_CHARS:
         raise UsageError(
-            f"the body is {len(text)} characters; GitHub takes at most {MAX_COMMENT_CHARS}",
+            f"the body is {comment_length(text)} characters; "
+            f"GitHub takes at most {MAX_COMMENT_CHARS}",
             "shorten it or split it",
         )
     return text

@@ -54,7 +54,7 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     progress = read_progress(client, number, trusted_bots(app))
     for message in progress.warnings:
         warn(message)
-    emit_json(progress.to_json())
+    emit_json(progress.payload)
 
 
 def _comment_pairs(values: tuple[str, ...]) -> dict[str, int]:
@@ -145,7 +145,7 @@ def set_(
 
     progress = update_progress(client, number, trusted_bots(app), identity.instance_id, change)
     if as_json:
-        emit_json({**progress.to_json(), "comment_id": progress.comment_id})
+        emit_json({**progress.payload, "comment_id": progress.comment_id})
     else:
         click.echo(
             f"#{number}: {progress.payload.get('phase') or 'progress'} recorded "
