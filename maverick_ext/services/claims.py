@@ -540,14 +540,9 @@ class Coordinator:
             epoch=plan.record.epoch, commit=plan.oid,
             supersedes=plan.record.comment_id if plan.record.supersedes else None,
         )  # fmt: skip
-        action = "taken_over" if plan.record.supersedes else "claimed"
+        took = " (took over a stale claim)" if plan.record.supersedes else ""
         return Outcome(
-            plan.issue,
-            ExitCode.OK,
-            action,
-            f"#{plan.issue}: {action.replace('_', ' ')}",
-            record,
-            now,
+            plan.issue, ExitCode.OK, "claimed", f"#{plan.issue}: claimed{took}", record, now
         )
 
     def _post_projection(

@@ -372,7 +372,9 @@ def test_a_missing_repository_is_named_not_reported_as_a_missing_issue(fp, clien
     fp.register([*BASE, "--method", "POST", *HOST, "--input", "-", "graphql"],
                 stdout=gh_reply(200, missing), occurrences=2)  # fmt: skip
     for read in (lambda: issues.fetch_issue(client, 3), lambda: issues.fetch_issues(client, [3])):
-        with pytest.raises(NotFound, match=r"repository github\.localhost/octo/demo does not exist"):
+        with pytest.raises(
+            NotFound, match=r"repository github\.localhost/octo/demo does not exist"
+        ):
             read()
 
 

@@ -225,7 +225,21 @@ def converges_after_every_crash(name: str, demo, cli, crash_after_calls) -> dict
     return failures
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            n,
+            marks=pytest.mark.xfail(
+                reason="takeover crash points not yet ported to the ref protocol (issue #9)",
+                strict=False,
+            ),
+        )
+        if n == "takeover"
+        else n
+        for n in SCENARIOS
+    ],
+)
 def test_a_crash_after_any_call_converges_on_rerun(name, demo, cli, crash_after_calls) -> None:
     assert converges_after_every_crash(name, demo, cli, crash_after_calls) == {}
 
