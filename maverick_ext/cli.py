@@ -22,6 +22,11 @@ def _json_error(code: int, message: str, hint: str | None) -> None:
     """Under --json a failure is still one JSON document on stdout (docs/json.md)."""
     import json
 
+    from maverick_ext.commands import output
+
+    if output.json_emitted:
+        return  # the command already printed its document (e.g. a failing preflight report)
+
     document = {"schema_version": JSON_SCHEMA_VERSION, "exit_code": code, "error": message}
     click.echo(json.dumps({**document, "hint": hint}, indent=2, sort_keys=True))
 
@@ -45,6 +50,9 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     if app is None:
         app = App(debug=debug)
     app.debug = app.debug or debug
+    from maverick_ext.commands import output
+
+    output.json_emitted = False
     try:
         result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:
