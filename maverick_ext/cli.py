@@ -15,6 +15,22 @@ if TYPE_CHECKING:
     from maverick_ext.commands.app import App
 
 
+JSON_SCHEMA_VERSION = 1
+
+
+def _json_error(code: int, message: str, hint: str | None) -> None:
+    """Under --json a failure is still one JSON document on stdout (docs/json.md)."""
+    import json
+
+    from maverick_ext.commands import output
+
+    if output.json_emitted:
+        return  # the command already printed its document (e.g. a failing preflight report)
+
+    document = {"schema_version": JSON_SCHEMA_VERSION, "exit_code": code, "error": message}
+    click.echo(json.dumps({**document, "hint": hint}, indent=2, sort_keys=True))
+
+
 def gh_debug_enabled(env: Mapping[str, str]) -> bool:
     """gh's own rule: GH_DEBUG set to anything but "", 0, false or no (``api`` included)."""
     value = env.get("GH_DEBUG")
@@ -34,16 +50,23 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     if app is None:
         app = App(debug=debug)
     app.debug = app.debug or debug
+    from maverick_ext.commands import output
+
+    output.json_emitted = False
     try:
         result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:
         click.echo(f"gh-maverick: {exc.one_line()}", err=True)
+        if "--json" in args[:end]:
+            _json_error(int(exc.exit_code), exc.message, exc.hint)
         sys.exit(int(exc.exit_code))
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
         sys.exit(int(ExitCode.USAGE))
     except click.UsageError as exc:
         exc.show()
+        if "--json" in args[:end]:
+            _json_error(int(ExitCode.USAGE), exc.format_message(), "see --help")
         sys.exit(int(ExitCode.USAGE))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -57,10 +80,9 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback
         if debug:
             raise
-        click.echo(
-            f"gh-maverick: unexpected error: {type(exc).__name__}: {exc} "
-            "(rerun with --debug for the traceback)",
-            err=True,
-        )
+        message = f"unexpected error: {type(exc).__name__}: {exc}"
+        click.echo(f"gh-maverick: {message} (rerun with --debug for the traceback)", err=True)
+        if "--json" in args[:end]:
+            _json_error(int(ExitCode.FAILURE), message, "rerun with --debug for the traceback")
         sys.exit(int(ExitCode.FAILURE))
     sys.exit(int(result) if isinstance(result, int) else 0)

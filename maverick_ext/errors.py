@@ -44,6 +44,8 @@ class MaverickError(Exception):
     """An expected failure: one line saying what and why, plus what to do."""
 
     exit_code: ExitCode = ExitCode.FAILURE
+    # The snake_case ``action`` a per-issue JSON result shows for this failure (docs/json.md).
+    action = "failed"
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -56,60 +58,76 @@ class MaverickError(Exception):
 
 class UsageError(MaverickError):
     exit_code = ExitCode.USAGE
+    action = "usage_error"
 
 
 class NotFound(UsageError):
     """The issue, PR, repository or comment named on the command line does not exist."""
 
+    action = "not_found"
+
 
 class NotAuthenticated(MaverickError):
     exit_code = ExitCode.NOT_AUTHENTICATED
+    action = "not_authenticated"
 
 
 class Blocked(MaverickError):
     exit_code = ExitCode.BLOCKED
+    action = "blocked"
 
 
 class HeldLive(MaverickError):
     exit_code = ExitCode.HELD_LIVE
+    action = "held_live"
 
 
 class HeldStale(MaverickError):
     exit_code = ExitCode.HELD_STALE
+    action = "held_stale"
 
 
 class ClaimLost(MaverickError):
     exit_code = ExitCode.LOST
+    action = "claim_lost"
 
 
 class GitHubUnavailable(MaverickError):
     """Transient: 5xx, timeouts, rate limits that outlasted our retries."""
 
     exit_code = ExitCode.UNAVAILABLE
+    action = "github_unavailable"
 
 
 class AmbiguousWrite(GitHubUnavailable):
     """A non-idempotent write failed in a way that may or may not have applied it."""
 
+    action = "ambiguous_write"
+
 
 class InvalidData(MaverickError):
     exit_code = ExitCode.INVALID_DATA
+    action = "invalid_data"
 
 
 class NothingStartable(MaverickError):
     """No story can start now, but some are in flight or wait on them: retry later."""
 
     exit_code = ExitCode.NOTHING_STARTABLE
+    action = "nothing_startable"
 
 
 class NothingLeft(MaverickError):
     """The epic has nothing left for agents: every story is settled or blocked."""
 
     exit_code = ExitCode.NOTHING_LEFT
+    action = "nothing_left"
 
 
 class GitHubRejected(MaverickError):
     """GitHub refused a request (4xx validation); the message is GitHub's own."""
+
+    action = "github_rejected"
 
     def __init__(self, message: str, status: int, hint: str | None = None) -> None:
         super().__init__(message, hint)

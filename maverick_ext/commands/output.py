@@ -9,9 +9,15 @@ from typing import Any
 
 import click
 
+# Whether this run printed its one --json document (a report that then fails, such as
+# preflight's, must not be followed by a second, error document).
+json_emitted = False
+
 
 def emit_json(data: Any) -> None:
+    global json_emitted
     click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
+    json_emitted = True
 
 
 def warn(message: str) -> None:

@@ -31,7 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Take over an issue whose holder's lease went stale.",
     ),
     "guard": (f"{_C}.coord.guard:guard", "Exit 0 only if this instance still holds the claim."),
+    "help": (f"{_C}.help:help_", "Show the help of a command (gh maverick help epic next)."),
     "claims": (f"{_C}.fleet.claims:claims", "Every live claim in the repository (--mine, --epic)."),
+    "doctor": (f"{_C}.fleet.doctor:doctor", "Find and fix what crashed runs left inconsistent."),
     "whoami": (f"{_C}.fleet.whoami:whoami", "This instance's id, host and gh account."),
     "coord": (f"{_C}.coord:coord", "Claim commands under the seeds' names (read, claim, ...)."),
     # epics

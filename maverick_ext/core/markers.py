@@ -41,6 +41,7 @@ def fit_comment(body: str, pointer: str) -> str:
         kept = kept[: kept.rindex("\n")]
     return kept + tail
 
+
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})maverick-(?P<kind>[a-z][a-z-]*)\s*$")
 _QUOTED_OPEN = re.compile(r"^\s*>[\s>]*(`{3,}|~{3,})maverick-(?P<kind>[a-z][a-z-]*)\s*$")
 

@@ -147,6 +147,8 @@ class GhClient:
     # Collaborator write access by login key, asked once per command run (github/permissions).
     write_access: dict[str, bool] = field(default_factory=dict)
     permission_lookups: int = 0
+    # Optional GraphQL fields this server said it lacks (github/capabilities), per run.
+    missing_fields: set[str] = field(default_factory=set)
 
     # ---- paths -----------------------------------------------------------------------
     def repo_path(self, suffix: str = "") -> str:

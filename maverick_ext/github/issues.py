@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
 from maverick_ext.errors import GitHubRejected, InvalidData, NotFound, UsageError
+from maverick_ext.github import capabilities
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
 
@@ -84,7 +85,6 @@ query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) 
   }}
 }}
 """
-
 
 
 def _not_found(client: GhClient, number: int) -> NotFound:
@@ -213,15 +213,23 @@ def _graphql_tolerating_missing(
 ) -> GhResponse:
     """Issues may be missing: GitHub answers data plus NOT_FOUND errors for those. A missing
     repository is said as such, not as every issue missing."""
-    response = client.request(
-        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
-    )
-    if _repository_missing(response.data):
-        raise _no_repository(client)
-    errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
-    if errors:
-        raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
-    return response
+    while True:
+        if client.missing_fields:
+            query = capabilities.without_fields(query, client.missing_fields)
+        response = client.request(
+            "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
+        )
+        if _repository_missing(response.data):
+            raise _no_repository(client)
+        errors = [
+            e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"
+        ]
+        if not errors:
+            return response
+        missing = capabilities.missing_fields(errors) - client.missing_fields
+        if not missing:
+            raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
+        capabilities.report_missing(client.missing_fields, missing)
 
 
 def label_names(client: GhClient) -> list[str]:

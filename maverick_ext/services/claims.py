@@ -91,7 +91,7 @@ class Outcome:
 
 
 def failed(issue: int, error: MaverickError) -> Outcome:
-    return Outcome(issue, error.exit_code, type(error).__name__.lower(), error.one_line())
+    return Outcome(issue, error.exit_code, error.action, error.one_line())
 
 
 def each(numbers: Iterable[int], action: Callable[[int], Outcome]) -> list[Outcome]:

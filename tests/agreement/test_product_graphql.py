@@ -89,6 +89,8 @@ DRIVERS: dict[str, Callable[[], list[str]]] = {
 def documents_of(site: CallSite) -> list[str] | str:
     """The documents one call site sends, or why they cannot be known."""
     query = site.query
+    if isinstance(query, ast.Constant) and isinstance(query.value, str):
+        return [query.value]  # written inline
     if isinstance(query, ast.Name):
         value = getattr(importlib.import_module(site.module), query.id, None)
         if isinstance(value, str):

@@ -93,3 +93,88 @@ def test_many_agents_claiming_next_at_once_each_get_a_different_story(gh_maveric
     numbers = [w["number"] for w in won]
     assert len(numbers) == len(set(numbers)) >= 1  # never two agents on one story
     assert set(numbers) <= {2, 3}
+
+
+def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothing(
+    gh_maverick, gh, emulator: Emulator
+) -> None:
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    ok(gh_maverick("dag", "build", "1", "--write", "--json"))
+    store.add_labels(store.issue(repo, 5), ["claude-in-progress"])  # a label, no claim
+    assert gh_maverick("claim", "3", "--settle", "0", instance="gone").returncode == 0
+    store.update_issue(store.issue(repo, 3), owner, state="closed")  # closed under a claim
+    ok(gh_maverick("state", "set", "1", "4", "ejected", "--json"))
+    journal = '{"epic": 1, "ejected": 4, "descendants": [6, 7], "labelled": [], "commented": []}'
+    store.add_comment(store.issue(repo, 1), store.identify("sandbox-token"),
+                      f"```maverick-bprop\n{journal}\n```\n")  # fmt: skip
+    edit = gh("api", "-X", "PATCH", f"repos/{OWNER}/{REPO}/issues/7", "-f", "body=depends on #2")
+    assert edit.returncode == 0  # drift: #7 lost its dependencies on #5 and #6... and gained #2
+    emulator.advance_clock(120)  # the journal is abandoned, not live
+
+    dry = ok(gh_maverick("doctor", "--epic", "1", "--json"))
+    checks = sorted((f["check"], f["issue"]) for f in dry["findings"])
+    assert checks == [
+        ("bprop_journal", 4), ("closed_claim", 3), ("dag_drift", 1), ("stale_label", 5),
+    ]  # fmt: skip
+    assert not any(f["fixed"] for f in dry["findings"]) and dry["repo"] == f"{OWNER}/{REPO}"
+
+    fixed = ok(gh_maverick("doctor", "--epic", "1", "--fix", "--json"))
+    assert all(f["fixed"] for f in fixed["findings"]) and len(fixed["findings"]) == 4
+    assert "blocked-by:#4" in [lb.name for lb in store.issue(repo, 6).labels]
+    again = ok(gh_maverick("doctor", "--epic", "1", "--json"))
+    assert again["findings"] == []
+
+
+def test_three_agents_drain_a_12_story_epic_with_one_ejection_and_one_hand_close(
+    gh_maverick, gh, emulator: Emulator
+) -> None:
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    epic = store.create_issue(repo, owner, "Epic: fleet", "twelve stories")
+    stories = [store.create_issue(repo, owner, f"Fleet story {i}", "") for i in range(12)]
+    n = [s.number for s in stories]
+    for i, story in enumerate(stories):
+        if i >= 3:  # three chains of four: i depends on i - 3
+            story.body = f"depends on #{n[i - 3]}"
+        store.add_sub_issue(epic, story)
+    ejected, hand_closed = n[4], n[11]  # #4 blocks #7 and #10; #11 is closed by a person
+    store.update_issue(store.issue(repo, hand_closed), owner, state="closed")
+    e = str(epic.number)
+    handled: list[tuple[str, int]] = []
+
+    def agent(name: str) -> None:
+        for _ in range(20):  # bounded: at most 20 picks per agent
+            picked = gh_maverick("epic", "next", e, "--claim", "--settle", "0.5", "--json",
+                                 instance=name)  # fmt: skip
+            if picked.returncode == 17:
+                return
+            if picked.returncode == 16:
+                continue  # others are in flight: look again
+            number = ok(picked)["claimed"]["number"]
+            handled.append((name, number))
+            outcome = "ejected" if number == ejected else "merged"
+            args = ["state", "set", e, str(number), outcome] + (
+                ["--branch", "main"] if outcome == "merged" else []
+            )
+            assert gh_maverick(*args, instance=name).returncode == 0
+            if outcome == "ejected":
+                assert gh_maverick("bprop", "run", e, "--ejected", str(number),
+                                   instance=name).returncode == 0  # fmt: skip
+            fleet = ok(gh_maverick("claims", "--epic", e, "--json"))
+            assert number in [c["issue"] for c in fleet["claims"]]  # the fleet is visible
+            released = gh_maverick("release", str(number), "--reason", outcome, instance=name)
+            assert released.returncode == 0, released.stderr
+
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(agent, ["agent-1", "agent-2", "agent-3"]))
+    numbers = [number for _, number in handled]
+    assert len(numbers) == len(set(numbers))  # every story handled exactly once
+    assert sorted(numbers) == sorted(set(n) - {hand_closed, n[7], n[10]})
+    summary = ok(gh_maverick("epic", "summary", e, "--post", "--json"))
+    assert summary["counts"] == {
+        "merged": 8, "closed": 1, "ejected": 1, "blocked": 2, "in_flight": 0, "pending": 0,
+    }  # fmt: skip
+    assert summary["closed"] is False  # a person must decide on the ejected story first

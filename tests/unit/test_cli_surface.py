@@ -38,6 +38,15 @@ def test_every_command_has_help_with_an_example(name, command, ctx):
     assert "xample" in text, f"`gh maverick {name} --help` shows no example"
 
 
+def test_every_group_help_has_an_example_and_the_exit_codes():
+    root = click.Context(cli, info_name="gh maverick")
+    for name in cli.list_commands(root):
+        group = cli.get_command(root, name)
+        if isinstance(group, click.Group):
+            text = group.get_help(click.Context(group, info_name=name, parent=root))
+            assert "xample" in text and "Exit codes:" in text, f"`gh maverick {name} --help`"
+
+
 def test_every_exit_code_is_documented_in_help():
     for code in ExitCode:
         assert f"  {code.value} " in EXIT_CODE_HELP.replace("\n", "  \n")

@@ -8,6 +8,7 @@ everywhere, so calls such as ``os.system`` are found here, in the syntax tree.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "maverick_ext"
@@ -58,3 +59,21 @@ def test_the_import_contracts_hold() -> None:
         [str(linter)], cwd=PACKAGE.parent, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+RAW_CALL = re.compile(
+    r"\brepo_path\(|\bclient\.(get|post|patch|put|delete|paginate|request|graphql)\("
+    r"|[\"']repos/"
+)
+
+
+def test_only_github_builds_rest_paths_or_sends_raw_requests() -> None:
+    """Services and commands use the typed calls in github/ (issues.py, pulls.py, ...)."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for folder in ("services", "commands", "core")
+        for path in sorted((PACKAGE / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if RAW_CALL.search(line)
+    ]
+    assert offenders == [], "add a typed call to maverick_ext/github/ instead"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
@@ -17,6 +18,7 @@ _G = "maverick_ext.commands.git_workflow"
 @click.group(
     "git-workflow",
     cls=LazyGroup,
+    epilog=EXIT_CODE_HELP,
     lazy={
         "story-base": (f"{_G}.story_base:story_base", "Print the branch stories start from."),
         "pr-target": (f"{_G}.pr_target:pr_target", "Print the branch story PRs target."),

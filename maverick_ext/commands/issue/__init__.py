@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
 
 
 @click.group(
     "issue",
     cls=LazyGroup,
+    epilog=EXIT_CODE_HELP,
     lazy={
         "policy": (
             "maverick_ext.commands.issue.policy:policy",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.errors import EXIT_CODE_HELP
 
 _W = "maverick_ext.commands.worktree"
 
@@ -12,6 +13,7 @@ _W = "maverick_ext.commands.worktree"
 @click.group(
     "worktree",
     cls=LazyGroup,
+    epilog=EXIT_CODE_HELP,
     lazy={
         "create": (f"{_W}.create:create", "Create (or reuse) the worktree for a story branch."),
         "list": (f"{_W}.list:list_worktrees", "List worktrees, the managed ones and the cap."),
