@@ -142,6 +142,9 @@ class GhClient:
     run: Callable[..., process.ProcessResult] = process.run
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic  # the clock ``deadline`` is measured on
+    # A default deadline for every request (a heartbeat loop sets its lease end here, so
+    # reads deep inside services never wait past it); a per-call ``deadline`` wins.
+    deadline: float | None = None
     env: Mapping[str, str] | None = None
     calls: int = 0
     # Collaborator write access by login key, asked once per command run (github/permissions).
@@ -228,6 +231,7 @@ class GhClient:
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         argv = self._argv(method, path, body is not None, headers)
         stdin = json.dumps(body) if body is not None else None
+        deadline = self.deadline if deadline is None else deadline
         failures = throttles = 0
         waited = 0.0
         while True:

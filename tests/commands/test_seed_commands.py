@@ -257,3 +257,22 @@ def test_close_on_merge_audits_labels_and_closes_by_policy_once(
     )
     assert kept["closed"] is False and kept["policy"] == "on_default_branch_merge"
     assert store.issue(repo, 6).state == "open"
+
+
+def test_resume_point_follows_progress_claims_and_block_walks(
+    run_emulated, inproc_emulator
+) -> None:
+    def where(number: str = "8", **env: str) -> dict:
+        return ok(run_emulated("coord", "resume-point", SLUG, number, env={**FAST, **env}))
+
+    assert where()["next"] == "start"
+    ok(run_emulated("task-progress", "set", "8", "design", "--json"))
+    fresh = where()
+    assert fresh["next"] == "tasks" and "claim 8" in fresh["instruction"]
+    ok(run_emulated("claim", "8", "--json", env=FAST))
+    mine = where()
+    assert mine["next"] == "tasks" and mine["evidence"]["held_by_me"] is True
+    assert where(MAVERICK_INSTANCE_ID="other")["next"] == "wait"
+    journal = {"epic": 8, "ejected": 2, "descendants": [4], "labelled": []}
+    post_as_owner(inproc_emulator, 8, render_comment([("bprop", journal)], "walk"))
+    assert where()["next"] == "bprop"

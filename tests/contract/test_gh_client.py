@@ -392,3 +392,12 @@ def test_a_missing_issue_in_an_existing_repository_is_still_a_missing_issue(fp, 
                 stdout=gh_reply(200, missing))  # fmt: skip
     with pytest.raises(NotFound, match="issue #3 does not exist"):
         issues.fetch_issue(client, 3)
+
+
+def test_a_client_wide_deadline_bounds_reads_made_deep_inside_services(fp, sleeps, gh_reply):
+    now = [50.0]
+    client = GhClient(repo=REPO, sleep=sleeps.append, clock=lambda: now[0], deadline=70.0)
+    fp.register(GRAPHQL, stdout=gh_reply(200, RATE_LIMITED))
+    with pytest.raises(GitHubUnavailable):
+        issues.fetch_issue(client, 3)  # needs >= 60 s of waiting; only 20 s are left
+    assert sleeps == []

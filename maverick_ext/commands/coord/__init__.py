@@ -36,5 +36,9 @@ coord = LazyGroup(
         ),
         "release": (f"{_C}.release:release", "Release this instance's claim with a reason."),
         "takeover": (f"{_C}.takeover:takeover", "Take over an issue whose lease went stale."),
+        "resume-point": (
+            f"{_C}.resume_point:resume_point",
+            "Where to resume an issue: progress, claim, PR, block walks (JSON).",
+        ),
     },
 )
