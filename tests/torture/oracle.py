@@ -14,6 +14,8 @@ from maverick_ext.emulator.store import Comment, Issue
 
 CLAIM_LABEL = "claude-in-progress"
 _CLAIM_FENCE = re.compile(r"^```maverick-claim\n(.*?)\n```$", re.MULTILINE | re.DOTALL)
+# The claim commit's record (docs/claims.md), matched here independently of the product.
+_RECORD_FENCE = re.compile(r"^```maverick-claim-record[ \t]*\n(.*?)\n```", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,45 @@ class Record:
     state: str
     reason: str | None
     supersedes: int | None
+
+
+@dataclass(frozen=True)
+class RefClaim:
+    """One commit in a claim ref's history, as the emulator's git store holds it."""
+
+    oid: str
+    parent: str | None
+    instance_id: str | None  # None when the message carries no readable record
+    epoch: int | None
+    supersedes: str | None  # a takeover's record names the commit it took over from
+
+
+def claim_ref(emulator: Emulator, number: int) -> str | None:
+    """The oid ``refs/maverick/claims/<number>`` points at, or None when there is no ref."""
+    return emulator.store.repo(OWNER, REPO).refs.get(f"refs/maverick/claims/{number}")
+
+
+def claim_history(emulator: Emulator, number: int) -> list[RefClaim]:
+    """The claim ref's commits from its tip back along first parents (empty: no ref)."""
+    repo = emulator.store.repo(OWNER, REPO)
+    history: list[RefClaim] = []
+    oid = claim_ref(emulator, number)
+    while oid is not None and len(history) < 10_000:
+        commit = repo.objects[oid]
+        payload = _json_object(_RECORD_FENCE.search(commit.message))
+        epoch = payload.get("epoch")
+        parent = commit.parents[0] if commit.parents else None
+        history.append(
+            RefClaim(
+                oid,
+                parent,
+                str(payload["instance_id"]) if "instance_id" in payload else None,
+                epoch if isinstance(epoch, int) and not isinstance(epoch, bool) else None,
+                payload.get("supersedes") if isinstance(payload.get("supersedes"), str) else None,
+            )
+        )
+        oid = parent
+    return history
 
 
 def story(emulator: Emulator, number: int) -> Issue:
@@ -72,11 +113,15 @@ def active(issue: Issue) -> list[Record]:
 
 
 def _claim_payload(comment: Comment) -> dict[str, Any] | None:
-    match = _CLAIM_FENCE.search(comment.body)
+    return _json_object(_CLAIM_FENCE.search(comment.body)) or None
+
+
+def _json_object(match: re.Match[str] | None) -> dict[str, Any]:
+    """The fenced JSON object, or {} for no fence, bad JSON or anything but an object."""
     if match is None:
-        return None
+        return {}
     try:
         payload = json.loads(match.group(1))
     except ValueError:
-        return None
-    return payload if isinstance(payload, dict) else None
+        return {}
+    return payload if isinstance(payload, dict) else {}

@@ -27,7 +27,15 @@ import pytest
 
 from maverick_ext.emulator import Emulator
 from tests.conftest import real_gh
-from tests.torture.oracle import CLAIM_LABEL, active, labels, records, story
+from tests.torture.oracle import (
+    CLAIM_LABEL,
+    active,
+    claim_history,
+    claim_ref,
+    labels,
+    records,
+    story,
+)
 
 pytestmark = pytest.mark.torture
 
@@ -86,12 +94,15 @@ def mine(emu: Emulator, number: int, instance: str):
 
 def assert_released_cleanly(emu: Emulator, number: int) -> None:
     issue = story(emu, number)
+    assert claim_ref(emu, number) is None, "the claim ref outlived the release"
     assert active(issue) == [], active(issue)
     left = labels(issue)
     assert CLAIM_LABEL not in left, f"orphan {CLAIM_LABEL} label without an active record"
 
 
 def claim_converged(emu: Emulator, run: Cli) -> None:
+    [tip] = claim_history(emu, 2)  # the ref decides: one commit, ours, first epoch
+    assert (tip.instance_id, tip.epoch) == ("agent-a", 1), tip
     [record] = mine(emu, 2, "agent-a")  # one claim comment for this one attempt
     assert active(story(emu, 2)) == [record]
     assert CLAIM_LABEL in labels(story(emu, 2))
@@ -106,6 +117,11 @@ def release_converged(emu: Emulator, run: Cli) -> None:
 
 
 def takeover_converged(emu: Emulator, run: Cli) -> None:
+    # The ref moved exactly once, from the stale holder's commit to the taker's, one epoch on.
+    taken, stale = claim_history(emu, 2)
+    assert (stale.instance_id, taken.instance_id) == ("old", "new"), (stale, taken)
+    assert stale.epoch is not None and taken.epoch == stale.epoch + 1, (stale, taken)
+    assert taken.supersedes == stale.oid, (stale, taken)
     [old] = mine(emu, 2, "old")
     [new] = mine(emu, 2, "new")  # one takeover comment, however many runs it took
     assert new.supersedes == old.comment_id
@@ -225,21 +241,7 @@ def converges_after_every_crash(name: str, demo, cli, crash_after_calls) -> dict
     return failures
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                reason="takeover crash points not yet ported to the ref protocol (issue #9)",
-                strict=False,
-            ),
-        )
-        if n == "takeover"
-        else n
-        for n in SCENARIOS
-    ],
-)
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_a_crash_after_any_call_converges_on_rerun(name, demo, cli, crash_after_calls) -> None:
     assert converges_after_every_crash(name, demo, cli, crash_after_calls) == {}
 

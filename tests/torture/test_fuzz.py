@@ -1,5 +1,6 @@
-"""Fuzzed comment bodies: 1,000 hypothesis-generated bodies on ten issues, from trusted and
-untrusted authors, and every reader still answers with a documented exit code.
+"""Fuzzed comment bodies and claim commits: 1,000 hypothesis-generated bodies on ten issues,
+from trusted and untrusted authors, and on each issue a claim ref whose commits carry
+fuzzed messages; every reader still answers with a documented exit code.
 
 Bodies: random unicode text, fence soup, truncated and oversized JSON, quoted markers, and
 well-formed fences of every marker kind whose known fields hold values of the wrong type
@@ -11,6 +12,11 @@ stories (#2-#7), the standalone bug (#8) and two fresh issues, so the whole suit
 few dozen CLI runs: `read` and `heartbeat` per issue, `claim` and `release` over all ten,
 and `dag build`, `state show`, `epic status`, `bprop resume` on the epic — those again once
 the fuzzed journals are a minute old, which makes epic commands act on them.
+
+Claim commits (ref mode, docs/claims.md): each issue's `refs/maverick/claims/<issue>` points
+at a chain of up to three commits whose messages are random text, a record fence holding
+broken or non-object JSON, or a well-formed record (ours or another instance's) with up to
+three fields replaced by junk: what a hostile writer with push access could leave.
 """
 
 from __future__ import annotations
@@ -24,12 +30,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from maverick_ext.emulator import Emulator
+from maverick_ext.emulator import Emulator, gitdb
+from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.emulator.store import BODY_MAX
 from tests.torture.oracle import new_story, story
 
 pytestmark = pytest.mark.torture
 
 BODIES, PER_ISSUE = 1000, 100
+RECORDS_PER_REF = 3  # commits per fuzzed claim ref, at most
 DOCUMENTED = {0, 2, 10, 11, 12, 13, 14, 15}
 ME = "agent-a"
 AUTHORS = (
@@ -117,15 +126,16 @@ def truncated(draw: st.DrawFn) -> str:
 
 @st.composite
 def oversized(draw: st.DrawFn) -> str:
-    """Beyond GitHub's 65,536 characters, or nested far past the recursion limit."""
+    """Up to GitHub's 65,536 characters (it refuses longer comments), or nested far past the
+    recursion limit."""
     kind = draw(st.sampled_from(KINDS))
     if draw(st.booleans()):
-        filler = "x" * draw(st.integers(60_000, 70_000))
+        filler = "x" * draw(st.integers(60_000, BODY_MAX))
         inner = json.dumps({"instance_id": ME, "state": "active", "junk": filler})
     else:
-        depth = draw(st.integers(500, 50_000))
+        depth = draw(st.integers(500, 32_000))
         inner = '{"stories": ' + "[" * depth + "]" * depth * draw(st.sampled_from([0, 1])) + "}"
-    return f"```maverick-{kind}\n{inner}\n```"
+    return f"```maverick-{kind}\n{inner}\n```"[:BODY_MAX]
 
 
 @st.composite
@@ -156,8 +166,46 @@ bodies = st.one_of(
 ).filter(str.strip)  # GitHub refuses an empty comment
 
 
-def generate(count: int) -> list[tuple[str, str]]:
-    """``count`` (author token, body) pairs, reproducibly (hypothesis as a generator)."""
+RECORD = {  # a claim commit's record as the product writes it (docs/claims.md)
+    "v": 1,
+    "issue": 2,
+    "instance_id": ME,
+    "login": "maverick-sandbox",
+    "nonce": "0f0f",
+    "epoch": 1,
+    "ttl_s": 600,
+    "host": "vm",
+    "scope": [],
+}
+
+
+@st.composite
+def record_message(draw: st.DrawFn) -> str:
+    """A claim commit's message: a record with junk fields, broken JSON, or no record."""
+    payload = dict(RECORD)
+    fields = st.sampled_from([*RECORD, "comment_id", "supersedes"])
+    for key in draw(st.lists(fields, max_size=3)):
+        payload[key] = draw(nasty | json_values)
+    payload["instance_id"] = draw(st.sampled_from([ME, "agent-b", 7, None, ""]))
+    text = json.dumps(payload, allow_nan=True, ensure_ascii=draw(st.booleans()))
+    inner = draw(
+        st.sampled_from([text, text[: len(text) // 2], "[1, 2]", '"record"', "", "{" * 5000])
+    )
+    headline = draw(st.text(max_size=30))
+    return draw(
+        st.sampled_from(
+            [
+                f"{headline}\n\n```maverick-claim-record\n{inner}\n```\n",
+                f"```maverick-claim-record\n{inner}",  # no closing fence
+                f"{headline}\n\n```maverick-claim\n{inner}\n```\n",  # the comment's fence
+                headline or "x",
+            ]
+        )
+    )
+
+
+def generate(count: int, strategy: st.SearchStrategy = bodies) -> list[tuple[str, str]]:
+    """``count`` (author token, text) pairs, reproducibly (hypothesis as a generator)."""
     found: list[tuple[str, str]] = []
 
     @settings(
@@ -168,7 +216,7 @@ def generate(count: int) -> list[tuple[str, str]]:
         phases=[Phase.generate],  # nothing fails in here: no replay, no shrinking
         suppress_health_check=list(HealthCheck),
     )
-    @given(author=st.sampled_from(AUTHORS), body=bodies)
+    @given(author=st.sampled_from(AUTHORS), body=strategy)
     def collect(author: str, body: str) -> None:
         found.append((author, body))
 
@@ -182,17 +230,33 @@ def check(result: subprocess.CompletedProcess[str], what: str) -> None:
     assert result.returncode in DOCUMENTED, f"{what}: exit {result.returncode}\n{result.stderr}"
 
 
-@pytest.mark.xfail(
-    reason="not yet ported to the ref claim protocol of issue #9 (its oracle reads comment-order records); see the h-refs report",
-    strict=False,
-)
-def test_fuzzed_comments_never_crash_a_reader(emulator: Emulator, gh_maverick) -> None:
+def plant_claim_refs(emulator: Emulator, numbers: list[int]) -> None:
+    """Point each issue's claim ref at a chain of fuzzed claim commits, made through the git
+    database API's own code (so they are real commits on the empty tree)."""
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    messages = iter(generate(len(numbers) * RECORDS_PER_REF, record_message()))
+    for index, number in enumerate(numbers):
+        parents: list[str] = []
+        for _ in range(index % RECORDS_PER_REF + 1):
+            author, message = next(messages)
+            commit = gitdb.create_commit(
+                store, repo, store.identify(author + ":write"), message, gitdb.EMPTY_TREE, parents
+            )
+            parents = [commit.sha]
+        repo.refs[f"refs/maverick/claims/{number}"] = parents[0]
+
+
+def test_fuzzed_comments_and_claim_commits_never_crash_a_reader(
+    emulator: Emulator, gh_maverick
+) -> None:
     issues = [story(emulator, n) for n in range(1, 9)]
     issues += [new_story(emulator, f"Fuzz target {n}") for n in (1, 2)]
     pairs = generate(BODIES)
     store = emulator.store
     for index, (author, body) in enumerate(pairs):
         store.add_comment(issues[index // PER_ISSUE], store.identify(author), body)
+    plant_claim_refs(emulator, [issue.number for issue in issues])
     numbers = [str(issue.number) for issue in issues]
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

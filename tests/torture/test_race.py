@@ -1,10 +1,14 @@
 """Race torture: N instance processes claim one issue at once, round after round, while the
 emulator delays, hides and fails requests. Never two holders at once (docs/torture.md).
 
+Both protocols run: ref mode (the claim ref `refs/maverick/claims/<issue>` decides; its
+history in the emulator's git store is the oracle) and the comment-order fallback (an empty
+repository, where refs are refused; the claim comments are the oracle).
+
 Each round: every instance starts `gh maverick claim` at the same moment (a barrier); the
-winner holds while the issue's comments on GitHub confirm it alone holds, then releases with
+winner holds while GitHub's state confirms it alone holds, then releases with
 `--reason complete`. An instance whose claim ended in 14 (GitHub unavailable: it cannot
-know whether its comment landed) cleans up with `release --reason abort`, as an agent's
+know whether its write landed) cleans up with `release --reason abort`, as an agent's
 exit trap would, after the winner released.
 
 Hold times are taken on GitHub's clock: the emulator store's clock (the clock behind every
@@ -27,13 +31,27 @@ from pathlib import Path
 import pytest
 
 from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.gitdb import make_empty
+from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.emulator.store import Issue
 from tests.conftest import real_gh
-from tests.torture.oracle import CLAIM_LABEL, active, labels, new_story
+from tests.torture.oracle import (
+    CLAIM_LABEL,
+    active,
+    claim_history,
+    claim_ref,
+    labels,
+    new_story,
+)
 
 pytestmark = pytest.mark.torture
 
 INSTANCES = 8
-ROUNDS = int(os.environ.get("MAVERICK_TORTURE_ROUNDS", "20"))
+# Rounds per protocol: ref mode is the product's protocol and gets most of the time budget.
+ROUNDS = {
+    "ref": int(os.environ.get("MAVERICK_TORTURE_ROUNDS", "15")),
+    "comment": int(os.environ.get("MAVERICK_TORTURE_COMMENT_ROUNDS", "5")),
+}
 SETTLE_S = 0.5
 FAULTS = {
     "latency_ms": 10,
@@ -145,18 +163,37 @@ def _release(launch: Callable[..., subprocess.Popen[str]], name: str, issue: str
     pytest.fail(f"{name} could not release #{issue} in {RELEASE_ATTEMPTS} attempts")
 
 
-@pytest.mark.xfail(
-    reason="not yet ported to the ref claim protocol of issue #9 (its oracle reads comment-order records); see the h-refs report",
-    strict=False,
-)
-def test_racing_instances_never_hold_the_issue_together(emulator, launch) -> None:
+def _confirm_ref_holder(emulator: Emulator, issue: Issue, winner: str, token: int) -> None:
+    """The ref's tip is the winner's commit, its epoch is the token it was told and one
+    more than its parent's (a round after a release starts a fresh ref: no parent)."""
+    history = claim_history(emulator, issue.number)
+    assert history, f"{winner} won but there is no claim ref"
+    tip = history[0]
+    assert (tip.instance_id, tip.epoch) == (winner, token), (winner, token, history[:2])
+    if len(history) > 1:
+        assert history[1].epoch is not None and tip.epoch == history[1].epoch + 1, history[:2]
+
+
+def _confirm_comment_holder(issue: Issue, winner: str, token: int, unsure: set[str]) -> None:
+    """The winner's comment is the lowest active one and every loser withdrew (only a
+    claimer that got 14 may have left a comment it could not know about)."""
+    claims = active(issue)
+    assert claims and claims[0].comment_id == token, (token, claims)
+    assert {r.instance_id for r in claims} - unsure == {winner}, (winner, unsure, claims)
+
+
+@pytest.mark.parametrize("mode", ["ref", "comment"])
+def test_racing_instances_never_hold_the_issue_together(emulator, launch, mode) -> None:
     issue = new_story(emulator, "Contended story")
     number = str(issue.number)
+    if mode == "comment":
+        make_empty(emulator.store.repo(OWNER, REPO))  # refs refused: the fallback runs
     emulator.faults.update(seed=7, **FAULTS)
     clock = emulator.store.clock
     log: list[Round] = []
+    rounds = ROUNDS[mode]
 
-    for n in range(1, ROUNDS + 1):
+    for n in range(1, rounds + 1):
         results = _race(launch, clock, number)
         this = Round(n, {name: code for name, (code, *_) in results.items()})
         log.append(this)
@@ -168,31 +205,35 @@ def test_racing_instances_never_hold_the_issue_together(emulator, launch) -> Non
             name = winners[0]
             _, out, _, acquired_at = results[name]
             token = json.loads(out)["results"][0]["fencing_token"]
-            # While it holds, GitHub's records agree: its comment is the lowest active one
-            # and every loser withdrew (only a claimer that got 14 may have left a comment
-            # it could not know about).
-            claims = active(issue)
-            assert claims and claims[0].comment_id == token, (n, token, claims)
-            unsure = {i for i, c in this.codes.items() if c == 14}
-            assert {r.instance_id for r in claims} - unsure == {name}, (n, this.codes, claims)
+            # While it holds, GitHub's state agrees it alone holds.
+            if mode == "ref":
+                _confirm_ref_holder(emulator, issue, name, token)
+            else:
+                unsure = {i for i, c in this.codes.items() if c == 14}
+                _confirm_comment_holder(issue, name, token, unsure)
             assert _release(launch, name, number, "complete") == 0
             this.hold = Hold(name, token, acquired_at, clock())
         for name, code in this.codes.items():
             if code == 14:
                 assert _release(launch, name, number, "abort") in (0, 13)
         # Whatever happened, the round leaves nothing behind for the next one.
-        assert active(issue) == [], (n, this.codes, active(issue))
+        if mode == "ref":
+            assert claim_ref(emulator, issue.number) is None, (n, this.codes)
+        else:
+            assert active(issue) == [], (n, this.codes, active(issue))
         assert CLAIM_LABEL not in labels(issue), (n, this.codes)
 
     problems = check(log)
     holderless = [r.number for r in log if r.hold is None]
     injected = sum(entry.status >= 500 for entry in emulator.request_log)
     print(
-        f"\n{INSTANCES} instances x {ROUNDS} rounds: {ROUNDS - len(holderless)} holds, "
+        f"\n{mode} mode, {INSTANCES} instances x {rounds} rounds: "
+        f"{rounds - len(holderless)} holds, "
         f"holderless rounds {holderless}, {injected} of {len(emulator.request_log)} requests "
         f"answered 5xx, exit codes {sorted({c for r in log for c in r.codes.values()})}"
     )
     assert problems == [], "\n".join(problems)
-    # A round goes without a holder only when the would-be winner's claim ended in 14
-    # (its comment POST failed twice, ~0.5 % per claimer at these rates): rare, not routine.
-    assert len(holderless) <= max(1, ROUNDS // 10), (holderless, [r.codes for r in log])
+    # A round goes without a holder only when the would-be winner's claim ended in 14 (ref
+    # mode: it won the CAS but could not post its comment and gave the ref back; comment
+    # mode: its comment POST failed twice, ~0.5 % per claimer): rare, not routine.
+    assert len(holderless) <= max(1, rounds // 10), (holderless, [r.codes for r in log])
