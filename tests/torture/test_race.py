@@ -209,6 +209,7 @@ def test_racing_instances_never_hold_the_issue_together(emulator, launch, mode) 
             if mode == "ref":
                 _confirm_ref_holder(emulator, issue, name, token)
             else:
+                assert claim_ref(emulator, issue.number) is None, "comment mode made a ref"
                 unsure = {i for i, c in this.codes.items() if c == 14}
                 _confirm_comment_holder(issue, name, token, unsure)
             assert _release(launch, name, number, "complete") == 0
