@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from maverick_ext.core.claims import MAX_TTL_S, ClaimRecord, ClaimView
 from maverick_ext.core.markers import parse_body
@@ -139,13 +139,14 @@ class RefTip:
     committed_at: datetime | None
 
 
-@dataclass(frozen=True)
-class CommentLike:
+class CommentLike(Protocol):
+    """What the ref readers need of a comment (github.models.Comment provides it)."""
+
     id: int
     body: str
     author: str | None
     updated_at: str
-    node_id: str | None = None
+    node_id: str | None
 
 
 @dataclass(frozen=True)

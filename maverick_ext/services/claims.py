@@ -789,7 +789,7 @@ class Coordinator:
             blocks = block_labels(state.snapshot.labels)
             if not hold.live and not allow_stale:
                 why = (
-                    f"the lease expired at {core.iso(hold.expires_at) if hold.expires_at else '?'}"
+                    f"the lease expired at {iso(hold.expires_at) if hold.expires_at else '?'}"
                 )
             elif blocks and not allow_stale:
                 why = f"the issue is now blocked ({', '.join(blocks)})"
@@ -1120,13 +1120,13 @@ class Coordinator:
             if (core_refs_record(tip) or _NOBODY).instance_id == self.me
         )
         if ours:
-            outcomes = []
+            released: list[Outcome] = []
             for number in ours:
                 try:
-                    outcomes.append(self.release(number, reason))
+                    released.append(self.release(number, reason))
                 except ClaimLost:
                     continue  # ours once, someone else's now: nothing to release
-            return [o for o in outcomes if o.action == "released"]
+            return [o for o in released if o.action == "released"]
         numbers = gh.numbers_labelled(self.client, CLAIM_LABEL)
         outcomes: list[Outcome] = []
         for snapshot in gh.fetch_issues(self.client, numbers).values():
