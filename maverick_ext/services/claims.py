@@ -788,9 +788,7 @@ class Coordinator:
         if hold.record is not None and hold.record.instance_id == self.me and record is not None:
             blocks = block_labels(state.snapshot.labels)
             if not hold.live and not allow_stale:
-                why = (
-                    f"the lease expired at {iso(hold.expires_at) if hold.expires_at else '?'}"
-                )
+                why = f"the lease expired at {iso(hold.expires_at) if hold.expires_at else '?'}"
             elif blocks and not allow_stale:
                 why = f"the issue is now blocked ({', '.join(blocks)})"
             else:
