@@ -50,10 +50,17 @@ class App:
         from maverick_ext.config_files import config_sources
         from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
+        from maverick_ext.errors import InvalidData
+
         configured = None
         # Without a config file the default applies: no need to load (pydantic) models.
         if not self.env.get(RETRY_WAIT_ENV) and config_sources(self.cwd, env=self.env):
-            configured = self.config.coordination.max_retry_wait_s
+            try:
+                configured = self.config.coordination.max_retry_wait_s
+            except InvalidData:
+                # A broken file is reported by whoever needs its settings (and preflight
+                # lists it as a failed check): the client itself falls back to the default.
+                configured = None
         return GhClient(
             repo=repo,
             debug=self.debug,
