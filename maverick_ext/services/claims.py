@@ -214,6 +214,21 @@ def read_many(
     return out
 
 
+def read_existing(
+    client: GhClient, numbers: Iterable[int], bots: frozenset[str] = frozenset()
+) -> dict[int, IssueClaims]:
+    """The ref-mode claim state of every issue among ``numbers`` that exists (pull
+    requests and unknown numbers are left out), one request per ``gh.BATCH_SIZE``."""
+    wanted = sorted(set(numbers))
+    out: dict[int, IssueClaims] = {}
+    for start in range(0, len(wanted), gh.BATCH_SIZE):
+        read = gh_refs.read_claims(client, wanted[start : start + gh.BATCH_SIZE], CLAIM_LABEL)
+        for number, snapshot in read.snapshots.items():
+            if snapshot.state != "PULL_REQUEST":
+                out[number] = _with_ref(derive_claims(snapshot, bots), read, number)
+    return out
+
+
 def _with_ref(state: IssueClaims, read: gh_refs.ClaimRead, number: int) -> IssueClaims:
     """The ref-mode view: the ref's holder decides; comment-only claims still block."""
     state.read = read
@@ -773,9 +788,7 @@ class Coordinator:
         if hold.record is not None and hold.record.instance_id == self.me and record is not None:
             blocks = block_labels(state.snapshot.labels)
             if not hold.live and not allow_stale:
-                why = (
-                    f"the lease expired at {iso(hold.expires_at) if hold.expires_at else '?'}"
-                )
+                why = f"the lease expired at {iso(hold.expires_at) if hold.expires_at else '?'}"
             elif blocks and not allow_stale:
                 why = f"the issue is now blocked ({', '.join(blocks)})"
             else:

@@ -21,7 +21,7 @@ from maverick_ext.github import issues as gh
 from maverick_ext.github.permissions import policy_with_writers
 
 if TYPE_CHECKING:
-    from maverick_ext.core.claims import ClaimRecord
+    from maverick_ext.core.claims import ClaimRecord, ClaimView
     from maverick_ext.github.client import GhClient
     from maverick_ext.github.models import IssueSnapshot
 
@@ -250,7 +250,11 @@ class StoryStatus:
         }
 
 
-def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
+def story_status(
+    ctx: EpicContext, snapshot: IssueSnapshot, view: ClaimView | None = None
+) -> StoryStatus:
+    """``view``: the story's claim view when the caller read it already (with its claim
+    ref, as `doctor` does); default: the story's comment records."""
     from maverick_ext.core.claims import claim_view
 
     now = snapshot.server_time or ctx.server_time
@@ -258,7 +262,8 @@ def story_status(ctx: EpicContext, snapshot: IssueSnapshot) -> StoryStatus:
         warning = f"#{snapshot.number}: label {label!r} names no story; counted as blocked"
         if warning not in ctx.warnings:
             ctx.warnings.append(warning)
-    view = claim_view(ctx.trusted_markers(snapshot), now)
+    if view is None:
+        view = claim_view(ctx.trusted_markers(snapshot), now)
     holder = view.holder
     facts = epic_state.StoryFacts(
         labels=tuple(snapshot.labels),

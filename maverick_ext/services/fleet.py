@@ -1,13 +1,14 @@
 """The fleet's view of one repository: every live claim, and pick-and-claim for an epic.
 
-Claims are read on the current path — each issue's claim records, derived by
-``services.claims.derive_claims`` from one snapshot — and ``find_claims`` is the one
-function that reads them, so moving claims onto ``refs/maverick/claims/<issue>`` is one edit.
+Claims live on ``refs/maverick/claims/<issue>`` (docs/claims.md). ``find_claims`` lists
+those refs, reads the issues behind them with their ref tips and decides each holder with
+``services.claims`` (the same reader `read` and `claim` use): the ref-tip record with a
+live lease, else a live seed-format comment claim (``mode: comment``), which still blocks.
 
-Cost of ``find_claims``: 1 REST call listing the issues labelled ``claude-in-progress``
-(+1 per further 100) and ceil(n/50) GraphQL batches for them; with an epic, its stories
-instead of the label listing (the epic's own read, then ceil(stories/50)). The label is
-only a hint for where to look; the records decide who holds what.
+Cost of ``find_claims`` without ``numbers``: 1 REST ``git/matching-refs`` listing, 1 REST
+listing of the issues labelled ``claude-in-progress`` (+1 per further 100; seed agents
+claim by label and comment only), and ceil(n/50) GraphQL reads of the union of both:
+``claims`` ≤ 1 + ceil(n/50) + 1. With ``numbers`` (an epic's stories) only the reads.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from maverick_ext.github import issues as gh
 if TYPE_CHECKING:
     from maverick_ext.core.claims import ClaimRecord
     from maverick_ext.github.client import GhClient
-    from maverick_ext.services.claims import ClaimSettings, Coordinator, Outcome
+    from maverick_ext.services.claims import ClaimSettings, Coordinator, IssueClaims, Outcome
 
 # A story another agent got first (held, race lost), or that changed under us (blocked,
 # closed): try the next one. Anything else (GitHub down, not authenticated) stops the walk.
@@ -45,6 +46,11 @@ class FleetClaim:
     server_time: datetime
     epic: int | None
 
+    @property
+    def mode(self) -> str:
+        """``ref``: the claim ref's record holds it; ``comment``: a seed-format claim."""
+        return "ref" if self.record.format == "ref" else "comment"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "issue": self.issue,
@@ -56,21 +62,33 @@ class FleetClaim:
             "scope": [int(str(n).lstrip("#")) for n in self.record.scope if str(n).strip("#")],
             "epic": self.epic,
             "fencing_token": self.record.fencing_token,
+            "epoch": self.record.epoch,
+            "mode": self.mode,
         }
+
+
+def claim_states(
+    client: GhClient, bots: frozenset[str], numbers: Iterable[int] | None = None
+) -> dict[int, IssueClaims]:
+    """The claim state of each issue among ``numbers`` (default: every issue with a claim
+    ref or the claim label), decided as `read` decides it."""
+    from maverick_ext.github.claim_refs import claim_ref_numbers
+    from maverick_ext.services.claims import read_existing
+
+    if numbers is None:
+        numbers = {*claim_ref_numbers(client), *gh.numbers_labelled(client, CLAIM_LABEL)}
+    return read_existing(client, numbers, bots)
 
 
 def find_claims(
     client: GhClient, bots: frozenset[str], numbers: Iterable[int] | None = None
 ) -> list[FleetClaim]:
-    """Every live claim among ``numbers`` (default: the issues labelled as claimed)."""
-    from maverick_ext.services.claims import derive_claims
-
-    wanted = gh.numbers_labelled(client, CLAIM_LABEL) if numbers is None else list(numbers)
+    """Every live claim among ``numbers`` (default: as ``claim_states``)."""
     found = []
-    for number, snapshot in sorted(gh.fetch_issues(client, wanted).items()):
-        state = derive_claims(snapshot, bots)
+    for number, state in sorted(claim_states(client, bots, numbers).items()):
         holder = state.view.holder
         if holder is not None:
+            snapshot = state.snapshot
             found.append(
                 FleetClaim(number, snapshot.title, holder, state.server_time, snapshot.parent)
             )

@@ -26,18 +26,18 @@ def ok(result: subprocess.CompletedProcess[str]) -> dict:
     return json.loads(result.stdout)
 
 
-def test_a_claim_on_an_issue_closed_during_its_settle_window_is_refused(
-    emulator: Emulator,
-    agent,
-    clock,
+def test_a_claim_on_a_closed_issue_is_refused_and_leaves_no_claim_ref(
+    emulator: Emulator, agent
 ) -> None:
+    # Ref mode has no settle window to close the issue in: the read before the CAS decides
+    # (a close after the CAS leaves a ref that `doctor` reports as closed_ref).
     store = emulator.store
-    issue = store.issue(store.repo(OWNER, REPO), 5)
-    owner = store.identify(f"as:{OWNER}:OWNER")
-    clock.on_sleep.append(lambda: store.update_issue(issue, owner, state="closed"))
+    repo = store.repo(OWNER, REPO)
+    store.update_issue(store.issue(repo, 5), store.identify(f"as:{OWNER}:OWNER"), state="closed")
     (outcome,) = agent("a").claim([5], FAST)
-    assert outcome.code == ExitCode.USAGE and "closed while we claimed it" in outcome.message
-    assert agent("b").read(5).view.holder is None  # withdrawn, not granted
+    assert outcome.code == ExitCode.USAGE and "closed" in outcome.message
+    assert "refs/maverick/claims/5" not in repo.refs
+    assert find_claims(agent("b").client, frozenset()) == []
 
 
 def test_find_claims_lists_every_holder_with_its_epic(emulator: Emulator, agent) -> None:
@@ -49,7 +49,9 @@ def test_find_claims_lists_every_holder_with_its_epic(emulator: Emulator, agent)
     assert [(c.issue, c.record.instance_id, c.epic) for c in found] == [
         (2, "a", 1), (3, "a", 1), (8, "b", None),
     ]  # fmt: skip
-    assert len(emulator.request_log) == 2  # the label listing, one batch
+    assert len(emulator.request_log) == 3  # the claim refs, the label listing, one batch
+    assert {c.to_json()["mode"] for c in found} == {"ref"}
+    assert [c.to_json()["epoch"] for c in found] == [1, 1, 1]
     assert all(c.to_json()["lease_left_s"] > 0 for c in found)
 
 
@@ -116,12 +118,14 @@ def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothi
     dry = ok(gh_maverick("doctor", "--epic", "1", "--json"))
     checks = sorted((f["check"], f["issue"]) for f in dry["findings"])
     assert checks == [
-        ("bprop_journal", 4), ("closed_claim", 3), ("dag_drift", 1), ("stale_label", 5),
+        ("bprop_journal", 4), ("closed_claim", 3), ("closed_ref", 3), ("dag_drift", 1),
+        ("stale_label", 5),
     ]  # fmt: skip
     assert not any(f["fixed"] for f in dry["findings"]) and dry["repo"] == f"{OWNER}/{REPO}"
 
     fixed = ok(gh_maverick("doctor", "--epic", "1", "--fix", "--json"))
-    assert all(f["fixed"] for f in fixed["findings"]) and len(fixed["findings"]) == 4
+    assert all(f["fixed"] for f in fixed["findings"]) and len(fixed["findings"]) == 5
+    assert "refs/maverick/claims/3" not in repo.refs  # pruned
     assert "blocked-by:#4" in [lb.name for lb in store.issue(repo, 6).labels]
     again = ok(gh_maverick("doctor", "--epic", "1", "--json"))
     assert again["findings"] == []

@@ -27,11 +27,12 @@ def claims(
     as_json: bool,
 ) -> None:
     """Every live claim in the repository: issue, holder, host, lease left, scope, epic,
-    fencing token.
+    fencing epoch, mode (ref, or comment for a seed-format claim).
 
-    Cost: 1 call listing the issues labelled claude-in-progress (+1 per further 100), then
-    one call per 50 of them; with --epic, the epic and its stories (1 + 1 per 50 stories).
-    The label only says where to look; each issue's claim records decide the holder.
+    Cost: 1 call listing the claim refs (git/matching-refs), 1 listing the issues labelled
+    claude-in-progress (seed agents' claims; +1 per further 100), then one call per 50 of
+    them: at most 2 + ceil(n/50). With --epic, the epic and its stories (1 + 1 per 50).
+    The holder is the claim ref's record with a live lease, else a live seed-format claim.
 
     \b
     Examples:
@@ -42,7 +43,8 @@ def claims(
     \b
     JSON: {"schema_version": 1, "repo": "OWNER/REPO", "instance_id": str,
            "claims": [{"issue", "title", "instance_id", "host", "lease_left_s",
-                       "expires_at", "scope": [N], "epic": N|null, "fencing_token"}]}
+                       "expires_at", "scope": [N], "epic": N|null, "fencing_token",
+                       "epoch": N|null, "mode": "ref"|"comment"}]}
     """
     from maverick_ext.commands.coord._shared import trusted_bots
     from maverick_ext.services.fleet import find_claims
@@ -70,7 +72,7 @@ def claims(
         return
     click.echo(
         table(
-            ("ISSUE", "HOLDER", "HOST", "LEASE LEFT", "EPIC", "SCOPE", "TOKEN", "TITLE"),
+            ("ISSUE", "HOLDER", "HOST", "LEASE LEFT", "EPIC", "SCOPE", "EPOCH", "MODE", "TITLE"),
             (
                 (
                     f"#{r['issue']}",
@@ -80,6 +82,7 @@ def claims(
                     f"#{r['epic']}" if r["epic"] else "-",
                     " ".join(f"#{n}" for n in r["scope"]) or "-",
                     r["fencing_token"],
+                    r["mode"],
                     r["title"],
                 )
                 for r in rows

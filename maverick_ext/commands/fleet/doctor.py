@@ -21,9 +21,10 @@ from maverick_ext.errors import EXIT_CODE_HELP
 def doctor(
     app: App, fix: bool, epic: str | None, instance: str | None, repo: str | None, as_json: bool
 ) -> None:
-    """Reconcile GitHub with itself and with this machine: claim labels without a live
-    claim, live claims on closed issues, unfinished block propagations, DAG drift, and
-    local story worktrees whose claim is gone.
+    """Reconcile GitHub with itself and with this machine: claim refs of closed issues,
+    claim labels without a live claim, live claims on closed issues, and with --epic
+    stories the state snapshot calls in_flight with no live lease, unfinished block
+    propagations and DAG drift; also local story worktrees whose claim is gone.
 
     Dry run by default: says what it would do. --fix applies each fix idempotently and
     says what it did; a second run then reports nothing.
@@ -50,6 +51,7 @@ def doctor(
         from maverick_ext.commands.epic._shared import open_epic
 
         ctx = open_epic(app, repo, epic, journals="leave")
+        findings += checks.in_flight_findings(ctx, bots, fix)
         findings += checks.epic_findings(ctx, fix)  # drift and journals are findings here
     findings += checks.worktree_findings(client, bots, me, app.cwd)
     if as_json:
