@@ -48,9 +48,8 @@ class App:
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
         from maverick_ext.config_files import config_sources
-        from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
-
         from maverick_ext.errors import InvalidData
+        from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
         configured = None
         # Without a config file the default applies: no need to load (pydantic) models.

@@ -82,8 +82,8 @@ def _connection_pages() -> list[str]:
 @functools.cache
 def _claim_lifecycle() -> list[str]:
     """Every document of the ref claim protocol: read, CAS, comment, beat, release, list."""
-    from maverick_ext.services.identity import Identity
     from maverick_ext.services.claims import ClaimSettings, Coordinator
+    from maverick_ext.services.identity import Identity
 
     client, run = recording_client()
     agent = Coordinator(client, Identity("agreement", "test-host"), lambda _: None, lambda: 0.0)
