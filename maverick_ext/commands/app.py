@@ -48,12 +48,18 @@ class App:
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
         from maverick_ext.config_files import config_sources
+        from maverick_ext.errors import InvalidData
         from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
         configured = None
         # Without a config file the default applies: no need to load (pydantic) models.
         if not self.env.get(RETRY_WAIT_ENV) and config_sources(self.cwd, env=self.env):
-            configured = self.config.coordination.max_retry_wait_s
+            try:
+                configured = self.config.coordination.max_retry_wait_s
+            except InvalidData:
+                # A broken file is reported by whoever needs its settings (and preflight
+                # lists it as a failed check): the client itself falls back to the default.
+                configured = None
         return GhClient(
             repo=repo,
             debug=self.debug,

@@ -79,10 +79,30 @@ def _connection_pages() -> list[str]:
     return run.documents()
 
 
+@functools.cache
+def _claim_lifecycle() -> list[str]:
+    """Every document of the ref claim protocol: read, CAS, comment, beat, release, list."""
+    from maverick_ext.services.claims import ClaimSettings, Coordinator
+    from maverick_ext.services.identity import Identity
+
+    client, run = recording_client()
+    agent = Coordinator(client, Identity("agreement", "test-host"), lambda _: None, lambda: 0.0)
+    agent.claim([2], ClaimSettings())
+    agent.heartbeat(2)
+    agent.release(2, "complete")
+    agent.claim([3], ClaimSettings())
+    agent.release_all("session-end")
+    return run.documents()
+
+
 # "module:function" of a call site whose document is built at run time -> how to build it.
 DRIVERS: dict[str, Callable[[], list[str]]] = {
     "maverick_ext.github.issues:_graphql_tolerating_missing": _issue_batches,
     "maverick_ext.github.issues:_more_nodes": _connection_pages,
+    "maverick_ext.github.claim_refs:read_claims": _claim_lifecycle,
+    "maverick_ext.github.claim_refs:_mutate": _claim_lifecycle,
+    "maverick_ext.github.claim_refs:beat": _claim_lifecycle,
+    "maverick_ext.github.claim_refs:list_claim_refs": _claim_lifecycle,
 }
 
 

@@ -55,6 +55,18 @@ def operations(openapi: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _ref_tail(bare: str, openapi: dict[str, Any], ops: dict[str, dict[str, Any]]) -> Any:
+    """A git path whose template ends in ``{ref}``: GitHub's ref parameter spans slashes
+    (``git/matching-refs/heads/feature``), so match the longest such template prefix."""
+    segments = bare.split("/")
+    for cut in range(len(segments) - 1, 0, -1):
+        shape = _shape("/".join(segments[:cut]) + "/{ref}")
+        templates = [t for t in openapi["paths"] if _shape(t) == shape and t.endswith("{ref}")]
+        if templates:
+            return ops[shape]
+    return None
+
+
 def problems(site: CallSite, openapi: dict[str, Any], ops: dict[str, dict[str, Any]]) -> list[str]:
     """What is wrong with one call site, per GitHub's description (empty when nothing)."""
     if site.problem or site.path is None:
@@ -62,7 +74,7 @@ def problems(site: CallSite, openapi: dict[str, Any], ops: dict[str, dict[str, A
     out = []
     for path in site.path.split("|"):
         bare, _, query = path.partition("?")
-        methods = ops.get(_shape(bare))
+        methods = ops.get(_shape(bare)) or _ref_tail(bare.strip("/"), openapi, ops)
         if methods is None:
             out.append(f"{site.where}: GitHub has no path /{bare}")
             continue

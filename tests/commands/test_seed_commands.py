@@ -168,7 +168,9 @@ def test_coord_speaks_json_takes_the_repo_first_and_status_is_read(run_emulated)
     assert text.exit_code == 0 and "held by agent-a" in text.stdout
     released = ok(run_emulated("coord", "release", SLUG, "2", "--reason", "session-end"))
     assert released["results"][0]["action"] == "released"
-    assert ok(run_emulated("coord", "read", SLUG, "2"))["records"][0]["reason"] == "session-end"
+    assert released["results"][0]["record"]["reason"] == "session-end"
+    after = ok(run_emulated("coord", "read", SLUG, "2"))  # the ref is gone: nobody holds #2
+    assert after["holder"] is None and after["in_progress"] is False
     empty = run_emulated("coord", "release", SLUG, "3", "--reason", " ")
     assert empty.exit_code == 2 and "empty --reason" in empty.stderr
 

@@ -15,5 +15,5 @@ def test_the_demo_runs_a_whole_epic_and_every_protocol_promise_holds(gh_maverick
     assert "the claim was taken over by" in out
     # The failed review blocks the downstream stories, which can no longer be claimed.
     assert "#4 blocks #6 #7" in out and "exit 10 blocked" in out
-    assert "3 merged, 1 ejected, 2 blocked" in out
+    assert "3 merged, 0 closed, 1 ejected, 2 blocked" in out
     assert "Traceback" not in result.stderr
