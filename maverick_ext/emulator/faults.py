@@ -26,6 +26,9 @@ class Faults:
     # may show in listings before an earlier one: visibility NOT monotone in id (GitHub
     # documents the listing order, never that visibility follows it).
     visibility_jitter_ms: int = 0
+    # Named requests answered late, in ms, before they are applied (a slow write lands
+    # after later ones): GraphQL operation names ("Heartbeat") or REST methods ("PATCH").
+    slow_operations: dict[str, int] = field(default_factory=dict)
     # 5xx without applying the request.
     error_rate: float = 0.0
     # Apply the write, then answer 502: the client cannot tell whether it happened.
@@ -46,6 +49,12 @@ class Faults:
     # Members of an organisation with private membership appear as CONTRIBUTOR (when they
     # have a merged pull request in the repository) or NONE, never MEMBER.
     private_membership: bool = False
+    # An older GitHub Enterprise Server without ``Mutation.updateRefs``: a document naming
+    # it is refused whole, ``Field 'updateRefs' doesn't exist on type 'Mutation'``.
+    update_refs_missing: bool = False
+    # A repository whose object store lacks the empty tree: ``POST git/commits`` with it is
+    # 422 ``Tree SHA does not exist`` (a tree made with ``POST git/trees`` works).
+    empty_tree_refused: bool = False
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
 

@@ -1,8 +1,9 @@
-"""Whether a process is alive: a zombie (exited, not yet reaped) counts as dead."""
+"""Whether a process is alive (a zombie counts as dead), and whether our parent still is."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -21,3 +22,10 @@ def pid_alive(pid: int) -> bool:
         return True  # no /proc (macOS): kill(0) is all we know
     # Field 3, after the parenthesised command name (which may hold spaces or parens).
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def parent_watch() -> Callable[[], bool]:
+    """Whether the process that started us still runs. gh forwards no SIGTERM to an
+    extension: when `kill $!` ends gh, this is how its child learns (it is re-parented)."""
+    parent = os.getppid()
+    return lambda: os.getppid() == parent and pid_alive(parent)
