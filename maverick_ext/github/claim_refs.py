@@ -144,12 +144,13 @@ def create_commit(client: GhClient, message: str, parent: str | None) -> str:
     holding only ``claim.json``, made once with ``POST git/trees``.
     """
     repo = client.require_repo().full_name
-    tree = _claim_trees.get(repo, EMPTY_TREE)
-    try:
-        return _commit(client, message, tree, parent)
-    except GitHubRejected as exc:
-        if exc.status != 422 or tree != EMPTY_TREE or "tree" not in exc.message.lower():
-            raise
+    for tree in dict.fromkeys([_claim_trees.get(repo, EMPTY_TREE), EMPTY_TREE]):
+        try:
+            return _commit(client, message, tree, parent)
+        except GitHubRejected as exc:
+            if exc.status != 422 or "tree" not in exc.message.lower():
+                raise
+            _claim_trees.pop(repo, None)  # a tree remembered from another repository's life
     tree = _claim_trees[repo] = claim_tree(client)
     return _commit(client, message, tree, parent)
 

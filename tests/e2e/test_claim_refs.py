@@ -30,6 +30,7 @@ from maverick_ext.errors import ExitCode
 from maverick_ext.github.client import GhClient, RetryPolicy
 from maverick_ext.services.claims import ClaimSettings, Coordinator, read_many
 from maverick_ext.services.identity import Identity
+from tests.commands.conftest import InProcessEmulator
 from tests.conftest import real_gh
 from tests.torture.oracle import new_story, records
 
@@ -37,6 +38,8 @@ RACERS, RACE_ROUNDS, ROUNDS_AT_ONCE = 8, 10, 2
 VISIBILITY_DELAY_S, VISIBILITY_JITTER_S = 3.0, 2.0
 RELEASE_TRIALS, TRIALS_AT_ONCE, SLOW_BEAT_MS = 50, 10, 300
 SCOPE_ROUNDS, SCOPES_AT_ONCE = 20, 4
+# A loop sleeps in 1 s slices and the sandbox polls every 0.2 s: generous for a loaded CI.
+GONE_WITHIN_S = 30
 SETTINGS = ClaimSettings(ttl_s=60, settle_s=0.0)
 
 
@@ -93,20 +96,33 @@ def test_racers_get_exactly_one_owner_per_round_despite_non_monotone_visibility(
         winners = [n for n, (code, _, _) in results.items() if code == 0]
         assert len(winners) == 1, (round_, results)
         assert {code for code, _, _ in results.values()} <= {0, 11, 13}, results
-        # Every racer answers as soon as GitHub does: at most 4 calls, no settle window,
-        # and no loser waits for any comment to become visible.
+        # Every racer answers as soon as GitHub does: at most 4 calls and not one wait
+        # (--debug logs each request and each sleep), so no loser waits for a settle
+        # window or for any comment to become visible. Their wall times are printed, not
+        # asserted: on a loaded two-core machine they measure the scheduler.
         calls = {n: err.count("[gh] ") for n, (_, _, err) in results.items()}
         assert max(calls.values()) <= 4, (round_, calls)
-        losers = {n: round(wall, 2) for n, (code, wall, _) in results.items() if code}
-        assert max(losers.values()) < VISIBILITY_DELAY_S, (round_, losers)
+        waits = {n: err.count("[sleep] ") for n, (_, _, err) in results.items()}
+        assert sum(waits.values()) == 0, (round_, waits)
+    walls = sorted(wall for results in rounds for code, wall, _ in results.values() if code)
+    print(
+        f"\n{RACE_ROUNDS} rounds x {RACERS} racers: losers answered in "
+        f"{walls[0]:.2f}-{walls[-1]:.2f} s (median {walls[len(walls) // 2]:.2f} s) against "
+        f"a {VISIBILITY_DELAY_S:g}-{VISIBILITY_DELAY_S + VISIBILITY_JITTER_S:g} s visibility delay"
+    )
 
 
 @pytest.fixture
 def agent(emulator: Emulator) -> Callable[..., Coordinator]:
-    def make(instance: str, token: str | None = None) -> Coordinator:
-        env = {**os.environ, **emulator.env(**({"token": token} if token else {}))}
+    """Instances in this process whose requests go straight to the emulator (its HTTP
+    pipeline, faults included, without a gh child per request: the races here are about
+    GitHub's ordering, and the 8-racer test above covers the real gh)."""
+    transport = InProcessEmulator(emulator)
+
+    def make(instance: str) -> Coordinator:
+        env = {**os.environ, **emulator.env()}
         client = GhClient(
-            repo=parse_repo(env["GH_REPO"]), env=env, gh=real_gh(),
+            repo=parse_repo(env["GH_REPO"]), env=env, gh="gh", run=transport.run,
             sleep=lambda s: None, policy=RetryPolicy(attempts=2),
         )  # fmt: skip
         return Coordinator(client, Identity(instance, "test-host"), time.sleep, time.monotonic)
@@ -260,15 +276,13 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _python_below(proc: subprocess.Popen[str], timeout_s: float = 30) -> set[int]:
-    """The extension's processes under ``gh`` once Python runs (bounded wait)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        below = _descendants(proc.pid)
-        if any(b"python" in _cmdline(pid) for pid in below):
-            return below
+def _started(proc: subprocess.Popen[str], ready: Callable[[], bool]) -> set[int]:
+    """The extension's processes under ``gh`` once ``ready()`` (bounded wait)."""
+    deadline = time.monotonic() + 120
+    while not ready():
+        assert time.monotonic() < deadline and proc.poll() is None, "it never got going"
         time.sleep(0.1)
-    raise AssertionError(f"no python process under gh {proc.pid} after {timeout_s}s")
+    return _descendants(proc.pid)
 
 
 def _cmdline(pid: int) -> bytes:
@@ -283,7 +297,7 @@ def _gone_after_killing_gh(proc: subprocess.Popen[str], below: set[int]) -> floa
     started = time.monotonic()
     proc.terminate()
     proc.wait(timeout=10)
-    while time.monotonic() - started < 15:
+    while time.monotonic() - started < GONE_WITHIN_S:
         alive = {pid for pid in below if Path(f"/proc/{pid}").exists() and _cmdline(pid)}
         if not alive:
             return time.monotonic() - started
@@ -291,7 +305,17 @@ def _gone_after_killing_gh(proc: subprocess.Popen[str], below: set[int]) -> floa
     for pid in alive:  # do not leak them into the rest of the suite
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    raise AssertionError(f"still running 15 s after gh was killed: {sorted(alive)}")
+    raise AssertionError(
+        f"still running {GONE_WITHIN_S} s after gh was killed: "
+        + ", ".join(f"{pid} {_cmdline(pid)!r} {_stat(pid)}" for pid in sorted(alive))
+    )
+
+
+def _stat(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].strip()[:20]
+    except OSError:
+        return "?"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -299,12 +323,13 @@ def test_killing_gh_ends_the_heartbeat_loop_it_started(emulator: Emulator, launc
     story = str(new_story(emulator, "kill the loop").number)
     assert launch("looper", "claim", story, "--ttl", "60s").wait(timeout=60) == 0
     loop = launch("looper", "heartbeat", story, "--loop", "--interval", "0.5")
-    below = _python_below(loop)
-    assert _gone_after_killing_gh(loop, below) < 10
+    below = _started(loop, lambda: any(e.operation == "Heartbeat" for e in emulator.request_log))
+    _gone_after_killing_gh(loop, below)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_killing_gh_ends_the_sandbox_it_started(launch) -> None:
-    sandbox = launch("sandboxer", "sandbox", "--port", "0", "--max-lifetime", "60")
-    below = _python_below(sandbox)
-    assert _gone_after_killing_gh(sandbox, below) < 10
+    sandbox = launch("sandboxer", "sandbox", "--port", "0", "--max-lifetime", "120")
+    assert sandbox.stderr is not None
+    below = _started(sandbox, lambda: "listening" in sandbox.stderr.readline())  # type: ignore[union-attr]
+    _gone_after_killing_gh(sandbox, below)

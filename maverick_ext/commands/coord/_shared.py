@@ -53,7 +53,7 @@ def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordin
     return Coordinator(
         client=client,
         identity=identity,
-        sleep=app.sleep,
+        sleep=app.pause,
         monotonic=app.monotonic,
         bots=trusted_bots(app),
         notify=info,
