@@ -23,7 +23,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "heartbeat": (
         f"{_C}.coord.heartbeat:heartbeat",
-        "Keep this instance's lease alive (--loop to repeat).",
+        "Keep this instance's lease alive (--loop to repeat, --daemon to detach).",
+    ),
+    "heartbeat-status": (
+        f"{_C}.coord.heartbeat_status:heartbeat_status",
+        "Which of this instance's heartbeat loops run, with the lease left.",
     ),
     "release": (f"{_C}.coord.release:release", "Release this instance's claim with a reason."),
     "takeover": (

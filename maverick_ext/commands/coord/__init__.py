@@ -34,6 +34,10 @@ coord = LazyGroup(
             f"{_C}.heartbeat:heartbeat_loop",
             "Renew the lease until released or lost (= heartbeat --loop).",
         ),
+        "heartbeat-status": (
+            f"{_C}.heartbeat_status:heartbeat_status",
+            "Which of this instance's heartbeat loops run, with the lease left.",
+        ),
         "release": (f"{_C}.release:release", "Release this instance's claim with a reason."),
         "takeover": (f"{_C}.takeover:takeover", "Take over an issue whose lease went stale."),
         "resume-point": (
