@@ -24,7 +24,7 @@ JSON: {"instance_id", "running": bool, "pid": int|null (with ISSUE),
 def heartbeat_status(
     app: App, issue: str | None, instance: str | None, repo: str | None, as_json: bool
 ) -> None:
-    """List this instance's running heartbeat loops (daemons and --loop).
+    """Which of this instance's heartbeat loops run, lease left.
 
     Read from the loop registry in this instance's state directory, without asking GitHub:
     for each loop the repository and issue, its pid, whether it is a daemon, when GitHub
