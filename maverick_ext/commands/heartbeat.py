@@ -59,7 +59,11 @@ HELP_TAIL = """
     """
 
 
-@click.command("heartbeat", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "heartbeat",
+    short_help="Keep this instance's lease alive (--loop to repeat).",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @heartbeat_options
 @click.option("--loop", is_flag=True, help="Keep renewing until released or lost.")
 @pass_app
