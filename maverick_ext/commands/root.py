@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "read": f"{_C}.read:read",
     "claim": f"{_C}.claim:claim",
     "heartbeat": f"{_C}.heartbeat:heartbeat",
+    "heartbeat-status": f"{_C}.heartbeat_status:heartbeat_status",
     "release": f"{_C}.release:release",
     "takeover": f"{_C}.takeover:takeover",
     "guard": f"{_C}.guard:guard",

@@ -87,7 +87,10 @@ SHORT_HELP: dict[str, str] = {
     "maverick_ext.commands.git_workflow:git_workflow": "Story base and PR target from config.",
     "maverick_ext.commands.guard:guard": "Exit 0 only if this instance still holds the claim.",
     "maverick_ext.commands.heartbeat:heartbeat": (
-        "Keep this instance's lease alive (--loop to repeat)."
+        "Keep this instance's lease alive (--loop, --daemon)."
+    ),
+    "maverick_ext.commands.heartbeat_status:heartbeat_status": (
+        "Which of this instance's heartbeat loops run, lease left."
     ),
     "maverick_ext.commands.help:help_": "Show the help of a command (gh maverick help epic next).",
     "maverick_ext.commands.init:init": "Create the labels Maverick uses (idempotent).",

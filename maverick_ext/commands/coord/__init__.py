@@ -33,6 +33,7 @@ coord = LazyGroup(
         "claim": "maverick_ext.commands.claim:claim",
         "heartbeat": "maverick_ext.commands.heartbeat:heartbeat",
         "heartbeat-loop": f"{_C}.heartbeat_loop:heartbeat_loop",
+        "heartbeat-status": "maverick_ext.commands.heartbeat_status:heartbeat_status",
         "release": "maverick_ext.commands.release:release",
         "takeover": "maverick_ext.commands.takeover:takeover",
         "resume-point": f"{_C}.resume_point:resume_point",
