@@ -79,3 +79,45 @@ def run(
         stdout=completed.stdout or "",
         stderr=completed.stderr or "",
     )
+
+
+@dataclass
+class Detached:
+    """A child started in its own session: it outlives us, our shell and its process group."""
+
+    pid: int
+    _popen: subprocess.Popen[bytes]
+
+    def exit_code(self) -> int | None:
+        """Its exit code once it has ended (reaping it), else None."""
+        return self._popen.poll()
+
+
+def start_detached(
+    argv: Sequence[str],
+    *,
+    log_path: str | os.PathLike[str],
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> Detached:
+    """Start ``argv`` in a new session (setsid), stdin empty, stdout and stderr appended to
+    ``log_path``. No terminal, no pipe of ours: a caller's ``$(...)`` does not wait for it,
+    and neither the shell's hangup nor a signal to its process group reaches it."""
+    if not argv:
+        raise ValueError("empty argv")
+    with open(log_path, "ab") as log:
+        try:
+            child = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except (FileNotFoundError, PermissionError):
+            hint = INSTALL_HINTS.get(os.path.basename(argv[0]), "install it or fix PATH")
+            raise ToolMissing(f"`{argv[0]}` was not found", hint) from None
+    return Detached(child.pid, child)
