@@ -79,3 +79,15 @@ def run(
         stdout=completed.stdout or "",
         stderr=completed.stderr or "",
     )
+
+
+def run_attached(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> int:
+    """Run ``argv`` on our own stdin, stdout and stderr (a user-facing child such as
+    `gh-app gh -- …`) and return its exit code; nothing is captured or logged."""
+    if not argv:
+        raise ValueError("empty argv")
+    try:
+        return subprocess.call(list(argv), env=dict(env) if env is not None else None)
+    except (FileNotFoundError, PermissionError):
+        hint = INSTALL_HINTS.get(os.path.basename(argv[0]), "install it or fix PATH")
+        raise ToolMissing(f"`{argv[0]}` was not found on PATH", hint) from None

@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "branch": (f"{_C}.branch:branch", "Branch names derived from issues."),
     "pr": (f"{_C}.pr:pr", "Stacked PRs: retarget once the sibling merged."),
     # setup
+    "gh-app": (f"{_C}.gh_app:gh_app", "Act as the GitHub App: status, token, gh -- ARGS."),
     "init": (f"{_C}.setup.init:init", "Create the labels Maverick uses (idempotent)."),
     "preflight": (
         f"{_C}.setup.preflight:preflight",
@@ -78,8 +79,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # GH_DEBUG is read by cli.main with gh's rule (any value but "", 0, false, no; `api` too):
 # click's boolean parsing would refuse gh's own documented `GH_DEBUG=api`.
 @click.option("--debug", is_flag=True, help="Print every gh call on stderr (or set GH_DEBUG).")
+@click.option(
+    "--as-app",
+    is_flag=True,
+    help="Act as the configured GitHub App (its installation token; see gh-app).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, as_app: bool) -> None:
     """Coordinate many coding agents on one GitHub repository.
 
     \b
@@ -91,3 +97,4 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     app = ctx.ensure_object(App)
     app.debug = app.debug or debug
+    app.as_app = app.as_app or as_app

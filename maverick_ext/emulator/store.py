@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal, TypeVar
 
+from maverick_ext.emulator.apps import Apps
 from maverick_ext.emulator.faults import Faults
 
 # GitHub's CommentAuthorAssociation, all eight values.
@@ -272,6 +273,7 @@ class Store:
         self.users: dict[str, User] = {}  # keyed by lower-cased login
         self.repos: dict[str, Repo] = {}  # keyed by lower-cased "owner/name"
         self.default_login: str | None = None
+        self.apps = Apps()  # registered test GitHub Apps and their installation tokens
         self._nodes: dict[str, Node] = {}
         self._issues_by_id: dict[int, Issue] = {}
         self._comments: dict[int, Comment] = {}
@@ -360,6 +362,9 @@ class Store:
         of the eight ``author_association`` values (case-insensitive); ``PERMISSION`` one of
         read, triage, write, maintain, admin (an unknown one is read).
         """
+        if (slug := self.apps.bot(token, self.clock())) is not None:
+            # An installation token we issued: the App was granted contents/issues write.
+            return Viewer(self.ensure_bot(slug), None, "write")
         kind, sep, rest = token.partition(":")
         if sep and kind in ("as", "bot"):
             login, _, rest = rest.partition(":")
