@@ -22,8 +22,12 @@ from maverick_ext.emulator import Emulator
 
 # Property tests assert what is generated, not how fast: on a loaded two-core machine the
 # "input generation is slow" health check and per-example deadlines fail correct code.
-settings.register_profile("maverick", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("maverick")
+# Hypothesis's default 100 examples per property on every run; HYPOTHESIS_PROFILE=thorough
+# (10x the examples) for a deeper search before a release or after touching a planner.
+_quiet = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("maverick", **_quiet)
+settings.register_profile("thorough", max_examples=1000, **_quiet)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "maverick"))
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 GhRun = Callable[..., subprocess.CompletedProcess[str]]

@@ -9,6 +9,7 @@ SEED_CHOICES = ("empty", "demo")
 
 @click.command(
     "sandbox",
+    short_help="Start the local GitHub emulator and print its env.",
     epilog="""\b
 Example:
   gh maverick sandbox --seed demo --env-file /tmp/sandbox.env &

@@ -19,18 +19,9 @@ if TYPE_CHECKING:
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "status": (
-            "maverick_ext.commands.gh_app.status:status",
-            "Is the App configured, which App, installation, token expiry (never the token).",
-        ),
-        "token": (
-            "maverick_ext.commands.gh_app.token:token",
-            "Mint (or reuse the cached) installation access token.",
-        ),
-        "gh": (
-            "maverick_ext.commands.gh_app.gh:gh",
-            "Run gh with the App's installation token: gh-app gh -- ARGS...",
-        ),
+        "status": "maverick_ext.commands.gh_app.status:status",
+        "token": "maverick_ext.commands.gh_app.token:token",
+        "gh": "maverick_ext.commands.gh_app.gh:gh",
     },
 )
 def gh_app() -> None:

@@ -25,7 +25,7 @@ the JWT, 15 the private key is missing or unreadable, 14 GitHub unavailable.""",
 @click.argument("gh_args", nargs=-1, required=True, type=click.UNPROCESSED, metavar="ARGS...")
 @pass_app
 def gh(app: App, gh_args: tuple[str, ...]) -> int:
-    """Run gh with the App's installation token: gh-app gh -- ARGS..."""
+    """Run gh as the App (gh-app gh -- ARGS)."""
     from maverick_ext.commands.gh_app import app_session
     from maverick_ext.github.app import run_gh
 

@@ -32,7 +32,7 @@ unreadable, 14 GitHub unavailable.
 @json_option
 @pass_app
 def status(app: App, repo: str | None, as_json: bool) -> None:
-    """Is the App configured, which App, installation, token expiry (never the token)."""
+    """Is the App configured? Slug, installation, token expiry."""
     from maverick_ext.commands.gh_app import app_session
     from maverick_ext.github import app as gh_app
     from maverick_ext.services.gh_app import app_jwt

@@ -5,13 +5,17 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, table
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("claims", epilog=EXIT_CODE_HELP)
+@click.command(
+    "claims",
+    short_help="Every live claim in the repository (--mine, --epic).",
+    epilog=EXIT_CODE_HELP,
+)
 @click.option("--mine", is_flag=True, help="Only the claims this instance holds.")
 @click.option("--epic", "epic", metavar="N", help="Only the stories of epic N.")
 @instance_option
@@ -46,7 +50,7 @@ def claims(
                        "expires_at", "scope": [N], "epic": N|null, "fencing_token",
                        "epoch": N|null, "mode": "ref"|"comment"}]}
     """
-    from maverick_ext.commands.coord._shared import trusted_bots
+    from maverick_ext.commands.coordination import trusted_bots
     from maverick_ext.services.fleet import find_claims
     from maverick_ext.services.identity import resolve_identity
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info, progress
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("doctor", epilog=EXIT_CODE_HELP)
+@click.command(
+    "doctor", short_help="Find and fix what crashed runs left inconsistent.", epilog=EXIT_CODE_HELP
+)
 @click.option("--fix", is_flag=True, help="Apply each fix (idempotent); default: dry run.")
 @click.option("--epic", "epic", metavar="N", help="Also check epic N (journals, DAG drift).")
 @instance_option
@@ -38,7 +40,7 @@ def doctor(
     JSON: {"schema_version": 1, "repo": "OWNER/REPO", "fix": bool,
            "findings": [{"check", "issue", "message", "fix": str|null, "fixed": bool}]}
     """
-    from maverick_ext.commands.coord._shared import trusted_bots
+    from maverick_ext.commands.coordination import trusted_bots
     from maverick_ext.services import doctor as checks
     from maverick_ext.services.identity import resolve_identity
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option, settle_option, ttl_option
-from maverick_ext.commands.coord.claim import RESULTS_JSON
+from maverick_ext.commands.claim import RESULTS_JSON
+from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("takeover", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "takeover",
+    short_help="Take over an issue whose holder's lease went stale.",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @click.argument("issue", metavar="ISSUE")
 @click.option("--reason", metavar="TEXT", help="Why, recorded on the new claim for humans.")
 @ttl_option
@@ -40,7 +44,7 @@ def takeover(
     Examples:
       gh maverick takeover 123 --reason "holder's VM died"
     """
-    from maverick_ext.commands.coord._shared import claim_settings, finish, for_each_repo
+    from maverick_ext.commands.coordination import claim_settings, finish, for_each_repo
 
     settings = claim_settings(app, ttl, settle)
     outcomes = for_each_repo(
