@@ -26,8 +26,20 @@ from graphql import (
 from graphql import execute_sync as gql_execute
 
 from maverick_ext.emulator.gitdb import RefUpdateRejected
-from maverick_ext.emulator.graphql import git, mutations  # noqa: F401  (registers resolvers)
+
+# Importing each resource's module registers its resolvers.
+from maverick_ext.emulator.graphql import (  # noqa: F401
+    comments,
+    git,
+    identity,
+    issues,
+    labels,
+    mutations,
+    pulls,
+    repos,
+)
 from maverick_ext.emulator.graphql.connection import PaginationError
+from maverick_ext.emulator.graphql.fields import FIELDS, field_resolver
 from maverick_ext.emulator.graphql.resolvers import (
     RESOLVERS,
     Context,
@@ -61,6 +73,12 @@ def schema(int32_database_id: bool = True) -> GraphQLSchema:
         for field_name, fn in fields.items():
             # A resolver for a field the SDL lacks is a typo; fail at build, not per request.
             gql_type.fields[field_name].resolve = fn
+    for type_name, rows in FIELDS.items():
+        gql_type = built.type_map[type_name]
+        assert isinstance(gql_type, GraphQLObjectType), type_name
+        for field_name, source in rows.items():
+            assert field_name not in RESOLVERS.get(type_name, {}), f"{type_name}.{field_name} twice"
+            gql_type.fields[field_name].resolve = field_resolver(source)
     for gql_type in built.type_map.values():
         if isinstance(gql_type, GraphQLInterfaceType | GraphQLUnionType):
             gql_type.resolve_type = typename
