@@ -12,6 +12,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLError,
     GraphQLInt,
     GraphQLInterfaceType,
@@ -19,9 +20,14 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
     build_schema,
+    get_location,
     parse,
     validate,
+    visit,
 )
 from graphql import execute_sync as gql_execute
 
@@ -127,6 +133,34 @@ def _prepare(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]
     return (None, errors) if errors else (document, ())
 
 
+@functools.lru_cache(maxsize=256)
+def _absent_fields_named(
+    document: DocumentNode, absent: frozenset[str]
+) -> tuple[dict[str, Any], ...]:
+    """GitHub's static-validation errors for selections of ``Issue`` fields this server lacks
+    (the ``absent_issue_fields`` knob: older servers have no blockedBy or sub-issues)."""
+    type_info = TypeInfo(schema())
+    found: list[dict[str, Any]] = []
+
+    class Finder(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            parent = type_info.get_parent_type()
+            name = node.name.value
+            if parent is None or parent.name != "Issue" or name not in absent:
+                return
+            error: dict[str, Any] = {
+                "message": f"Field '{name}' doesn't exist on type 'Issue'",
+                "extensions": {"code": "undefinedField", "typeName": "Issue", "fieldName": name},
+            }
+            if node.loc is not None:
+                where = get_location(node.loc.source, node.loc.start)
+                error["locations"] = [{"line": where.line, "column": where.column}]
+            found.append(error)
+
+    visit(document, TypeInfoVisitor(type_info, Finder()))
+    return tuple(found)
+
+
 _RENAMES = (
     (
         re.compile(r"^Cannot query field '(\w+)' on type '(\w+)'\..*$", re.S),
@@ -196,6 +230,9 @@ def _run(store: Store, viewer: Viewer, payload: dict[str, Any]) -> dict[str, Any
     document, errors = _prepare(query)
     if document is None:
         return {"errors": [_format(e) for e in errors]}
+    absent = store.faults.absent_issue_field_set()
+    if absent and (undefined := _absent_fields_named(document, absent)):
+        return {"errors": list(undefined)}
     result = gql_execute(
         schema(store.faults.int32_database_id),
         document,
