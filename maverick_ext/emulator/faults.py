@@ -55,6 +55,10 @@ class Faults:
     # A repository whose object store lacks the empty tree: ``POST git/commits`` with it is
     # 422 ``Tree SHA does not exist`` (a tree made with ``POST git/trees`` works).
     empty_tree_refused: bool = False
+    # Issue fields this server lacks, comma-separated (``blockedBy``, ``subIssues``,
+    # ``parent``): GHES up to 3.18 has no ``blockedBy``, older servers no sub-issues. A query
+    # naming one fails whole with ``Field 'X' doesn't exist on type 'Issue'``.
+    absent_issue_fields: str = ""
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
@@ -87,7 +91,7 @@ class Faults:
         unknown = set(changes) - known
         if unknown:
             raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
-        old = self.as_dict()
+        old = self.to_json()
         for name, value in changes.items():
             current = getattr(self, name)
             if isinstance(current, bool) and isinstance(value, str):
@@ -103,9 +107,12 @@ class Faults:
             with self._lock:
                 self._rng = random.Random(self.seed)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """The public knobs as a plain dict (for the admin endpoint)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    def absent_issue_field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.absent_issue_fields.split(",") if f.strip())
 
     def roll(self, rate: float) -> bool:
         """True with probability ``rate`` (never consumes randomness when rate is 0)."""

@@ -15,7 +15,7 @@ import secrets
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -133,6 +133,8 @@ class Outcome:
     message: str
     record: core.ClaimRecord | None = None
     server_time: datetime | None = None
+    # More fields for the JSON result (``heartbeat --daemon``: the daemon's pid and log).
+    details: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         record = self.record.to_json(self.server_time) if self.record and self.server_time else None
@@ -143,6 +145,7 @@ class Outcome:
             "message": self.message,
             "fencing_token": self.record.fencing_token if self.record else None,
             "record": record,
+            **(self.details or {}),
         }
 
 
@@ -366,6 +369,8 @@ class Coordinator:
     wall: Callable[[], float] = time.time
     # False once the process that started us is gone (a loop must not outlive it).
     parent_alive: Callable[[], bool] = lambda: True
+    # A `heartbeat --daemon` loop: started detached, it has no parent to outlive.
+    detached: bool = False
 
     @property
     def me(self) -> str:
@@ -622,7 +627,8 @@ class Coordinator:
             self.notify(f"#{plan.issue}: claim comment may or may not exist; looking for it")
         state = self.read(plan.issue)
         for comment in state.snapshot.comments:
-            if plan.record.nonce in comment.body and comment.author == state.snapshot.viewer:
+            mine = same_account(comment.author, state.snapshot.viewer)
+            if mine and plan.record.nonce in comment.body:
                 return comment
         return gh_refs.post_claim(self.client, issue_id, body, label_id).comment
 
@@ -1013,7 +1019,11 @@ class Coordinator:
         this instance's ``release`` stops it through the loop registry.
         """
         repo = self.client.require_repo().full_name
-        registry = loops.registered(self.loops_dir, repo, number) if self.loops_dir else _nothing()
+        registry = (
+            loops.registered(self.loops_dir, repo, number, daemon=self.detached)
+            if self.loops_dir
+            else _nothing()
+        )
         with registry, _stop_on_sigterm():
             try:
                 return self._loop(number, interval_s, while_pid, alive)
@@ -1079,6 +1089,10 @@ class Coordinator:
                         f"({beat.record.ttl_s}s): the lease would expire between heartbeats",
                         f"use an interval of at most {beat.record.ttl_s / 3:g}s",
                     )
+                if self.loops_dir is not None and beat.record.heartbeat_at is not None:
+                    repo = self.client.require_repo().full_name
+                    loops.renewed(self.loops_dir, repo, number, beat.record.heartbeat_at,
+                                  beat.record.expires_at)  # fmt: skip
                 # A taker can start at updated_at + ttl (GitHub's clock), and updated_at
                 # comes after `started`; giving up a tenth of the TTL earlier leaves the
                 # agent time to stop before anyone else may begin.

@@ -39,3 +39,15 @@ def parent_watch() -> Callable[[], bool]:
     The parent is the one noted at start-up, not whoever is the parent by now."""
     parent = _started_by if _started_by is not None else os.getppid()
     return lambda: os.getppid() == parent and pid_alive(parent)
+
+
+def process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, /proc field 22); None where unknown.
+
+    Two processes with one pid differ here, so a reused pid is told from the original."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None

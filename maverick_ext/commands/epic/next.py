@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option, settle_option, ttl_option
+from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
 from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
@@ -14,7 +14,9 @@ from maverick_ext.errors import EXIT_CODE_HELP
 MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 
 
-@click.command("next", epilog=EXIT_CODE_HELP)
+@click.command(
+    "next", short_help="The stories to start now, critical path first.", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @click.option(
     "--max",
@@ -122,7 +124,7 @@ def _claim_next(
     instance: str | None,
     as_json: bool,
 ) -> None:
-    from maverick_ext.commands.coord._shared import claim_settings, coordinator
+    from maverick_ext.commands.coordination import claim_settings, coordinator
     from maverick_ext.commands.output import emit_json
     from maverick_ext.core.waves import select_next
     from maverick_ext.errors import MaverickError, NothingLeft, NothingStartable

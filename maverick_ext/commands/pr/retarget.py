@@ -55,7 +55,7 @@ def retarget(
     A story branch (`feat/14-...`) is only rewritten while no other instance holds #14's
     claim (fencing): otherwise the command exits 13 and pushes nothing.
     """
-    from maverick_ext.commands.coord._shared import coordinator
+    from maverick_ext.commands.coordination import coordinator
     from maverick_ext.services import retarget as service
 
     if bool(target) == all_prs:
@@ -69,7 +69,7 @@ def retarget(
     else:
         results = [service.retarget(client, target, fence=fence, dry_run=dry_run, cwd=cwd, env=env)]
     if as_json:
-        emit_json({"results": [result.as_json() for result in results]})
+        emit_json({"results": [result.to_json() for result in results]})
     else:
         for result in results:
             where = f" -> {result.new_base}" if result.new_base else ""

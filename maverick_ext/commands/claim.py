@@ -1,0 +1,82 @@
+"""`gh maverick claim ISSUE...`: exit 0 only when this instance alone owns every issue."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
+from maverick_ext.commands.options import issues_argument, json_option, repo_option
+from maverick_ext.errors import EXIT_CODE_HELP
+
+RESULTS_JSON = """\b
+JSON: {"exit_code": N, "results": [{"issue", "exit_code", "action", "message",
+       "fencing_token": int|null, "record": RECORD|null}]}  (RECORD: see `read --help`)"""
+
+
+@click.command(
+    "claim",
+    short_help="Claim issues (exit 0 = you alone own them).",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
+@issues_argument(required=False)
+@click.option(
+    "--scope",
+    metavar="N,N",
+    help="Also claim these issues under one scope: all of them or none (ISSUE may be "
+    "omitted, as in the seeds' `coord claim REPO --scope 100,101`).",
+)
+@ttl_option
+@settle_option
+@instance_option
+@repo_option
+@json_option
+@pass_app
+def claim(
+    app: App,
+    issues: tuple[str, ...],
+    scope: str | None,
+    ttl: str | None,
+    settle: float | None,
+    instance: str | None,
+    repo: str | None,
+    as_json: bool,
+) -> None:
+    """Claim ISSUE... for this instance: exit 0 means you alone own it.
+
+    Posts one comment per issue (a maverick-claim plus a maverick-lease fence), waits the
+    settle window, re-reads, and keeps the claim only if it is the earliest live one
+    (lowest comment id). A loser marks its own comment released and exits 13. Claiming
+    an issue you already hold is a no-op (0, same fencing token). A stale holder is never
+    taken over silently (12: use `takeover`). With several issues (or `-` for numbers on
+    stdin) each is reported and the exit code is the worst one.
+
+    \b
+    Examples:
+      gh maverick claim 123
+      gh maverick claim 123 --scope 124,125 --ttl 20m
+      gh maverick claim --scope 100,101,102          # the whole scope, no lead issue
+      gh maverick epic next 100 --json | jq -r '.stories[].number' | gh maverick claim -
+    """
+    from maverick_ext.commands.coordination import claim_settings, finish, for_each_repo
+
+    settings = claim_settings(app, ttl, settle)
+    scope_numbers = _scope(scope)
+    if not issues:
+        issues = tuple(str(number) for number in scope_numbers)
+    outcomes = for_each_repo(
+        app,
+        repo,
+        issues,
+        instance,
+        lambda coordinator, numbers: coordinator.claim(numbers, settings, scope=scope_numbers),
+    )
+    finish(outcomes, as_json)
+
+
+def _scope(text: str | None) -> list[int]:
+    from maverick_ext.core.refs import parse_issue_ref
+
+    if not text:
+        return []
+    return [parse_issue_ref(part).number for part in text.split(",") if part.strip()]

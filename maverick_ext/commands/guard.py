@@ -1,0 +1,44 @@
+"""`gh maverick guard ISSUE`: exit 0 only if this instance still holds the claim."""
+
+from __future__ import annotations
+
+import click
+
+from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.claim import RESULTS_JSON
+from maverick_ext.commands.coordination import instance_option
+from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.errors import EXIT_CODE_HELP
+
+
+@click.command(
+    "guard",
+    short_help="Exit 0 only if this instance still holds the claim.",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
+@click.argument("issue", metavar="ISSUE")
+@instance_option
+@repo_option
+@json_option
+@pass_app
+def guard(app: App, issue: str, instance: str | None, repo: str | None, as_json: bool) -> None:
+    """Exit 0 if this instance holds ISSUE's claim right now, 13 otherwise.
+
+    One API call; usable as a pre-push hook so a stale agent pushes nothing.
+
+    \b
+    Examples:
+      gh maverick guard 123 && git push
+      printf 'exec gh maverick guard 123\\n' > .git/hooks/pre-push
+    """
+    from maverick_ext.commands.coordination import finish, for_each_repo
+    from maverick_ext.services.claims import each
+
+    outcomes = for_each_repo(
+        app,
+        repo,
+        (issue,),
+        instance,
+        lambda coordinator, numbers: each(numbers, coordinator.guard),
+    )
+    finish(outcomes, as_json)
