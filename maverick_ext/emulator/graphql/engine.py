@@ -136,7 +136,9 @@ def _prepare(
         document = parse(query)
     except GraphQLError as err:
         return None, (err,)
-    checked = schema(update_refs=update_refs)
+    # Positional, as in ``_run``: functools.cache keys on how it is called, and a second
+    # build of the schema costs about a second of CPU per process.
+    checked = schema(True, update_refs)
     errors = tuple(e for e in validate(checked, document) if _github_rules_filter(e))
     return (None, errors) if errors else (document, ())
 
