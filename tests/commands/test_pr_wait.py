@@ -6,6 +6,7 @@ emulator's check runs, statuses and mergeability are exercised in tests/e2e/test
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -203,3 +204,60 @@ def test_an_unknown_pull_request_is_one_usage_line(gh_stubs, run_stubbed) -> Non
 def test_bad_arguments_are_one_line_and_ask_nothing(run_stubbed, args, message) -> None:
     waited = run_stubbed("pr", "wait", *args)
     assert waited.exit_code == 2 and message in waited.stderr and waited.calls == []
+
+
+# -- against the in-process emulator: check runs, statuses and mergeability it computes ------
+
+
+def _emulated_pull(inproc_emulator):
+    store = inproc_emulator.emulator.store
+    with store.lock:
+        repo = store.repo(OWNER, REPO)
+        owner = store.identify(f"as:{OWNER}:OWNER")
+        return store.create_pull(repo, owner, "Story 2", "feat/2-x", "main", body="Closes #2")
+
+
+def _post(inproc_emulator, path: str, body: dict) -> dict:
+    answer = inproc_emulator.emulator.handle(
+        "POST" if "check-runs/" not in path else "PATCH",
+        f"/repos/{OWNER}/{REPO}/{path}",
+        {"Authorization": "token sandbox-token", "Host": "api.github.localhost"},
+        json.dumps(body).encode(),
+    )
+    assert answer.status in (200, 201), answer.body
+    return answer.body
+
+
+def test_emulated_checks_and_mergeability_pass_after_unknown(inproc_emulator, run_emulated):
+    pull = _emulated_pull(inproc_emulator)
+    _post(inproc_emulator, "check-runs", {"name": "build", "head_sha": pull.head_sha,
+                                          "conclusion": "success"})  # fmt: skip
+    _post(inproc_emulator, f"statuses/{pull.head_sha}", {"state": "success", "context": "lint"})
+
+    result = run_emulated("pr", "wait", str(pull.number), "--json")
+
+    assert result.exit_code == 0, result.stderr
+    shown = result.json()
+    assert (shown["result"], shown["mergeable"], shown["merge_state_status"]) == (
+        "passed", "MERGEABLE", "CLEAN"
+    )  # fmt: skip
+    assert shown["polls"] == 2  # GitHub computes mergeability after the first reading
+    assert {(c["name"], c["bucket"]) for c in shown["checks"]} == {
+        ("build", "pass"), ("lint", "pass")
+    }  # fmt: skip
+
+
+def test_emulated_failure_conflict_and_rerun(inproc_emulator, run_emulated):
+    pull = _emulated_pull(inproc_emulator)
+    run = _post(inproc_emulator, "check-runs", {"name": "build", "head_sha": pull.head_sha})
+    _post(inproc_emulator, f"statuses/{pull.head_sha}", {"state": "failure", "context": "lint"})
+    _post(inproc_emulator, f"check-runs/{run['id']}", {"conclusion": "success"})
+
+    failed = run_emulated("pr", "wait", str(pull.number), "--json")
+    assert failed.exit_code == 18 and failed.json()["merge_state_status"] == "UNSTABLE"
+    assert failed.json()["message"] == f"PR #{pull.number}: checks failed: lint"
+
+    _post(inproc_emulator, f"statuses/{pull.head_sha}", {"state": "success", "context": "lint"})
+    pull.conflicting = True
+    conflicting = run_emulated("pr", "wait", str(pull.number), "--json")
+    assert conflicting.exit_code == 19 and conflicting.json()["merge_state_status"] == "DIRTY"

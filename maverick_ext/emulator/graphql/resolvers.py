@@ -22,6 +22,7 @@ from graphql import (
     SelectionSetNode,
 )
 
+from maverick_ext.emulator import checks
 from maverick_ext.emulator.graphql.connection import check_bounds, paginate
 from maverick_ext.emulator.permissions import allowed, permission
 from maverick_ext.emulator.store import (
@@ -914,7 +915,6 @@ def _pull_fields() -> dict[str, Callable[[Pull, GraphQLResolveInfo], Any]]:
         "baseRefOid": lambda p, info: fresh(info, p).base_sha,
         "isDraft": lambda p, _: p.draft,
         "mergedBy": lambda p, _: p.merged_by,
-        "mergeable": lambda p, _: "MERGEABLE" if pr_state(p) == "OPEN" else "UNKNOWN",
         "headRepository": lambda p, _: p.repo,
         "headRepositoryOwner": lambda p, _: p.repo.owner,
         "isCrossRepository": lambda p, _: False,
@@ -974,7 +974,7 @@ def _commit(pull: Pull, sha: str, message: str) -> dict[str, Any]:
         "messageBody": body.strip(),
         "authoredDate": when,
         "committedDate": when,
-        "statusCheckRollup": None,
+        "repository": pull.repo,
         "authors": [
             {"name": author.name or author.login, "email": "", "user": author, "date": when}
         ],
@@ -1008,11 +1008,32 @@ def pull_merge_commit(pull: Pull, _: GraphQLResolveInfo) -> dict[str, Any] | Non
     return _commit(pull, sha, f"Merge pull request #{pull.number} from {owner}/{pull.head_ref}")
 
 
+@resolves("PullRequest", "mergeable")
+def pull_mergeable(pull: Pull, info: GraphQLResolveInfo) -> str:
+    """UNKNOWN on the first reading after the head or base moved (emulator.checks)."""
+    return checks.mergeable(ctx(info).store, fresh(info, pull))
+
+
 @resolves("PullRequest", "mergeStateStatus")
-def pull_merge_state(pull: Pull, _: GraphQLResolveInfo) -> str:
-    if pr_state(pull) != "OPEN":
-        return "UNKNOWN"
-    return "DRAFT" if pull.draft else "CLEAN"
+def pull_merge_state(pull: Pull, info: GraphQLResolveInfo) -> str:
+    store = ctx(info).store
+    pull = fresh(info, pull)
+    known = "UNKNOWN" if pull.mergeability_for != (pull.head_sha, pull.base_sha) else None
+    return checks.merge_state_status(store, pull, known or checks.mergeable(store, pull))
+
+
+@resolves("Commit", "statusCheckRollup")
+def commit_rollup(commit: dict[str, Any], _: GraphQLResolveInfo) -> dict[str, Any] | None:
+    items = checks.contexts(commit["repository"], commit["oid"])
+    if not items:
+        return None  # GitHub: no rollup for a commit nothing reported on
+    return {"id": f"SCR_{commit['oid']}", "state": checks.rollup_state(items), "items": items}
+
+
+@resolves("StatusCheckRollup", "contexts")
+def rollup_contexts(rollup: dict[str, Any], info: GraphQLResolveInfo, **args: Any) -> Any:
+    nodes = [checks.graphql_context(item) for item in rollup["items"]]
+    return connection(info, *_by_position(nodes), args)
 
 
 @resolves("PullRequest", "assignedActors")
