@@ -254,7 +254,12 @@ def test_emulated_failure_conflict_and_rerun(inproc_emulator, run_emulated):
     _post(inproc_emulator, f"check-runs/{run['id']}", {"conclusion": "success"})
 
     failed = run_emulated("pr", "wait", str(pull.number), "--json")
-    assert failed.exit_code == 18 and failed.json()["merge_state_status"] == "UNSTABLE"
+    # A failed check answers at once, before GitHub computed mergeability (one response agrees
+    # with itself: mergeable and mergeStateStatus both UNKNOWN).
+    assert failed.exit_code == 18 and failed.json()["polls"] == 1
+    assert (failed.json()["mergeable"], failed.json()["merge_state_status"]) == (
+        "UNKNOWN", "UNKNOWN"
+    )  # fmt: skip
     assert failed.json()["message"] == f"PR #{pull.number}: checks failed: lint"
 
     _post(inproc_emulator, f"statuses/{pull.head_sha}", {"state": "success", "context": "lint"})
