@@ -216,7 +216,11 @@ def overwritten_comment(
     upserts the latest comment with a lease fence, whoever wrote it): the earliest comment
     by the record's account, created no earlier than the claim commit, that now holds a
     lease fence and nothing else. The seeds never post such a comment while one with a
-    lease fence exists (their release comment carries ``released_at``), so it is ours."""
+    lease fence exists (their release comment carries ``released_at``), so it is ours.
+
+    Its ``updated_at`` renews our lease only when the rewritten lease names our instance
+    (the same agent's old heartbeat daemon): another instance's write is its own claim (a
+    takeover or a racing claim), and must not keep a dead holder of ours alive."""
     since = tip.committed_at
     for comment in sorted(comments, key=lambda c: c.id):
         created = parse_iso(comment.created_at)
@@ -231,9 +235,10 @@ def overwritten_comment(
         if set(markers) != {"lease"} or lease is None or lease.payload.get("released_at"):
             continue
         claim, _ = ref_claim_payloads(record, tip.oid, since or created)
+        ours = lease.payload.get("instance_id") == record.instance_id
         return BoundComment(
-            comment.id, comment.node_id, parse_iso(comment.updated_at), claim,
-            dict(lease.payload), released=False, overwritten=True,
+            comment.id, comment.node_id, parse_iso(comment.updated_at) if ours else None,
+            claim, dict(lease.payload), released=False, overwritten=True,
         )  # fmt: skip
     return None
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+from maverick_ext.emulator.apps import Apps
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.store.model import WIDE_ID_BASE, Comment, Issue, Node, Repo, User
 
@@ -35,6 +36,7 @@ class StoreBase:
         self.users: dict[str, User] = {}  # keyed by lower-cased login
         self.repos: dict[str, Repo] = {}  # keyed by lower-cased "owner/name"
         self.default_login: str | None = None
+        self.apps = Apps()  # registered test GitHub Apps and their installation tokens
         self._nodes: dict[str, Node] = {}
         self._issues_by_id: dict[int, Issue] = {}
         self._comments: dict[int, Comment] = {}

@@ -54,6 +54,9 @@ class IdentityStore(StoreBase):
         of the eight ``author_association`` values (case-insensitive); ``PERMISSION`` one of
         read, triage, write, maintain, admin (an unknown one is read).
         """
+        if (slug := self.apps.bot(token, self.clock())) is not None:
+            # An installation token we issued: the App was granted contents/issues write.
+            return Viewer(self.ensure_bot(slug), None, "write")
         kind, sep, rest = token.partition(":")
         if sep and kind in ("as", "bot"):
             login, _, rest = rest.partition(":")
