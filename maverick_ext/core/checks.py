@@ -54,7 +54,7 @@ def parse_timeout(text: str) -> float:
 
 
 @dataclass(frozen=True)
-class Check:
+class PrCheck:
     name: str
     state: str
     bucket: str
@@ -83,7 +83,7 @@ def bucket(state: str) -> str:
     return _BUCKET_OF.get(state, PENDING)
 
 
-def _check(node: Mapping[str, Any]) -> Check:
+def _check(node: Mapping[str, Any]) -> PrCheck:
     run = ((node.get("checkSuite") or {}).get("workflowRun")) or {}
     if node.get("__typename") == "StatusContext":
         state = str(node.get("state") or "")
@@ -92,7 +92,7 @@ def _check(node: Mapping[str, Any]) -> Check:
         completed = node.get("status") == "COMPLETED"
         state = str((node.get("conclusion") if completed else node.get("status")) or "")
         name, link, started = node.get("name"), node.get("detailsUrl"), node.get("startedAt")
-    return Check(
+    return PrCheck(
         name=str(name or ""),
         state=state,
         bucket=bucket(state),
@@ -105,9 +105,9 @@ def _check(node: Mapping[str, Any]) -> Check:
     )
 
 
-def aggregate(nodes: Iterable[Mapping[str, Any]]) -> list[Check]:
+def aggregate(nodes: Iterable[Mapping[str, Any]]) -> list[PrCheck]:
     """The checks of a commit's status rollup, one per check (latest run), sorted by name."""
-    latest: dict[tuple[str, ...], Check] = {}
+    latest: dict[tuple[str, ...], PrCheck] = {}
     for node in nodes:
         check = _check(node)
         if node.get("__typename") == "StatusContext":
@@ -121,7 +121,7 @@ def aggregate(nodes: Iterable[Mapping[str, Any]]) -> list[Check]:
     return sorted(latest.values(), key=lambda c: (c.name, c.workflow or ""))
 
 
-def counts(checks: Sequence[Check]) -> dict[str, int]:
+def counts(checks: Sequence[PrCheck]) -> dict[str, int]:
     return {name: sum(c.bucket == name for c in checks) for name in BUCKETS}
 
 
@@ -136,7 +136,7 @@ class PrState:
     merge_state_status: str  # CLEAN, BLOCKED, BEHIND, DIRTY, UNSTABLE, HAS_HOOKS, UNKNOWN...
     head_ref: str
     head_sha: str | None
-    checks: tuple[Check, ...]
+    checks: tuple[PrCheck, ...]
 
 
 @dataclass(frozen=True)
