@@ -24,6 +24,8 @@ import pytest
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from tests.conftest import CHECKOUT, real_gh
+from tests.gh_app_keys import SLUG as APP_SLUG
+from tests.gh_app_keys import app_env, register, write_key
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +33,7 @@ SEEDS = Path("/work/shared/seeds")
 # CI has no seed folder: the lines extracted from it are kept here (checked when it exists).
 SEED_LINES_COPY = CHECKOUT / "tests" / "fixtures" / "seed_lines.txt"
 SLUG = f"{OWNER}/{REPO}"
+DAG_MARKER = Path("/tmp/dag-marker.md")  # the seed's own path
 EPIC, STORIES = 1, (2, 3, 4, 5, 6, 7)
 
 _LINE = re.compile(r"\bmaverick ((?!mav-)[a-z][a-z-]*\b[^\n]*)")
@@ -105,12 +108,15 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     gh_maverick, emulator: Emulator, extension_home: dict[str, str], clone: Path
 ) -> None:
     ran: set[str] = set()
+    # This agent's own state directory (loop registry, App token cache), not the machine's.
+    state = {"XDG_STATE_HOME": str(clone.parent / "state")}
 
-    def run(template: str, *extra: str, instance: str = "agent-a", **values: str):
+    def run(template: str, *extra: str, instance: str = "agent-a", env=None, **values: str):
         ran.add(template)
         argv = [*fill(template, **values), *extra]
         # No GH_REPO: the repository comes from the line itself, as in the seeds.
-        return gh_maverick(*argv, instance=instance, cwd=clone, env={"GH_REPO": ""})
+        env = {"GH_REPO": "", **state, **(env or {})}
+        return gh_maverick(*argv, instance=instance, cwd=clone, env=env)
 
     def ok(template: str, *extra: str, **values: str):
         result = run(template, *extra, **values)
@@ -122,6 +128,16 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
         return [label.name for label in issue.labels]
 
     epic, story, child = str(EPIC), "5", "6"
+
+    # Preflight (mandatory), in the agent's GitHub clone (GH_REPO stands for its remote),
+    # with the Maverick GitHub App configured as both seeds require.
+    register(emulator.store)
+    app = app_env(write_key(clone.parent))
+    checked = ok("preflight do-epic", "--json", env={**app, "GH_REPO": SLUG})
+    assert {c["name"]: c["status"] for c in json.loads(checked.stdout)["checks"]}[
+        "github app"
+    ] == "pass"
+    assert ok("gh-app status", env=app).stdout.splitlines()[0] == "configured: true"
 
     # Phase 0: entry check, then claim the whole epic as one scope.
     entry = json.loads(ok("coord read <repo> <issue>", issue=epic).stdout)
@@ -143,6 +159,7 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
             **emulator.env(),
             **extension_home,
             "GH_REPO": "",
+            **state,
             "MAVERICK_INSTANCE_ID": "agent-a",
         },
         cwd=clone,
@@ -157,6 +174,18 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     # Phase 3 and 5a: waves and state, the epic restored where the scrape lost it.
     waves = json.loads(ok("dag waves <repo>", epic, "--json").stdout)
     assert waves["waves"] == [[2, 3], [4, 5], [6], [7]]
+
+    # Persist the DAG as the App (the scrape lost the epic and the clone's repository).
+    dag_comment = {"epic": EPIC, "stories": waves["waves"]}
+    DAG_MARKER.write_text(f"```maverick-dag\n{json.dumps(dag_comment)}\n```\n")
+    before = {c.id for c in emulator.store.issue(emulator.store.repo(OWNER, REPO), EPIC).comments}
+    ok("gh-app gh -- issue comment --body-file /tmp/dag-marker.md", epic, "-R", SLUG, env=app)
+    [posted] = [
+        c for c in emulator.store.issue(emulator.store.repo(OWNER, REPO), EPIC).comments
+        if c.id not in before
+    ]  # fmt: skip
+    assert posted.user.login == f"{APP_SLUG}[bot]" and "maverick-dag" in posted.body
+    DAG_MARKER.unlink()
 
     # Phase 4: seeding pending is accepted and explained (it is derived), exit 0.
     seeded = ok("state set <repo> <story> <status>", story=story, status="pending")
@@ -215,9 +244,5 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     assert not missing, f"seed lines this test does not run: {sorted(missing)}"
 
 
-# Lines whose commands land in a later step of issue #11 (App identity, preflight <skill>).
-LATER = {
-    "preflight do-epic",
-    "gh-app status",
-    "gh-app gh -- issue comment --body-file /tmp/dag-marker.md",
-}
+# Lines whose commands are still to land (none: every line of the seeds runs above).
+LATER: set[str] = set()
