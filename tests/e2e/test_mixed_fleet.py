@@ -27,13 +27,13 @@ from tests.agreement.conftest import cache_dir
 from tests.conftest import real_gh
 from tests.torture.oracle import new_story
 
+pytestmark = pytest.mark.e2e
+
 HARNESS = "maverick-harness"
 HARNESS_VERSION = "5.1.1"
 SLUG = f"{OWNER}/{REPO}"
 # Its exit codes (coord_cli.py): 2 claim rejected (held, blocked or race lost), 3 claim lost.
 SEED_REJECTED = 2
-pytestmark = pytest.mark.e2e
-
 RACE_ROUNDS = int(os.environ.get("MAVERICK_MIXED_RACE_ROUNDS", "2"))
 # pip's words for "the index is not reachable from here".
 _OFFLINE = (
