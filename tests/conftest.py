@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.seeds import AGENT_TOKEN
 
 # Property tests assert what is generated, not how fast: on a loaded two-core machine the
 # "input generation is slow" health check and per-example deadlines fail correct code.
@@ -54,7 +55,7 @@ def extension_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "GH_CONFIG_DIR": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
         "GH_HOST": "github.localhost",
-        "GH_TOKEN": "sandbox-token",
+        "GH_TOKEN": AGENT_TOKEN,
         "GH_PROMPT_DISABLED": "1",
         "GH_NO_UPDATE_NOTIFIER": "1",
         "GH_NO_EXTENSION_UPDATE_NOTIFIER": "1",

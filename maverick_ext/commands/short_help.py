@@ -70,6 +70,14 @@ SHORT_HELP: dict[str, str] = {
     "maverick_ext.commands.epic.status:status": "Story, wave, status, holder, lease left, PR.",
     "maverick_ext.commands.epic.summary:summary": "Merged vs ejected, PRs, the human's queue.",
     "maverick_ext.commands.epic:epic": "What to start next, the status table, the summary.",
+    "maverick_ext.commands.gh_app.gh:gh": "Run gh as the App (gh-app gh -- ARGS).",
+    "maverick_ext.commands.gh_app.status:status": (
+        "Is the App configured? Slug, installation, token expiry."
+    ),
+    "maverick_ext.commands.gh_app.token:token": (
+        "Mint (or reuse the cached) installation access token."
+    ),
+    "maverick_ext.commands.gh_app:gh_app": "Act as the GitHub App: status, token, gh -- ARGS.",
     "maverick_ext.commands.gh_state.read:read": (
         "Print the newest trusted KIND marker's payload as JSON."
     ),
@@ -111,7 +119,10 @@ SHORT_HELP: dict[str, str] = {
     "maverick_ext.commands.pr.retarget:retarget": (
         "Move a stacked PR to the story base once its sibling merged."
     ),
-    "maverick_ext.commands.pr:pr": "Stacked PRs: retarget once the sibling merged.",
+    "maverick_ext.commands.pr.wait:wait": (
+        "Wait, bounded, until a PR's checks pass and it can merge."
+    ),
+    "maverick_ext.commands.pr:pr": "Stacked PRs: retarget them; wait for checks and merges.",
     "maverick_ext.commands.preflight:preflight": "Check gh, git, labels, config and rate limit.",
     "maverick_ext.commands.prune_refs:prune_refs": "Delete the claim refs of closed issues.",
     "maverick_ext.commands.read:read": (

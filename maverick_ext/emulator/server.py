@@ -20,7 +20,7 @@ from typing import Any
 
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.rest import Api, Request, Response, error_body
-from maverick_ext.emulator.seeds import OWNER, REPO, SEEDS
+from maverick_ext.emulator.seeds import AGENT_TOKEN, OWNER, REPO, SEEDS
 from maverick_ext.emulator.store import Store, isoformat
 from maverick_ext.errors import UsageError
 
@@ -141,10 +141,8 @@ class Emulator:
     def advance_clock(self, seconds: float) -> None:
         self.store.advance_clock(seconds)
 
-    def env(
-        self, token: str = "sandbox-token", config_dir: str | Path | None = None
-    ) -> dict[str, str]:
-        """Environment that points the real ``gh`` at this emulator."""
+    def env(self, token: str = AGENT_TOKEN, config_dir: str | Path | None = None) -> dict[str, str]:
+        """Environment that points the real ``gh`` at this emulator (as the agents' Bot)."""
         proxy = self.url
         env = {
             "GH_HOST": GH_HOST,
@@ -202,10 +200,10 @@ class Emulator:
                     self.store.set_skew(float(data["skew_s"]))
                 return Response(200, {"now": isoformat(self.store.now())})
             if key == ("GET", "faults"):
-                return Response(200, self.faults.as_dict())
+                return Response(200, self.faults.to_json())
             if key == ("POST", "faults"):
                 self.faults.update(**data)
-                return Response(200, self.faults.as_dict())
+                return Response(200, self.faults.to_json())
         except (TypeError, ValueError) as exc:
             return Response(422, error_body(str(exc), 422))
         return Response(404, error_body("Not Found", 404))

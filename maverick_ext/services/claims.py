@@ -575,7 +575,8 @@ class Coordinator:
             self.notify(f"#{plan.issue}: claim comment may or may not exist; looking for it")
         state = self.read(plan.issue)
         for comment in state.snapshot.comments:
-            if plan.record.nonce in comment.body and comment.author == state.snapshot.viewer:
+            mine = same_account(comment.author, state.snapshot.viewer)
+            if mine and plan.record.nonce in comment.body:
                 return comment
         return gh_refs.post_claim(self.client, issue_id, body, label_id).comment
 
