@@ -24,7 +24,7 @@ import pytest
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from tests.conftest import CHECKOUT, real_gh
-from tests.gh_app_keys import SLUG as APP_SLUG
+from tests.gh_app_keys import SLUG as SLUG_OF_APP
 from tests.gh_app_keys import app_env, register, write_key
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,6 @@ SEEDS = Path("/work/shared/seeds")
 # CI has no seed folder: the lines extracted from it are kept here (checked when it exists).
 SEED_LINES_COPY = CHECKOUT / "tests" / "fixtures" / "seed_lines.txt"
 SLUG = f"{OWNER}/{REPO}"
-DAG_MARKER = Path("/tmp/dag-marker.md")  # the seed's own path
 EPIC, STORIES = 1, (2, 3, 4, 5, 6, 7)
 
 _LINE = re.compile(r"\bmaverick ((?!mav-)[a-z][a-z-]*\b[^\n]*)")
@@ -108,18 +107,17 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     gh_maverick, emulator: Emulator, extension_home: dict[str, str], clone: Path
 ) -> None:
     ran: set[str] = set()
-    # This agent's own state directory (loop registry, App token cache), not the machine's.
-    state = {"XDG_STATE_HOME": str(clone.parent / "state")}
 
     def run(template: str, *extra: str, instance: str = "agent-a", env=None, **values: str):
         ran.add(template)
         argv = [*fill(template, **values), *extra]
         # No GH_REPO: the repository comes from the line itself, as in the seeds.
-        env = {"GH_REPO": "", **state, **(env or {})}
+        # The App is configured, as both seeds require.
+        env = {"GH_REPO": "", **app, **(env or {})}
         return gh_maverick(*argv, instance=instance, cwd=clone, env=env)
 
-    def ok(template: str, *extra: str, **values: str):
-        result = run(template, *extra, **values)
+    def ok(template: str, *extra: str, env=None, **values: str):
+        result = run(template, *extra, env=env, **values)
         assert result.returncode == 0, f"{template}: {result.stderr}"
         return result
 
@@ -128,16 +126,16 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
         return [label.name for label in issue.labels]
 
     epic, story, child = str(EPIC), "5", "6"
-
-    # Preflight (mandatory), in the agent's GitHub clone (GH_REPO stands for its remote),
-    # with the Maverick GitHub App configured as both seeds require.
     register(emulator.store)
-    app = app_env(write_key(clone.parent))
-    checked = ok("preflight do-epic", "--json", env={**app, "GH_REPO": SLUG})
-    assert {c["name"]: c["status"] for c in json.loads(checked.stdout)["checks"]}[
-        "github app"
-    ] == "pass"
-    assert ok("gh-app status", env=app).stdout.splitlines()[0] == "configured: true"
+    app = {**app_env(write_key(clone.parent)), "XDG_STATE_HOME": str(clone.parent / "state")}
+
+    # Preflight (mandatory), in the agent's GitHub clone (GH_REPO stands for its remote).
+    checked = json.loads(ok("preflight do-epic", "--json", env={"GH_REPO": SLUG}).stdout)
+    assert checked["ok"] is True and checked["workflow"] == "do-epic"
+    assert {c["name"]: c["status"] for c in checked["checks"]}["github app"] == "pass"
+
+    # Entry: the Maverick GitHub App is mandatory.
+    assert ok("gh-app status").stdout.splitlines()[0] == "configured: true"
 
     # Phase 0: entry check, then claim the whole epic as one scope.
     entry = json.loads(ok("coord read <repo> <issue>", issue=epic).stdout)
@@ -159,7 +157,6 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
             **emulator.env(),
             **extension_home,
             "GH_REPO": "",
-            **state,
             "MAVERICK_INSTANCE_ID": "agent-a",
         },
         cwd=clone,
@@ -171,21 +168,20 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     again = json.loads(ok("coord claim <repo> <child-issue>", **{"child-issue": child}).stdout)
     assert again["results"][0]["action"] == "already_held"
 
+    # Phase 2: persist the DAG marker through the App's gh (the scrape lost the epic).
+    deps = {"2": [], "3": [], "4": ["2", "3"], "5": ["2"], "6": ["4"], "7": ["5", "6"]}
+    dag = {"epic": EPIC, "stories": {n: {"deps": d, "files": []} for n, d in deps.items()}}
+    Path("/tmp/dag-marker.md").write_text(f"```maverick-dag\n{json.dumps(dag)}\n```\n")
+    ok("gh-app gh -- issue comment --body-file /tmp/dag-marker.md", epic, "-R", SLUG)
+    posted = emulator.store.issue(emulator.store.repo(OWNER, REPO), EPIC).comments[-1]
+    assert posted.user.login == f"{SLUG_OF_APP}[bot]" and "maverick-dag" in posted.body
+    # Read as the user: the configured App's marker is trusted like a configured bot's.
+    recorded = json.loads(gh_maverick("dag", "show", "1", "--json", cwd=clone, env=app).stdout)
+    assert recorded["source"] == "marker"
+
     # Phase 3 and 5a: waves and state, the epic restored where the scrape lost it.
     waves = json.loads(ok("dag waves <repo>", epic, "--json").stdout)
     assert waves["waves"] == [[2, 3], [4, 5], [6], [7]]
-
-    # Persist the DAG as the App (the scrape lost the epic and the clone's repository).
-    dag_comment = {"epic": EPIC, "stories": waves["waves"]}
-    DAG_MARKER.write_text(f"```maverick-dag\n{json.dumps(dag_comment)}\n```\n")
-    before = {c.id for c in emulator.store.issue(emulator.store.repo(OWNER, REPO), EPIC).comments}
-    ok("gh-app gh -- issue comment --body-file /tmp/dag-marker.md", epic, "-R", SLUG, env=app)
-    [posted] = [
-        c for c in emulator.store.issue(emulator.store.repo(OWNER, REPO), EPIC).comments
-        if c.id not in before
-    ]  # fmt: skip
-    assert posted.user.login == f"{APP_SLUG}[bot]" and "maverick-dag" in posted.body
-    DAG_MARKER.unlink()
 
     # Phase 4: seeding pending is accepted and explained (it is derived), exit 0.
     seeded = ok("state set <repo> <story> <status>", story=story, status="pending")
