@@ -64,8 +64,15 @@ class IdentityStore(StoreBase):
             if login:
                 user = self.ensure_bot(login) if kind == "bot" else self.ensure_user(login)
                 permission = (parse_level(level) or "read") if level else None
-                return Viewer(user, assoc or None, permission)
+                viewer = Viewer(user, assoc or None, permission)
+                self.standings[user.login.lower()] = viewer
+                return viewer
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
+
+    def standing(self, user: User) -> Viewer:
+        """``user`` as its tokens present it: the association and permission last claimed
+        for the account, else those derived per repository."""
+        return self.standings.get(user.login.lower()) or Viewer(user)
 
     def association(self, viewer: Viewer, repo: Repo) -> str:
         """The ``author_association`` a new issue or comment by ``viewer`` gets on ``repo``.
