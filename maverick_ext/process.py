@@ -37,6 +37,11 @@ class ToolMissing(MaverickError):
     """A required executable (gh, git) is not on PATH."""
 
 
+def _missing(program: str) -> ToolMissing:
+    hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
+    return ToolMissing(f"`{program}` was not found on PATH", hint)
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -71,8 +76,7 @@ def run(
     except (FileNotFoundError, PermissionError) as exc:
         if exc.filename not in (program, None) and cwd is not None:
             raise  # the working directory is missing, not the tool
-        hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
-        raise ToolMissing(f"`{program}` was not found on PATH", hint) from None
+        raise _missing(program) from None
     return ProcessResult(
         argv=tuple(argv),
         exit_code=completed.returncode,
@@ -118,6 +122,16 @@ def start_detached(
                 close_fds=True,
             )
         except (FileNotFoundError, PermissionError):
-            hint = INSTALL_HINTS.get(os.path.basename(argv[0]), "install it or fix PATH")
-            raise ToolMissing(f"`{argv[0]}` was not found", hint) from None
+            raise _missing(argv[0]) from None
     return Detached(child.pid, child)
+
+
+def run_attached(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> int:
+    """Run ``argv`` on our own stdin, stdout and stderr (a user-facing child such as
+    `gh-app gh -- …`) and return its exit code; nothing is captured or logged."""
+    if not argv:
+        raise ValueError("empty argv")
+    try:
+        return subprocess.call(list(argv), env=dict(env) if env is not None else None)
+    except (FileNotFoundError, PermissionError):
+        raise _missing(argv[0]) from None

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "branch": f"{_C}.branch:branch",
     "pr": f"{_C}.pr:pr",
     # setup
+    "gh-app": f"{_C}.gh_app:gh_app",
     "init": f"{_C}.init:init",
     "preflight": f"{_C}.preflight:preflight",
     "issue": f"{_C}.issue:issue",
@@ -58,8 +59,13 @@ COMMANDS: dict[str, str] = {
 # GH_DEBUG is read by cli.main with gh's rule (any value but "", 0, false, no; `api` too):
 # click's boolean parsing would refuse gh's own documented `GH_DEBUG=api`.
 @click.option("--debug", is_flag=True, help="Print every gh call on stderr (or set GH_DEBUG).")
+@click.option(
+    "--as-app",
+    is_flag=True,
+    help="Act as the configured GitHub App (its installation token; see gh-app).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, as_app: bool) -> None:
     """Coordinate many coding agents on one GitHub repository.
 
     \b
@@ -71,3 +77,4 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     app = ctx.ensure_object(App)
     app.debug = app.debug or debug
+    app.as_app = app.as_app or as_app

@@ -70,6 +70,14 @@ SHORT_HELP: dict[str, str] = {
     "maverick_ext.commands.epic.status:status": "Story, wave, status, holder, lease left, PR.",
     "maverick_ext.commands.epic.summary:summary": "Merged vs ejected, PRs, the human's queue.",
     "maverick_ext.commands.epic:epic": "What to start next, the status table, the summary.",
+    "maverick_ext.commands.gh_app.gh:gh": "Run gh as the App (gh-app gh -- ARGS).",
+    "maverick_ext.commands.gh_app.status:status": (
+        "Is the App configured? Slug, installation, token expiry."
+    ),
+    "maverick_ext.commands.gh_app.token:token": (
+        "Mint (or reuse the cached) installation access token."
+    ),
+    "maverick_ext.commands.gh_app:gh_app": "Act as the GitHub App: status, token, gh -- ARGS.",
     "maverick_ext.commands.gh_state.read:read": (
         "Print the newest trusted KIND marker's payload as JSON."
     ),

@@ -139,7 +139,7 @@ class RefTip:
     committed_at: datetime | None
 
 
-class CommentLike(Protocol):
+class RecordComment(Protocol):
     """What the ref readers need of a comment (github.models.Comment provides it)."""
 
     id: int
@@ -165,7 +165,7 @@ class BoundComment:
     overwritten: bool = False
 
 
-def bound_comment(record: RefRecord, comments: Iterable[CommentLike]) -> BoundComment | None:
+def bound_comment(record: RefRecord, comments: Iterable[RecordComment]) -> BoundComment | None:
     """The earliest comment by the record's account whose claim fence carries its nonce."""
     for comment in sorted(comments, key=lambda c: c.id):
         if not same_account(comment.author, record.login) or record.nonce not in comment.body:
@@ -210,13 +210,17 @@ class RefHold:
 
 
 def overwritten_comment(
-    record: RefRecord, tip: RefTip, comments: Iterable[CommentLike]
+    record: RefRecord, tip: RefTip, comments: Iterable[RecordComment]
 ) -> BoundComment | None:
     """Our claim comment after the seeds' lease write rewrote it (maverick-harness 5.1.1
     upserts the latest comment with a lease fence, whoever wrote it): the earliest comment
     by the record's account, created no earlier than the claim commit, that now holds a
     lease fence and nothing else. The seeds never post such a comment while one with a
-    lease fence exists (their release comment carries ``released_at``), so it is ours."""
+    lease fence exists (their release comment carries ``released_at``), so it is ours.
+
+    Its ``updated_at`` renews our lease only when the rewritten lease names our instance
+    (the same agent's old heartbeat daemon): another instance's write is its own claim (a
+    takeover or a racing claim), and must not keep a dead holder of ours alive."""
     since = tip.committed_at
     for comment in sorted(comments, key=lambda c: c.id):
         created = parse_iso(comment.created_at)
@@ -231,15 +235,16 @@ def overwritten_comment(
         if set(markers) != {"lease"} or lease is None or lease.payload.get("released_at"):
             continue
         claim, _ = ref_claim_payloads(record, tip.oid, since or created)
+        ours = lease.payload.get("instance_id") == record.instance_id
         return BoundComment(
-            comment.id, comment.node_id, parse_iso(comment.updated_at), claim,
-            dict(lease.payload), released=False, overwritten=True,
+            comment.id, comment.node_id, parse_iso(comment.updated_at) if ours else None,
+            claim, dict(lease.payload), released=False, overwritten=True,
         )  # fmt: skip
     return None
 
 
 def ref_hold(
-    tip: RefTip | None, comments: Sequence[CommentLike], server_time: datetime, default_ttl: int
+    tip: RefTip | None, comments: Sequence[RecordComment], server_time: datetime, default_ttl: int
 ) -> RefHold:
     record = parse_record(tip.message) if tip else None
     floor = max([record.epoch if record else 0, *_comment_epochs(comments)])
@@ -257,7 +262,7 @@ def ref_hold(
     return RefHold(tip, record, comment, expires, live, floor)
 
 
-def _comment_epochs(comments: Iterable[CommentLike]) -> list[int]:
+def _comment_epochs(comments: Iterable[RecordComment]) -> list[int]:
     """Epochs named by ref-mode claim comments: a deleted ref's epochs still count."""
     epochs = []
     for comment in comments:

@@ -60,12 +60,16 @@ def test_the_seeds_coord_spellings_are_the_same_commands():
         assert coord.get_command(ctx, verb) is cli.get_command(click.Context(cli), verb)
 
 
-def test_help_imports_nothing_heavy():
+HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["gh-app", "--help"], ["gh-app", "token", "--help"]])
+def test_help_imports_nothing_heavy(argv):
     probe = (
         "import sys\n"
         "from maverick_ext.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('pydantic', 'asyncio', 'ssl', 'graphql') if m in sys.modules))"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"

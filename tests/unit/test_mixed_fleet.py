@@ -133,3 +133,15 @@ def test_lease_only_comments_that_cannot_be_ours_are_not_taken_for_our_record() 
     assert hold.comment is None
     # Without a comment the lease runs from the commit alone, as for a crashed claimer.
     assert hold.expires_at == at(600)
+
+
+def test_only_our_own_instance_rewriting_the_comment_renews_our_lease() -> None:
+    # Our agent's old seeds-daemon heartbeats the issue as the same instance: still alive.
+    by_us = comment(101, seed_lease_body("ours", 700), created=1, updated=700)
+    assert ref_hold(TIP, [by_us], at(750), 600).live
+    # A seeds instance taking over our dead claim writes its lease onto our comment: that
+    # must not revive us (our lease ran out at 600, from the claim commit).
+    by_taker = comment(101, seed_lease_body("seed-x", 700), created=1, updated=700)
+    hold = ref_hold(TIP, [by_taker], at(750), 600)
+    assert hold.comment is not None and hold.comment.overwritten
+    assert not hold.live and hold.expires_at == at(600)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+from maverick_ext.emulator.apps import Apps
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.store.model import (
     WIDE_ID_BASE,
@@ -46,6 +47,7 @@ class StoreBase:
         # The association and permission each account's tokens claimed (``identify``), so
         # others can ask about the account (the collaborator-permission API).
         self.standings: dict[str, Viewer] = {}  # keyed by lower-cased login
+        self.apps = Apps()  # registered test GitHub Apps and their installation tokens
         self._nodes: dict[str, Node] = {}
         self._issues_by_id: dict[int, Issue] = {}
         self._comments: dict[int, Comment] = {}

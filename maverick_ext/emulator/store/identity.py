@@ -54,6 +54,9 @@ class IdentityStore(StoreBase):
         of the eight ``author_association`` values (case-insensitive); ``PERMISSION`` one of
         read, triage, write, maintain, admin (an unknown one is read).
         """
+        if (slug := self.apps.bot(token, self.clock())) is not None:
+            # An installation token we issued: the App was granted contents/issues write.
+            return self._stands(Viewer(self.ensure_bot(slug), None, "write"))
         kind, sep, rest = token.partition(":")
         if sep and kind in ("as", "bot"):
             login, _, rest = rest.partition(":")
@@ -64,10 +67,12 @@ class IdentityStore(StoreBase):
             if login:
                 user = self.ensure_bot(login) if kind == "bot" else self.ensure_user(login)
                 permission = (parse_level(level) or "read") if level else None
-                viewer = Viewer(user, assoc or None, permission)
-                self.standings[user.login.lower()] = viewer
-                return viewer
+                return self._stands(Viewer(user, assoc or None, permission))
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
+
+    def _stands(self, viewer: Viewer) -> Viewer:
+        self.standings[viewer.login.lower()] = viewer
+        return viewer
 
     def standing(self, user: User) -> Viewer:
         """``user`` as its tokens present it: the association and permission last claimed
