@@ -108,15 +108,16 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
 ) -> None:
     ran: set[str] = set()
 
-    def run(template: str, *extra: str, instance: str = "agent-a", **values: str):
+    def run(template: str, *extra: str, instance: str = "agent-a", env=None, **values: str):
         ran.add(template)
         argv = [*fill(template, **values), *extra]
         # No GH_REPO: the repository comes from the line itself, as in the seeds.
-        env = {"GH_REPO": "", **app}  # the App is configured, as both seeds require
+        # The App is configured, as both seeds require.
+        env = {"GH_REPO": "", **app, **(env or {})}
         return gh_maverick(*argv, instance=instance, cwd=clone, env=env)
 
-    def ok(template: str, *extra: str, **values: str):
-        result = run(template, *extra, **values)
+    def ok(template: str, *extra: str, env=None, **values: str):
+        result = run(template, *extra, env=env, **values)
         assert result.returncode == 0, f"{template}: {result.stderr}"
         return result
 
@@ -127,6 +128,11 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     epic, story, child = str(EPIC), "5", "6"
     register(emulator.store)
     app = {**app_env(write_key(clone.parent)), "XDG_STATE_HOME": str(clone.parent / "state")}
+
+    # Preflight (mandatory), in the agent's GitHub clone (GH_REPO stands for its remote).
+    checked = json.loads(ok("preflight do-epic", "--json", env={"GH_REPO": SLUG}).stdout)
+    assert checked["ok"] is True and checked["workflow"] == "do-epic"
+    assert {c["name"]: c["status"] for c in checked["checks"]}["github app"] == "pass"
 
     # Entry: the Maverick GitHub App is mandatory.
     assert ok("gh-app status").stdout.splitlines()[0] == "configured: true"
@@ -234,7 +240,5 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     assert not missing, f"seed lines this test does not run: {sorted(missing)}"
 
 
-# Lines whose commands land in a later step of issue #11 (App identity, preflight <skill>).
-LATER = {
-    "preflight do-epic",
-}
+# Lines whose commands are still to land (none: every line of the seeds runs above).
+LATER: set[str] = set()
