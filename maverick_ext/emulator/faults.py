@@ -47,8 +47,9 @@ class Faults:
     # (GitHub's comment ids passed 2**31 in 2024; `fullDatabaseId` is the BigInt form).
     int32_database_id: bool = True
     # Members of an organisation with private membership appear as CONTRIBUTOR (when they
-    # have a merged pull request in the repository) or NONE, never MEMBER.
-    private_membership: bool = False
+    # have a merged pull request in the repository) or NONE, never MEMBER. On by default:
+    # organisation membership is private unless each member publicises it (GitHub docs).
+    private_membership: bool = True
     # An older GitHub Enterprise Server without ``Mutation.updateRefs``: a document naming
     # it is refused whole, ``Field 'updateRefs' doesn't exist on type 'Mutation'``.
     update_refs_missing: bool = False

@@ -43,6 +43,7 @@ def resume_point(
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.core.trust import TrustPolicy, issue_markers
     from maverick_ext.github.issues import fetch_issue
+    from maverick_ext.github.permissions import policy_with_writers
     from maverick_ext.github.pulls import list_pulls
     from maverick_ext.services.claims import derive_claims
     from maverick_ext.services.identity import resolve_identity
@@ -55,7 +56,8 @@ def resume_point(
     me = resolve_identity(app.env, instance, app.cwd).instance_id
     state = derive_claims(fetch_issue(client, number), bots)
     snapshot, view = state.snapshot, state.view
-    markers = issue_markers(snapshot.comments, TrustPolicy(snapshot.viewer, bots)).markers
+    policy = policy_with_writers(client, snapshot.comments, TrustPolicy(snapshot.viewer, bots))
+    markers = issue_markers(snapshot.comments, policy).markers
     progress = max(
         (m for m in markers if m.kind == "task-progress"),
         key=lambda m: m.comment_id,
