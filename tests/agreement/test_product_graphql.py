@@ -97,7 +97,7 @@ def _claim_lifecycle() -> list[str]:
 
 # "module:function" of a call site whose document is built at run time -> how to build it.
 DRIVERS: dict[str, Callable[[], list[str]]] = {
-    "maverick_ext.github.issues:_graphql_tolerating_missing": _issue_batches,
+    "maverick_ext.github.issues:_attempt_tolerating_missing": _issue_batches,
     "maverick_ext.github.issues:_more_nodes": _connection_pages,
     "maverick_ext.github.claim_refs:read_claims": _claim_lifecycle,
     "maverick_ext.github.claim_refs:_mutate": _claim_lifecycle,
