@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from maverick_ext.commands.app import App
 
 
-JSON_SCHEMA_VERSION = 1
-
-
 def _json_error(code: int, message: str, hint: str | None) -> None:
     """Under --json a failure is still one JSON document on stdout (docs/json.md)."""
     import json
@@ -27,7 +24,7 @@ def _json_error(code: int, message: str, hint: str | None) -> None:
     if output.json_emitted:
         return  # the command already printed its document (e.g. a failing preflight report)
 
-    document = {"schema_version": JSON_SCHEMA_VERSION, "exit_code": code, "error": message}
+    document = {"schema_version": output.SCHEMA_VERSION, "exit_code": code, "error": message}
     click.echo(json.dumps({**document, "hint": hint}, indent=2, sort_keys=True))
 
 

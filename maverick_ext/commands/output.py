@@ -9,12 +9,22 @@ from typing import Any
 
 import click
 
+# docs/json.md: every document carries it; a breaking change to any shape bumps it.
+SCHEMA_VERSION = 1
+
 # Whether this run printed its one --json document (a report that then fails, such as
 # preflight's, must not be followed by a second, error document).
 json_emitted = False
 
 
-def emit_json(data: Any) -> None:
+def emit_json(data: dict[str, Any]) -> None:
+    """A command's one --json document, stamped with ``schema_version``."""
+    emit_payload({"schema_version": SCHEMA_VERSION, **data})
+
+
+def emit_payload(data: Any) -> None:
+    """A marker's payload exactly as written (`gh-state read`, `task-progress read`): the
+    seeds' shape, so it can be written back unchanged; no ``schema_version`` is added."""
     global json_emitted
     click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
     json_emitted = True

@@ -34,8 +34,9 @@ def test_the_demo_epic_builds_from_sub_issues_native_and_text_dependencies(run_e
     assert shown["source"] == "marker" and shown["stories"] == DEMO_DAG
     waves = ok(run_emulated("dag", "waves", "1", "--json"))
     assert waves["waves"] == [[2, 3], [4, 5], [6], [7]]
-    assert waves["stories"]["2"]["critical_path"] == 4
-    assert waves["stories"]["2"]["downstream"] == 4
+    first = waves["stories"][0]  # the story list, in wave order
+    assert (first["number"], first["critical_path"], first["downstream"]) == (2, 4, 4)
+    assert first["status"] == "pending" and first["deps"] == []
 
 
 def test_a_marker_in_the_seeds_exact_shape_is_read_offline_from_stdin(run_stubbed) -> None:

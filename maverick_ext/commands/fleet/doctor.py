@@ -57,7 +57,6 @@ def doctor(
     if as_json:
         emit_json(
             {
-                "schema_version": 1,
                 "repo": full_name,
                 "fix": fix,
                 "findings": [f.to_json() for f in findings],
