@@ -14,28 +14,28 @@ _C = "maverick_ext.commands"
 COMMANDS: dict[str, tuple[str, str]] = {
     # claims (also under `coord`, the seeds' spelling)
     "read": (
-        f"{_C}.coord.read:read",
+        f"{_C}.read:read",
         "Show labels, the live claim and every claim record of an issue.",
     ),
     "claim": (
-        f"{_C}.coord.claim:claim",
+        f"{_C}.claim:claim",
         "Claim issues for this instance (exit 0 = you alone own them).",
     ),
     "heartbeat": (
-        f"{_C}.coord.heartbeat:heartbeat",
+        f"{_C}.heartbeat:heartbeat",
         "Keep this instance's lease alive (--loop to repeat).",
     ),
-    "release": (f"{_C}.coord.release:release", "Release this instance's claim with a reason."),
+    "release": (f"{_C}.release:release", "Release this instance's claim with a reason."),
     "takeover": (
-        f"{_C}.coord.takeover:takeover",
+        f"{_C}.takeover:takeover",
         "Take over an issue whose holder's lease went stale.",
     ),
-    "guard": (f"{_C}.coord.guard:guard", "Exit 0 only if this instance still holds the claim."),
-    "prune-refs": (f"{_C}.coord.prune:prune_refs", "Delete the claim refs of closed issues."),
+    "guard": (f"{_C}.guard:guard", "Exit 0 only if this instance still holds the claim."),
+    "prune-refs": (f"{_C}.prune_refs:prune_refs", "Delete the claim refs of closed issues."),
     "help": (f"{_C}.help:help_", "Show the help of a command (gh maverick help epic next)."),
-    "claims": (f"{_C}.fleet.claims:claims", "Every live claim in the repository (--mine, --epic)."),
-    "doctor": (f"{_C}.fleet.doctor:doctor", "Find and fix what crashed runs left inconsistent."),
-    "whoami": (f"{_C}.fleet.whoami:whoami", "This instance's id, host and gh account."),
+    "claims": (f"{_C}.claims:claims", "Every live claim in the repository (--mine, --epic)."),
+    "doctor": (f"{_C}.doctor:doctor", "Find and fix what crashed runs left inconsistent."),
+    "whoami": (f"{_C}.whoami:whoami", "This instance's id, host and gh account."),
     "coord": (f"{_C}.coord:coord", "Claim commands under the seeds' names (read, claim, ...)."),
     # epics
     "dag": (f"{_C}.dag:dag", "Build, show and plan an epic's story DAG."),
@@ -48,9 +48,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "branch": (f"{_C}.branch:branch", "Branch names derived from issues."),
     "pr": (f"{_C}.pr:pr", "Stacked PRs: retarget once the sibling merged."),
     # setup
-    "init": (f"{_C}.setup.init:init", "Create the labels Maverick uses (idempotent)."),
+    "init": (f"{_C}.init:init", "Create the labels Maverick uses (idempotent)."),
     "preflight": (
-        f"{_C}.setup.preflight:preflight",
+        f"{_C}.preflight:preflight",
         "Check gh, git, labels, config and rate limit.",
     ),
     "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, warn
 from maverick_ext.errors import EXIT_CODE_HELP
@@ -34,7 +34,7 @@ def resume_point(
            complete", "instruction", "evidence": {"phase", "branch", "holder",
            "held_by_me", "pr": {"number", "state", "url"}|null, "bprop_pending"}}
     """
-    from maverick_ext.commands.coord._shared import by_repo, trusted_bots
+    from maverick_ext.commands.coordination import by_repo, trusted_bots
     from maverick_ext.core import resume
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.core.trust import TrustPolicy, issue_markers

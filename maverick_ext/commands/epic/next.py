@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option, settle_option, ttl_option
+from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
 from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
@@ -117,7 +117,7 @@ def _claim_next(
     instance: str | None,
     as_json: bool,
 ) -> None:
-    from maverick_ext.commands.coord._shared import claim_settings, coordinator
+    from maverick_ext.commands.coordination import claim_settings, coordinator
     from maverick_ext.commands.output import emit_json
     from maverick_ext.core.waves import select_next
     from maverick_ext.errors import MaverickError, NothingLeft, NothingStartable

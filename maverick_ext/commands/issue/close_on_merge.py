@@ -43,7 +43,7 @@ def close_on_merge(
     JSON: {"issue", "pr", "target", "label", "policy", "closed": bool,
            "audit_comment_id": N|null}
     """
-    from maverick_ext.commands.task_progress.commands import issue_client
+    from maverick_ext.commands.coordination import issue_client
     from maverick_ext.config import load_config
     from maverick_ext.core import close_policy
     from maverick_ext.core.labels import has_label, merged_label

@@ -55,7 +55,7 @@ def retarget(
     A story branch (`feat/14-...`) is only rewritten while no other instance holds #14's
     claim (fencing): otherwise the command exits 13 and pushes nothing.
     """
-    from maverick_ext.commands.coord._shared import coordinator
+    from maverick_ext.commands.coordination import coordinator
     from maverick_ext.services import retarget as service
 
     if bool(target) == all_prs:

@@ -23,7 +23,7 @@ task_progress = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "read": (f"{_C}.commands:read", "Print an issue's task progress as JSON."),
-        "set": (f"{_C}.commands:set_", "Record a phase, branch, comment ids or tasks done."),
+        "read": (f"{_C}.read:read", "Print an issue's task progress as JSON."),
+        "set": (f"{_C}.set:set_", "Record a phase, branch, comment ids or tasks done."),
     },
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option, settle_option, ttl_option
+from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
 from maverick_ext.commands.options import issues_argument, json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -54,7 +54,7 @@ def claim(
       gh maverick claim --scope 100,101,102          # the whole scope, no lead issue
       gh maverick epic next 100 --json | jq -r '.stories[].number' | gh maverick claim -
     """
-    from maverick_ext.commands.coord._shared import claim_settings, finish, for_each_repo
+    from maverick_ext.commands.coordination import claim_settings, finish, for_each_repo
 
     settings = claim_settings(app, ttl, settle)
     scope_numbers = _scope(scope)

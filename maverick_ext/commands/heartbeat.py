@@ -8,15 +8,15 @@ from typing import Any, TypeVar
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
-from maverick_ext.commands.coord.claim import RESULTS_JSON
+from maverick_ext.commands.claim import RESULTS_JSON
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _options(function: F) -> F:
+def heartbeat_options(function: F) -> F:
     """The arguments `heartbeat` and `coord heartbeat-loop` share."""
     for option in reversed(
         [
@@ -60,27 +60,17 @@ HELP_TAIL = """
 
 
 @click.command("heartbeat", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
-@_options
+@heartbeat_options
 @click.option("--loop", is_flag=True, help="Keep renewing until released or lost.")
 @pass_app
 def heartbeat(app: App, loop: bool, **options: Any) -> None:
-    _run(app, loop=loop, **options)
+    run_heartbeat(app, loop=loop, **options)
 
 
 heartbeat.help = "Renew this instance's lease on ISSUE (--loop to keep renewing).\n" + HELP_TAIL
 
 
-@click.command("heartbeat-loop", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
-@_options
-@pass_app
-def heartbeat_loop(app: App, **options: Any) -> None:
-    _run(app, loop=True, **options)
-
-
-heartbeat_loop.help = "Same as `heartbeat --loop` (the seeds' spelling).\n" + HELP_TAIL
-
-
-def _run(
+def run_heartbeat(
     app: App,
     issue: str,
     interval: float | None,
@@ -90,7 +80,7 @@ def _run(
     as_json: bool,
     loop: bool,
 ) -> None:
-    from maverick_ext.commands.coord._shared import finish, for_each_repo
+    from maverick_ext.commands.coordination import finish, for_each_repo
     from maverick_ext.errors import UsageError
     from maverick_ext.services.claims import each
 

@@ -43,7 +43,7 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
              "supersedes", "reason", "epoch": int|null, "commit": oid|null}
     In ref mode fencing_token is the epoch of the claim ref's tip (it only grows).
     """
-    from maverick_ext.commands.coord._shared import by_repo, trusted_bots
+    from maverick_ext.commands.coordination import by_repo, trusted_bots
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.services.claims import read_claims
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
-from maverick_ext.commands.coord.claim import RESULTS_JSON
+from maverick_ext.commands.claim import RESULTS_JSON
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -27,7 +27,7 @@ def guard(app: App, issue: str, instance: str | None, repo: str | None, as_json:
       gh maverick guard 123 && git push
       printf 'exec gh maverick guard 123\\n' > .git/hooks/pre-push
     """
-    from maverick_ext.commands.coord._shared import finish, for_each_repo
+    from maverick_ext.commands.coordination import finish, for_each_repo
     from maverick_ext.services.claims import each
 
     outcomes = for_each_repo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, table
 from maverick_ext.errors import EXIT_CODE_HELP
@@ -46,7 +46,7 @@ def claims(
                        "expires_at", "scope": [N], "epic": N|null, "fencing_token",
                        "epoch": N|null, "mode": "ref"|"comment"}]}
     """
-    from maverick_ext.commands.coord._shared import trusted_bots
+    from maverick_ext.commands.coordination import trusted_bots
     from maverick_ext.services.fleet import find_claims
     from maverick_ext.services.identity import resolve_identity
 

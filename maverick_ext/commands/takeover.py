@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option, settle_option, ttl_option
-from maverick_ext.commands.coord.claim import RESULTS_JSON
+from maverick_ext.commands.claim import RESULTS_JSON
+from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -40,7 +40,7 @@ def takeover(
     Examples:
       gh maverick takeover 123 --reason "holder's VM died"
     """
-    from maverick_ext.commands.coord._shared import claim_settings, finish, for_each_repo
+    from maverick_ext.commands.coordination import claim_settings, finish, for_each_repo
 
     settings = claim_settings(app, ttl, settle)
     outcomes = for_each_repo(

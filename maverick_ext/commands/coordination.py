@@ -93,6 +93,17 @@ def by_repo(app: App, repo_flag: str | None, refs: Sequence[IssueRef]) -> dict[A
     return groups
 
 
+def issue_client(app: App, repo: str | None, issue: str) -> tuple[Any, int]:
+    """The client for ISSUE's repository and its number."""
+    from maverick_ext.core.refs import parse_issue_ref
+
+    ref = parse_issue_ref(issue)
+    ((target, _),) = by_repo(app, repo, [ref]).items()
+    client = app.client(target)
+    client.require_repo()
+    return client, ref.number
+
+
 def for_each_repo(
     app: App,
     repo_flag: str | None,

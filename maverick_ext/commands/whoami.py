@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
-from maverick_ext.commands.coord.claim import RESULTS_JSON
+from maverick_ext.commands.claim import RESULTS_JSON
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import issues_argument, json_option, repo_option
 from maverick_ext.core.claims import RELEASE_REASONS
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
@@ -51,7 +51,7 @@ def release(
       gh maverick release 123 --reason merged
       gh maverick release --all --reason abort      # e.g. in an exit trap
     """
-    from maverick_ext.commands.coord._shared import coordinator, finish, for_each_repo
+    from maverick_ext.commands.coordination import coordinator, finish, for_each_repo
     from maverick_ext.services.claims import each
 
     reason = _checked_reason(reason)

@@ -1,4 +1,4 @@
-"""`gh maverick task-progress read|set ISSUE`."""
+"""`gh maverick task-progress set ISSUE [PHASE]`: record where an issue's work stands."""
 
 from __future__ import annotations
 
@@ -7,54 +7,12 @@ from typing import Any
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option, issue_client
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, emit_payload, warn
+from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.task_progress.read import PAYLOAD_JSON
 from maverick_ext.core.task_progress import COMMENT_KINDS, PHASES
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
-
-PAYLOAD_JSON = """\b
-JSON: the marker's payload: {"phase", "instance_id", "updated_at", "branch",
-       "comments": {"design": ID, "plan": ID, "tasks": ID, "completion": ID},
-       "tasks_done": [N], ...fields other writers added}  ({} when none is recorded)"""
-
-
-def issue_client(app: App, repo: str | None, issue: str) -> tuple[Any, int]:
-    """The client for ISSUE's repository and its number."""
-    from maverick_ext.commands.coord._shared import by_repo
-    from maverick_ext.core.refs import parse_issue_ref
-
-    ref = parse_issue_ref(issue)
-    ((target, _),) = by_repo(app, repo, [ref]).items()
-    client = app.client(target)
-    client.require_repo()
-    return client, ref.number
-
-
-@click.command("read", epilog=f"{PAYLOAD_JSON}\n\n{EXIT_CODE_HELP}")
-@click.argument("issue", metavar="ISSUE")
-@repo_option
-@json_option
-@pass_app
-def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
-    """Print ISSUE's task progress as JSON (always JSON: agents parse it).
-
-    The newest marker from a trusted author wins; malformed ones are skipped with a
-    warning on stderr.
-
-    \b
-    Examples:
-      gh maverick task-progress read 42
-      gh maverick task-progress read OWNER/REPO 42 | jq -r '.comments.design // empty'
-    """
-    from maverick_ext.commands.coord._shared import trusted_bots
-    from maverick_ext.services.task_progress import read_progress
-
-    client, number = issue_client(app, repo, issue)
-    progress = read_progress(client, number, trusted_bots(app))
-    for message in progress.warnings:
-        warn(message)
-    emit_payload(progress.payload)
 
 
 def _comment_pairs(values: tuple[str, ...]) -> dict[str, int]:
@@ -118,7 +76,7 @@ def set_(
       gh maverick task-progress set 42 design --comment design=1234
       gh maverick task-progress set OWNER/REPO 42 implement --task-done 3
     """
-    from maverick_ext.commands.coord._shared import trusted_bots
+    from maverick_ext.commands.coordination import trusted_bots
     from maverick_ext.core.task_progress import merged_progress
     from maverick_ext.services.identity import resolve_identity
     from maverick_ext.services.task_progress import update_progress

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coord._shared import instance_option
+from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info, progress
 from maverick_ext.errors import EXIT_CODE_HELP
@@ -38,7 +38,7 @@ def doctor(
     JSON: {"schema_version": 1, "repo": "OWNER/REPO", "fix": bool,
            "findings": [{"check", "issue", "message", "fix": str|null, "fixed": bool}]}
     """
-    from maverick_ext.commands.coord._shared import trusted_bots
+    from maverick_ext.commands.coordination import trusted_bots
     from maverick_ext.services import doctor as checks
     from maverick_ext.services.identity import resolve_identity
 

@@ -1,1 +1,0 @@
-"""Fleet commands: `claims` (every live claim) and `whoami` (this instance)."""

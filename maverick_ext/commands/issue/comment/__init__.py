@@ -1,0 +1,80 @@
+"""`gh maverick issue comment post|update ISSUE --kind K --body-file F`: artefact comments."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from maverick_ext.commands.coordination import instance_option
+from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import emit_json
+from maverick_ext.core.task_progress import COMMENT_KINDS
+from maverick_ext.errors import EXIT_CODE_HELP, UsageError
+
+_C = "maverick_ext.commands.issue.comment"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def comment_options(function: F) -> F:
+    for option in reversed(
+        [
+            click.argument("issue", metavar="ISSUE"),
+            click.option("--kind", required=True, type=click.Choice(COMMENT_KINDS)),
+            click.option(
+                "--body-file", required=True, metavar="PATH|-", help="Markdown body; - is stdin."
+            ),
+            instance_option,
+            repo_option,
+            json_option,
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def read_body(source: str) -> str:
+    from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
+
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    if not text.strip():
+        raise UsageError(f"{'stdin' if source == '-' else source} is empty", "write the body first")
+    if comment_length(text) > MAX_COMMENT_CHARS:
+        raise UsageError(
+            f"the body is {comment_length(text)} characters; "
+            f"GitHub takes at most {MAX_COMMENT_CHARS}",
+            "shorten it or split it",
+        )
+    return text
+
+
+def report(issue: int, kind: str, comment_id: int, action: str, as_json: bool) -> None:
+    if as_json:
+        emit_json({"issue": issue, "kind": kind, "comment_id": comment_id, "action": action})
+    else:
+        click.echo(comment_id)
+
+
+comment = LazyGroup(
+    name="comment",
+    help="""Post or update an issue's artefact comments (design, plan, tasks, completion).
+
+    \\b
+    Examples:
+      gh maverick issue comment post 42 --kind design --body-file design.md
+      gh maverick issue comment update 42 --kind design --body-file design.md
+    """,
+    epilog=EXIT_CODE_HELP,
+    lazy={
+        "post": (f"{_C}.post:post", "Post the KIND artefact comment and record its id."),
+        "update": (f"{_C}.update:update", "Overwrite the recorded KIND artefact comment."),
+    },
+)

@@ -1,1 +1,0 @@
-"""Setup commands: `init` (labels) and `preflight`."""
