@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     try:
         result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:
+        output.end_progress()
         click.echo(f"gh-maverick: {exc.one_line()}", err=True)
         if "--json" in args[:end]:
             _json_error(int(exc.exit_code), exc.message, exc.hint)
@@ -82,4 +83,5 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
         if "--json" in args[:end]:
             _json_error(int(ExitCode.FAILURE), message, "rerun with --debug for the traceback")
         sys.exit(int(ExitCode.FAILURE))
+    output.end_progress()
     sys.exit(int(result) if isinstance(result, int) else 0)

@@ -26,15 +26,18 @@ def emit_payload(data: Any) -> None:
     """A marker's payload exactly as written (`gh-state read`, `task-progress read`): the
     seeds' shape, so it can be written back unchanged; no ``schema_version`` is added."""
     global json_emitted
+    end_progress()
     click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
     json_emitted = True
 
 
 def warn(message: str) -> None:
+    end_progress()
     click.echo(f"warning: {message}", err=True)
 
 
 def info(message: str) -> None:
+    end_progress()
     click.echo(message, err=True)
 
 
@@ -48,7 +51,26 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+# A progress line is on the terminal, to be cleared before anything else is said.
+_progress_shown = False
+_CLEAR_LINE = "\r\x1b[K"
+
+
 def progress(message: str) -> None:
-    """Progress for long operations, only when a person is watching stderr."""
-    if sys.stderr.isatty():
-        click.echo(f"\r{message}", err=True, nl=False)
+    """Progress for long operations (bprop walks, DAG builds, doctor), only when a person
+    is watching stderr: one line, rewritten in place; "" clears it (the operation is
+    done). Silent in pipes and files."""
+    global _progress_shown
+    if not message:
+        end_progress()
+    elif sys.stderr.isatty():
+        click.echo(f"{_CLEAR_LINE}{message}", err=True, nl=False)
+        _progress_shown = True
+
+
+def end_progress() -> None:
+    """Clear the progress line, if one is shown (before other output, and at exit)."""
+    global _progress_shown
+    if _progress_shown:
+        click.echo(_CLEAR_LINE, err=True, nl=False)
+        _progress_shown = False

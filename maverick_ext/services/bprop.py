@@ -176,6 +176,7 @@ def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
         # NotFound: a forced resume elsewhere finished the journal; our steps were still due.
         with suppress(NotFound):
             gh.update_comment(ctx.client, journal.comment_id or 0, _journal_body(journal))
+    ctx.progress("")  # the walk is done
     if posted:
         _drop_redundant_notices(ctx, journal, posted, outcome)
     gh.delete_comment(ctx.client, journal.comment_id or 0)

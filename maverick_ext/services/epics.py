@@ -144,6 +144,7 @@ def _no_stories(ctx: EpicContext) -> InvalidData:
 
 def build_dag(ctx: EpicContext) -> core_dag.Dag:
     """The validated DAG as GitHub says it is now, ignoring any recorded marker."""
+    ctx.progress(f"building the DAG of epic #{ctx.number} from GitHub…")
     built = _github_dag(ctx)
     if built is None:
         raise _no_stories(ctx)

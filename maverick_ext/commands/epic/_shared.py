@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from maverick_ext.commands.output import progress, warn
+from maverick_ext.commands.output import end_progress, progress, warn
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
@@ -41,7 +41,9 @@ def open_epic(
 
 
 def flush_warnings(ctx: EpicContext) -> None:
-    """Skipped markers and in-progress walks, once each, on stderr."""
+    """Skipped markers and in-progress walks, once each, on stderr (after clearing any
+    progress line: the command's reading is done)."""
+    end_progress()
     for message in dict.fromkeys(ctx.warnings):
         warn(message)
     ctx.warnings.clear()
