@@ -40,13 +40,16 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     from maverick_ext.commands.root import cli
 
     args = list(sys.argv[1:] if argv is None else argv)
-    # gh users put flags after the subcommand: accept --debug anywhere before a `--`.
+    # gh users put flags after the subcommand: accept --debug (and --as-app) anywhere
+    # before a `--`.
     end = args.index("--") if "--" in args else len(args)
     debug = "--debug" in args[:end] or gh_debug_enabled(os.environ if app is None else app.env)
-    args = [a for a in args[:end] if a != "--debug"] + args[end:]
+    as_app = "--as-app" in args[:end]
+    args = [a for a in args[:end] if a not in ("--debug", "--as-app")] + args[end:]
     if app is None:
         app = App(debug=debug)
     app.debug = app.debug or debug
+    app.as_app = app.as_app or as_app
     from maverick_ext.commands import output
 
     output.json_emitted = False

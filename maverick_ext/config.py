@@ -30,6 +30,7 @@ from pydantic import (
 
 from maverick_ext.config_files import (
     COORDINATION_DEFAULTS,
+    GITHUB_APP_DEFAULTS,
     config_sources,
     environment_overrides,
 )
@@ -108,6 +109,21 @@ class CoordinationConfig(_Section):
     max_retry_wait_s: float = Field(default=COORDINATION_DEFAULTS.max_retry_wait_s, ge=0)
 
 
+class GitHubAppConfig(_Section):
+    """The GitHub App commands may act as (docs/gh-app.md); env ``MAVERICK_APP_*`` wins."""
+
+    # The JWT's `iss`: the App's numeric id or its client id ("Iv1.…"); numbers are read too.
+    app_id: str = GITHUB_APP_DEFAULTS.app_id
+    private_key_path: str = GITHUB_APP_DEFAULTS.private_key_path
+    installation_id: int | None = Field(default=GITHUB_APP_DEFAULTS.installation_id, ge=1)
+    act_as_app: bool = GITHUB_APP_DEFAULTS.act_as_app
+
+    @field_validator("app_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class WorktreesConfig(_Section):
     root: str = ".maverick/worktrees"
     # argv run (no shell) after `worktree create`, with the worktree path appended.
@@ -139,6 +155,7 @@ class MaverickConfig(BaseModel):
     issue_lifecycle: IssueLifecycleConfig = Field(default_factory=IssueLifecycleConfig)
     coordination: CoordinationConfig = Field(default_factory=CoordinationConfig)
     worktrees: WorktreesConfig = Field(default_factory=WorktreesConfig)
+    github_app: GitHubAppConfig = Field(default_factory=GitHubAppConfig)
     hooks: HooksConfig = Field(default_factory=HooksConfig)
 
     _sources: tuple[Path, ...] = PrivateAttr(default=())

@@ -35,6 +35,36 @@ class Coordination:
 COORDINATION_DEFAULTS = Coordination()
 
 
+@dataclass(frozen=True)
+class GitHubApp:
+    """The ``github_app`` section: the App whose installation token commands may act with.
+
+    ``app_id`` is what the JWT's ``iss`` carries (the App's numeric id or its client id);
+    ``act_as_app`` makes every command run as the App, as ``--as-app`` does for one.
+    """
+
+    app_id: str = ""
+    private_key_path: str = ""
+    installation_id: int | None = None
+    act_as_app: bool = False
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.app_id and self.private_key_path and self.installation_id)
+
+    def missing(self) -> list[str]:
+        """The keys still unset, by their config names."""
+        keys = {
+            "github_app.app_id": self.app_id,
+            "github_app.private_key_path": self.private_key_path,
+            "github_app.installation_id": self.installation_id,
+        }
+        return [key for key, value in keys.items() if not value]
+
+
+GITHUB_APP_DEFAULTS = GitHubApp()
+
+
 def _positive_int(raw: str) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError("expected a whole number of at least 1")
@@ -48,10 +78,21 @@ def _non_negative_seconds(raw: str) -> float:
     return seconds
 
 
+def _switch(raw: str) -> bool:
+    value = raw.lower()
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError("expected 1/true/yes/on or 0/false/no/off")
+    return value in ("1", "true", "yes", "on")
+
+
 # Environment variable -> the (section, key) it overrides, and how its text is read.
 ENV_OVERRIDES: dict[str, tuple[str, str, Callable[[str], Any]]] = {
     "MAX_CONCURRENT_WORKTREES": ("coordination", "max_concurrent_worktrees", _positive_int),
     "MAVERICK_SETTLE_S": ("coordination", "settle_s", _non_negative_seconds),
+    "MAVERICK_APP_ID": ("github_app", "app_id", str),
+    "MAVERICK_APP_PRIVATE_KEY_PATH": ("github_app", "private_key_path", str),
+    "MAVERICK_APP_INSTALLATION_ID": ("github_app", "installation_id", _positive_int),
+    "MAVERICK_AS_APP": ("github_app", "act_as_app", _switch),
 }
 
 

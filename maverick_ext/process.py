@@ -37,6 +37,11 @@ class ToolMissing(MaverickError):
     """A required executable (gh, git) is not on PATH."""
 
 
+def _missing(program: str) -> ToolMissing:
+    hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
+    return ToolMissing(f"`{program}` was not found on PATH", hint)
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -71,11 +76,62 @@ def run(
     except (FileNotFoundError, PermissionError) as exc:
         if exc.filename not in (program, None) and cwd is not None:
             raise  # the working directory is missing, not the tool
-        hint = INSTALL_HINTS.get(os.path.basename(program), "install it or fix PATH")
-        raise ToolMissing(f"`{program}` was not found on PATH", hint) from None
+        raise _missing(program) from None
     return ProcessResult(
         argv=tuple(argv),
         exit_code=completed.returncode,
         stdout=completed.stdout or "",
         stderr=completed.stderr or "",
     )
+
+
+@dataclass
+class Detached:
+    """A child started in its own session: it outlives us, our shell and its process group."""
+
+    pid: int
+    _popen: subprocess.Popen[bytes]
+
+    def exit_code(self) -> int | None:
+        """Its exit code once it has ended (reaping it), else None."""
+        return self._popen.poll()
+
+
+def start_detached(
+    argv: Sequence[str],
+    *,
+    log_path: str | os.PathLike[str],
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> Detached:
+    """Start ``argv`` in a new session (setsid), stdin empty, stdout and stderr appended to
+    ``log_path``. No terminal, no pipe of ours: a caller's ``$(...)`` does not wait for it,
+    and neither the shell's hangup nor a signal to its process group reaches it."""
+    if not argv:
+        raise ValueError("empty argv")
+    with open(log_path, "ab") as log:
+        try:
+            child = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except (FileNotFoundError, PermissionError):
+            raise _missing(argv[0]) from None
+    return Detached(child.pid, child)
+
+
+def run_attached(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> int:
+    """Run ``argv`` on our own stdin, stdout and stderr (a user-facing child such as
+    `gh-app gh -- …`) and return its exit code; nothing is captured or logged."""
+    if not argv:
+        raise ValueError("empty argv")
+    try:
+        return subprocess.call(list(argv), env=dict(env) if env is not None else None)
+    except (FileNotFoundError, PermissionError):
+        raise _missing(argv[0]) from None

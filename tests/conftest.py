@@ -19,11 +19,16 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.seeds import AGENT_TOKEN
 
 # Property tests assert what is generated, not how fast: on a loaded two-core machine the
 # "input generation is slow" health check and per-example deadlines fail correct code.
-settings.register_profile("maverick", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("maverick")
+# Hypothesis's default 100 examples per property on every run; HYPOTHESIS_PROFILE=thorough
+# (10x the examples) for a deeper search before a release or after touching a planner.
+_quiet = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("maverick", **_quiet)
+settings.register_profile("thorough", max_examples=1000, **_quiet)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "maverick"))
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 GhRun = Callable[..., subprocess.CompletedProcess[str]]
@@ -50,7 +55,7 @@ def extension_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "GH_CONFIG_DIR": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
         "GH_HOST": "github.localhost",
-        "GH_TOKEN": "sandbox-token",
+        "GH_TOKEN": AGENT_TOKEN,
         "GH_PROMPT_DISABLED": "1",
         "GH_NO_UPDATE_NOTIFIER": "1",
         "GH_NO_EXTENSION_UPDATE_NOTIFIER": "1",

@@ -16,7 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from maverick_ext.config import MaverickConfig
-    from maverick_ext.config_files import Coordination
+    from maverick_ext.config_files import Coordination, GitHubApp
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
 
@@ -31,8 +31,12 @@ class App:
     monotonic: Callable[[], float] = time.monotonic
     make_client: Callable[..., GhClient] | None = None
     cwd: str | None = None
+    # `--as-app` (or github_app.act_as_app): every gh child acts with the App's token.
+    as_app: bool = False
     _config: MaverickConfig | None = field(default=None, init=False, repr=False)
     _coordination: Coordination | None = field(default=None, init=False, repr=False)
+    _github_app: GitHubApp | None = field(default=None, init=False, repr=False)
+    _app_token: str | None = field(default=None, init=False, repr=False)
 
     @property
     def config(self) -> MaverickConfig:
@@ -44,7 +48,35 @@ class App:
         return self._config
 
     def client(self, repo: RepoRef | None) -> GhClient:
-        """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``)."""
+        """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``), acting
+        as the GitHub App when ``--as-app`` or ``github_app.act_as_app`` says so."""
+        client = self.gh_client(repo)
+        if not self.acting_as_app():
+            return client
+        from maverick_ext.github.app import token_env
+
+        if self._app_token is None:
+            from maverick_ext.services.gh_app import AppSession
+
+            self._app_token = AppSession(self.github_app(), client, self.env).token().token
+        base = self.env if client.env is None else client.env
+        client.env = {**base, **token_env(self._app_token)}
+        return client
+
+    def acting_as_app(self) -> bool:
+        """``--as-app``, else the config switch. A broken config file is reported by whoever
+        needs its settings (preflight lists it), so here it only counts when asked for."""
+        if self.as_app:
+            return True
+        from maverick_ext.errors import InvalidData
+
+        try:
+            return self.github_app().act_as_app
+        except InvalidData:
+            return False
+
+    def gh_client(self, repo: RepoRef | None) -> GhClient:
+        """A `gh api` client acting as gh's own account (never as the App)."""
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
         from maverick_ext.config_files import config_sources
@@ -98,6 +130,32 @@ class App:
             settle_s=section.settle_s,
             max_retry_wait_s=section.max_retry_wait_s,
         )
+
+    def github_app(self) -> GitHubApp:
+        """The ``github_app`` settings, once per run; without a config file from the
+        environment alone, never loading the validating models (as ``coordination``)."""
+        if self._github_app is None:
+            from dataclasses import replace
+
+            from maverick_ext.config_files import (
+                GITHUB_APP_DEFAULTS,
+                GitHubApp,
+                config_sources,
+                environment_overrides,
+            )
+
+            if not config_sources(self.cwd, env=self.env):
+                overrides = environment_overrides(self.env).get("github_app", {})
+                self._github_app = replace(GITHUB_APP_DEFAULTS, **overrides)
+            else:
+                section = self.config.github_app
+                self._github_app = GitHubApp(
+                    app_id=section.app_id,
+                    private_key_path=section.private_key_path,
+                    installation_id=section.installation_id,
+                    act_as_app=section.act_as_app,
+                )
+        return self._github_app
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
         """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""

@@ -14,7 +14,11 @@ JSON: {"exit_code": N, "results": [{"issue", "exit_code", "action", "message",
        "fencing_token": int|null, "record": RECORD|null}]}  (RECORD: see `read --help`)"""
 
 
-@click.command("claim", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "claim",
+    short_help="Claim issues (exit 0 = you alone own them).",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @issues_argument(required=False)
 @click.option(
     "--scope",

@@ -11,7 +11,11 @@ from maverick_ext.commands.output import emit_json, table
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("claims", epilog=EXIT_CODE_HELP)
+@click.command(
+    "claims",
+    short_help="Every live claim in the repository (--mine, --epic).",
+    epilog=EXIT_CODE_HELP,
+)
 @click.option("--mine", is_flag=True, help="Only the claims this instance holds.")
 @click.option("--epic", "epic", metavar="N", help="Only the stories of epic N.")
 @instance_option

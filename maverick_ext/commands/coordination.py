@@ -39,7 +39,9 @@ def trusted_bots(app: App) -> frozenset[str]:
     return frozenset(app.coordination().trusted_bots)
 
 
-def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordinator:
+def coordinator(
+    app: App, repo: RepoRef | None, instance: str | None, detached: bool = False
+) -> Coordinator:
     import os
 
     from maverick_ext.services.claims import Coordinator
@@ -60,7 +62,11 @@ def coordinator(app: App, repo: RepoRef | None, instance: str | None) -> Coordin
         notify=info,
         loops_dir=registry_dir(state_root(app.env), identity.instance_id),
         # gh forwards no SIGTERM: when gh (our parent) is gone, so is whoever started us.
-        parent_alive=lambda: os.getppid() == parent and pid_alive(parent),
+        # A daemon's starter is meant to be gone: it ends on release, loss or --while-pid.
+        parent_alive=(lambda: True)
+        if detached
+        else (lambda: os.getppid() == parent and pid_alive(parent)),
+        detached=detached,
     )
 
 
@@ -110,6 +116,7 @@ def for_each_repo(
     issues: tuple[str, ...],
     instance: str | None,
     act: Callable[[Coordinator, list[int]], list[Outcome]],
+    detached: bool = False,
 ) -> list[Outcome]:
     from maverick_ext.commands.options import read_issue_args
 
@@ -118,7 +125,7 @@ def for_each_repo(
         raise UsageError("no issues given", "pass issue numbers, or - to read them from stdin")
     outcomes: list[Outcome] = []
     for repo, numbers in by_repo(app, repo_flag, refs).items():
-        outcomes += act(coordinator(app, repo, instance), numbers)
+        outcomes += act(coordinator(app, repo, instance, detached), numbers)
     return outcomes
 
 

@@ -7,7 +7,7 @@ import click
 from maverick_ext.commands.app import App, pass_app
 
 
-@click.command()
+@click.command(short_help="Run several instances through an epic against the emulator.")
 @click.option(
     "--instances",
     type=click.IntRange(2, 8),

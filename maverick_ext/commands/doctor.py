@@ -11,7 +11,9 @@ from maverick_ext.commands.output import emit_json, info, progress
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("doctor", epilog=EXIT_CODE_HELP)
+@click.command(
+    "doctor", short_help="Find and fix what crashed runs left inconsistent.", epilog=EXIT_CODE_HELP
+)
 @click.option("--fix", is_flag=True, help="Apply each fix (idempotent); default: dry run.")
 @click.option(
     "--epic", "epic", metavar="N", help="Also check epic N (snapshot, merges, journals, drift)."

@@ -11,7 +11,11 @@ from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("guard", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "guard",
+    short_help="Exit 0 only if this instance still holds the claim.",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @click.argument("issue", metavar="ISSUE")
 @instance_option
 @repo_option

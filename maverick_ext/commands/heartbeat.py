@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,14 +26,23 @@ def heartbeat_options(function: F) -> F:
                 "--interval",
                 metavar="SECONDS",
                 type=click.FloatRange(min=0.1),
-                help="Seconds between heartbeats with --loop (default: lease TTL / 5).",
+                help="Seconds between heartbeats with --loop or --daemon (default: lease TTL / 5).",
             ),
             click.option(
                 "--while-pid",
                 metavar="PID",
                 type=int,
-                help="With --loop: release (reason abort) as soon as process PID exits.",
+                help="With --loop or --daemon: release (reason abort) once process PID exits.",
             ),
+            click.option(
+                "--daemon",
+                "--daemonize",
+                "daemon",
+                is_flag=True,
+                help="Keep renewing in a detached background process; return once it renewed.",
+            ),
+            # What --daemon starts: the loop with no parent to watch (not for people).
+            click.option("--detached", is_flag=True, hidden=True),
             instance_option,
             repo_option,
             json_option,
@@ -52,14 +62,25 @@ HELP_TAIL = """
     until its own lease deadline (monotonic clock), exits 0 once this instance releases
     the claim and 13 on loss.
 
+    With --daemon the same loop runs detached (its own session: it survives the calling
+    shell and its process group), with its pidfile and log in this instance's state
+    directory; the command returns once the daemon renewed the lease (0), or with the
+    daemon's own exit code and last log line if it ended first. A daemon already running
+    for the issue is reused. `heartbeat-status` lists the loops; `release` stops them.
+
     \b
     Examples:
       gh maverick heartbeat 123
       gh maverick heartbeat 123 --loop --while-pid $$ &
+      gh maverick heartbeat 123 --daemon && gh maverick heartbeat-status 123
     """
 
 
-@click.command("heartbeat", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "heartbeat",
+    short_help="Keep this instance's lease alive (--loop, --daemon).",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @heartbeat_options
 @click.option("--loop", is_flag=True, help="Keep renewing until released or lost.")
 @pass_app
@@ -75,6 +96,8 @@ def run_heartbeat(
     issue: str,
     interval: float | None,
     while_pid: int | None,
+    daemon: bool,
+    detached: bool,
     instance: str | None,
     repo: str | None,
     as_json: bool,
@@ -84,8 +107,9 @@ def run_heartbeat(
     from maverick_ext.errors import UsageError
     from maverick_ext.services.claims import each
 
-    if not loop and (interval is not None or while_pid is not None):
-        raise UsageError("--interval and --while-pid only apply with --loop")
+    loop = loop or detached
+    if not (loop or daemon) and (interval is not None or while_pid is not None):
+        raise UsageError("--interval and --while-pid only apply with --loop or --daemon")
     if while_pid is not None and while_pid <= 0:
         raise UsageError(
             f"invalid --while-pid {while_pid}: not a process id (0 and negatives name groups)",
@@ -93,8 +117,48 @@ def run_heartbeat(
         )
 
     def beat(coordinator, numbers):
+        if daemon and not detached:
+            options = ["--interval", f"{interval:g}"] if interval is not None else []
+            options += ["--while-pid", str(while_pid)] if while_pid is not None else []
+            return each(numbers, lambda n: _start_daemon(app, coordinator, n, options))
         if loop:
             return each(numbers, lambda n: coordinator.heartbeat_loop(n, interval, while_pid))
         return each(numbers, coordinator.heartbeat)
 
-    finish(for_each_repo(app, repo, (issue,), instance, beat), as_json)
+    finish(for_each_repo(app, repo, (issue,), instance, beat, detached=detached), as_json)
+
+
+def _start_daemon(app: App, coordinator: Any, number: int, options: list[str]) -> Any:
+    """One detached loop for ``number``; its outcome once it renewed, ended, or was slow."""
+    from maverick_ext.errors import ExitCode
+    from maverick_ext.services import loops
+    from maverick_ext.services.claims import Outcome
+
+    repo = coordinator.client.require_repo()
+    args = loops.daemon_args(number, str(repo), coordinator.me, options)
+    started = loops.start_daemon(
+        coordinator.loops_dir, repo.full_name, number, loops.spawner(args, app.env, app.cwd)
+    )
+    entry = started.entry
+    details = {"daemon": entry.to_json(time.time()) if entry else None}
+    if started.exit_code is not None:
+        known = {int(c) for c in ExitCode}
+        code = started.exit_code if started.exit_code in known else ExitCode.FAILURE
+        why = started.last_line.removeprefix("gh-maverick: ") or "no output"
+        return Outcome(number, ExitCode(code), "daemon_ended",
+                       f"#{number}: the heartbeat daemon ended before renewing: {why}",
+                       details=details)  # fmt: skip
+    if entry is None:
+        return Outcome(number, ExitCode.FAILURE, "daemon_failed",
+                       f"#{number}: the heartbeat daemon did not start (see its log "
+                       f"{loops.entry_path(coordinator.loops_dir, repo.full_name, number)}"
+                       ".log)", details=details)  # fmt: skip
+    if started.already_running:
+        action, what = "already_running", "a heartbeat daemon already runs"
+    elif entry.renewed_at:
+        action, what = "daemon_started", "heartbeat daemon started, lease renewed"
+    else:
+        action, what = "daemon_started", "heartbeat daemon started (first renewal still pending)"
+    return Outcome(number, ExitCode.OK, action,
+                   f"#{number}: {what} (pid {entry.pid}, log {entry.log})",
+                   details=details)  # fmt: skip

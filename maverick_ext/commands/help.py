@@ -7,7 +7,7 @@ import click
 from maverick_ext.errors import UsageError
 
 
-@click.command("help")
+@click.command("help", short_help="Show the help of a command (gh maverick help epic next).")
 @click.argument("words", nargs=-1, metavar="[COMMAND]...")
 @click.pass_context
 def help_(ctx: click.Context, words: tuple[str, ...]) -> None:

@@ -9,7 +9,9 @@ from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("init", epilog=EXIT_CODE_HELP)
+@click.command(
+    "init", short_help="Create the labels Maverick uses (idempotent).", epilog=EXIT_CODE_HELP
+)
 @repo_option
 @json_option
 @pass_app

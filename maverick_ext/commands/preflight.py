@@ -25,7 +25,8 @@ worktrees (usable; do-epic only), remote (a GitHub repository: -R, GH_REPO or
 the clone's remote), gh auth (for that host), config (.maverick/config.json and the
 user config are valid), labels (claude-in-progress and needs-human exist, else run
 `gh maverick init`; not for do-init/do-install/do-adopt, which create them), rate limit
-(at least 200 REST calls left). Checks that depend on a
+(at least 200 REST calls left), github app (when one is configured: the private key
+file, GitHub accepts the App's JWT, the installation exists). Checks that depend on a
 failed one are skipped.
 
 \b
@@ -53,6 +54,8 @@ def preflight(app: App, workflow: str | None, repo: str | None, as_json: bool) -
         cwd=app.cwd,
         resolve_repo=lambda: app.resolve_repo(repo),
         make_client=app.client,
+        github_app=app.github_app,
+        make_gh_client=app.gh_client,
     )
     report = checks.run(workflow)
     if as_json:

@@ -9,7 +9,9 @@ from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("prune-refs", epilog=EXIT_CODE_HELP)
+@click.command(
+    "prune-refs", short_help="Delete the claim refs of closed issues.", epilog=EXIT_CODE_HELP
+)
 @click.option("--dry-run", is_flag=True, help="List what would be deleted, delete nothing.")
 @repo_option
 @json_option

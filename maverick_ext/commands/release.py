@@ -12,7 +12,11 @@ from maverick_ext.core.claims import RELEASE_REASONS
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 
 
-@click.command("release", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "release",
+    short_help="Release this instance's claim with a reason.",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @issues_argument(required=False)
 @click.option(
     "--reason",

@@ -11,60 +11,41 @@ from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands"
 
-COMMANDS: dict[str, tuple[str, str]] = {
+COMMANDS: dict[str, str] = {
     # claims (also under `coord`, the seeds' spelling)
-    "read": (
-        f"{_C}.read:read",
-        "Show labels, the live claim and every claim record of an issue.",
-    ),
-    "claim": (
-        f"{_C}.claim:claim",
-        "Claim issues for this instance (exit 0 = you alone own them).",
-    ),
-    "heartbeat": (
-        f"{_C}.heartbeat:heartbeat",
-        "Keep this instance's lease alive (--loop to repeat).",
-    ),
-    "release": (f"{_C}.release:release", "Release this instance's claim with a reason."),
-    "takeover": (
-        f"{_C}.takeover:takeover",
-        "Take over an issue whose holder's lease went stale.",
-    ),
-    "guard": (f"{_C}.guard:guard", "Exit 0 only if this instance still holds the claim."),
-    "prune-refs": (f"{_C}.prune_refs:prune_refs", "Delete the claim refs of closed issues."),
-    "help": (f"{_C}.help:help_", "Show the help of a command (gh maverick help epic next)."),
-    "claims": (f"{_C}.claims:claims", "Every live claim in the repository (--mine, --epic)."),
-    "doctor": (f"{_C}.doctor:doctor", "Find and fix what crashed runs left inconsistent."),
-    "whoami": (f"{_C}.whoami:whoami", "This instance's id, host and gh account."),
-    "coord": (f"{_C}.coord:coord", "Claim commands under the seeds' names (read, claim, ...)."),
+    "read": f"{_C}.read:read",
+    "claim": f"{_C}.claim:claim",
+    "heartbeat": f"{_C}.heartbeat:heartbeat",
+    "heartbeat-status": f"{_C}.heartbeat_status:heartbeat_status",
+    "release": f"{_C}.release:release",
+    "takeover": f"{_C}.takeover:takeover",
+    "guard": f"{_C}.guard:guard",
+    "prune-refs": f"{_C}.prune_refs:prune_refs",
+    "help": f"{_C}.help:help_",
+    "claims": f"{_C}.claims:claims",
+    "doctor": f"{_C}.doctor:doctor",
+    "whoami": f"{_C}.whoami:whoami",
+    "coord": f"{_C}.coord:coord",
     # epics
-    "dag": (f"{_C}.dag:dag", "Build, show and plan an epic's story DAG."),
-    "state": (f"{_C}.state:state", "Show or record the status of an epic's stories."),
-    "bprop": (f"{_C}.bprop:bprop", "Block the descendants of an ejected story (crash-safe)."),
-    "epic": (f"{_C}.epic:epic", "What to start next, the status table, the summary."),
+    "dag": f"{_C}.dag:dag",
+    "state": f"{_C}.state:state",
+    "bprop": f"{_C}.bprop:bprop",
+    "epic": f"{_C}.epic:epic",
     # git
-    "worktree": (f"{_C}.worktree:worktree", "Create, list, remove and prune story worktrees."),
-    "git-workflow": (f"{_C}.git_workflow:git_workflow", "Story base and PR target from config."),
-    "branch": (f"{_C}.branch:branch", "Branch names derived from issues."),
-    "pr": (f"{_C}.pr:pr", "Stacked PRs: retarget once the sibling merged."),
+    "worktree": f"{_C}.worktree:worktree",
+    "git-workflow": f"{_C}.git_workflow:git_workflow",
+    "branch": f"{_C}.branch:branch",
+    "pr": f"{_C}.pr:pr",
     # setup
-    "init": (f"{_C}.init:init", "Create the labels Maverick uses (idempotent)."),
-    "preflight": (
-        f"{_C}.preflight:preflight",
-        "Check gh, git, labels, config and rate limit.",
-    ),
-    "issue": (f"{_C}.issue:issue", "Issue policy, artefact comments, close on merge."),
-    "gh-state": (
-        f"{_C}.gh_state:gh_state",
-        "Read or write one marker kind on an issue, validated.",
-    ),
-    "task-progress": (
-        f"{_C}.task_progress:task_progress",
-        "Read or record where an issue's work stands (phase, comments, tasks).",
-    ),
+    "gh-app": f"{_C}.gh_app:gh_app",
+    "init": f"{_C}.init:init",
+    "preflight": f"{_C}.preflight:preflight",
+    "issue": f"{_C}.issue:issue",
+    "gh-state": f"{_C}.gh_state:gh_state",
+    "task-progress": f"{_C}.task_progress:task_progress",
     # offline
-    "sandbox": (f"{_C}.sandbox:sandbox", "Start the local GitHub emulator and print its env."),
-    "demo": (f"{_C}.demo:demo", "Run several instances through an epic against the emulator."),
+    "sandbox": f"{_C}.sandbox:sandbox",
+    "demo": f"{_C}.demo:demo",
 }
 
 
@@ -78,8 +59,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # GH_DEBUG is read by cli.main with gh's rule (any value but "", 0, false, no; `api` too):
 # click's boolean parsing would refuse gh's own documented `GH_DEBUG=api`.
 @click.option("--debug", is_flag=True, help="Print every gh call on stderr (or set GH_DEBUG).")
+@click.option(
+    "--as-app",
+    is_flag=True,
+    help="Act as the configured GitHub App (its installation token; see gh-app).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, as_app: bool) -> None:
     """Coordinate many coding agents on one GitHub repository.
 
     \b
@@ -91,3 +77,4 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     app = ctx.ensure_object(App)
     app.debug = app.debug or debug
+    app.as_app = app.as_app or as_app

@@ -9,6 +9,7 @@ SEED_CHOICES = ("empty", "demo")
 
 @click.command(
     "sandbox",
+    short_help="Start the local GitHub emulator and print its env.",
     epilog="""\b
 Example:
   gh maverick sandbox --seed demo --env-file /tmp/sandbox.env &
@@ -109,6 +110,7 @@ def sandbox(
     from pathlib import Path
 
     from maverick_ext.emulator import Emulator, Faults
+    from maverick_ext.emulator.seeds import USER_TOKEN
     from maverick_ext.emulator.server import env_lines, serve_until_stopped
     from maverick_ext.errors import UsageError
 
@@ -129,7 +131,8 @@ def sandbox(
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        lines = env_lines(emulator.env(config_dir=config_dir))
+        # A person at a shell: the owner, a plain user (`gh api user` works).
+        lines = env_lines(emulator.env(token=USER_TOKEN, config_dir=config_dir))
         click.echo(lines, nl=False)
         if env_file:
             target = Path(env_file)

@@ -11,7 +11,11 @@ from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("takeover", epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "takeover",
+    short_help="Take over an issue whose holder's lease went stale.",
+    epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @click.argument("issue", metavar="ISSUE")
 @click.option("--reason", metavar="TEXT", help="Why, recorded on the new claim for humans.")
 @ttl_option

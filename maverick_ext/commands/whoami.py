@@ -11,7 +11,9 @@ from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("whoami", epilog=EXIT_CODE_HELP)
+@click.command(
+    "whoami", short_help="This instance's id, host and gh account.", epilog=EXIT_CODE_HELP
+)
 @instance_option
 @repo_option
 @json_option

@@ -145,6 +145,7 @@ class CommentLike(Protocol):
     id: int
     body: str
     author: str | None
+    created_at: str
     updated_at: str
     node_id: str | None
 
@@ -159,6 +160,9 @@ class BoundComment:
     claim: Mapping[str, Any]
     lease: Mapping[str, Any] | None
     released: bool
+    # The seeds' lease write replaced our body with a lease fence only; ``claim`` is then
+    # rebuilt from the ref's record and the next heartbeat writes the whole body back.
+    overwritten: bool = False
 
 
 def bound_comment(record: RefRecord, comments: Iterable[CommentLike]) -> BoundComment | None:
@@ -205,6 +209,40 @@ class RefHold:
         return self.live and self.record is not None and self.record.instance_id == instance_id
 
 
+def overwritten_comment(
+    record: RefRecord, tip: RefTip, comments: Iterable[CommentLike]
+) -> BoundComment | None:
+    """Our claim comment after the seeds' lease write rewrote it (maverick-harness 5.1.1
+    upserts the latest comment with a lease fence, whoever wrote it): the earliest comment
+    by the record's account, created no earlier than the claim commit, that now holds a
+    lease fence and nothing else. The seeds never post such a comment while one with a
+    lease fence exists (their release comment carries ``released_at``), so it is ours.
+
+    Its ``updated_at`` renews our lease only when the rewritten lease names our instance
+    (the same agent's old heartbeat daemon): another instance's write is its own claim (a
+    takeover or a racing claim), and must not keep a dead holder of ours alive."""
+    since = tip.committed_at
+    for comment in sorted(comments, key=lambda c: c.id):
+        created = parse_iso(comment.created_at)
+        if (
+            not same_account(comment.author, record.login)
+            or created is None
+            or (since is not None and created < since)
+        ):
+            continue
+        markers = {m.kind: m for m in parse_body(comment.body, comment.id).markers}
+        lease = markers.get("lease")
+        if set(markers) != {"lease"} or lease is None or lease.payload.get("released_at"):
+            continue
+        claim, _ = ref_claim_payloads(record, tip.oid, since or created)
+        ours = lease.payload.get("instance_id") == record.instance_id
+        return BoundComment(
+            comment.id, comment.node_id, parse_iso(comment.updated_at) if ours else None,
+            claim, dict(lease.payload), released=False, overwritten=True,
+        )  # fmt: skip
+    return None
+
+
 def ref_hold(
     tip: RefTip | None, comments: Sequence[CommentLike], server_time: datetime, default_ttl: int
 ) -> RefHold:
@@ -212,7 +250,11 @@ def ref_hold(
     floor = max([record.epoch if record else 0, *_comment_epochs(comments)])
     if tip is None:
         return RefHold(None, None, None, None, False, floor)
-    comment = bound_comment(record, comments) if record else None
+    comment = (
+        (bound_comment(record, comments) or overwritten_comment(record, tip, comments))
+        if record
+        else None
+    )
     bases = [b for b in (tip.committed_at, comment.updated_at if comment else None) if b]
     ttl = record.ttl_s if record else default_ttl
     expires = max(bases) + timedelta(seconds=ttl) if bases else None

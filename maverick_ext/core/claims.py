@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from maverick_ext.core.labels import block_labels
-from maverick_ext.core.markers import Marker, render_comment
+from maverick_ext.core.markers import FENCE, SEED_INVISIBLE_FENCE, Marker, render_comment
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.errors import UsageError
 
@@ -480,9 +480,16 @@ def released_payloads(
 
 
 def record_body(claim: Mapping[str, Any], lease: Mapping[str, Any]) -> str:
-    """One comment: a line for humans, then the claim and lease fences."""
+    """One comment: a line for humans, then the claim and lease fences.
+
+    A released record is fenced so that the seeds' reader does not see it: to that reader
+    the latest claim and lease comments are the holder's, so our race loser's or our own
+    ended record would read as a stale holder to claim over (docs/claims.md, Mixed fleets).
+    """
     who = f"`{claim['instance_id']}`" + (f" on {claim['host']}" if claim.get("host") else "")
+    fence = FENCE
     if claim.get("state") == "released":
+        fence = SEED_INVISIBLE_FENCE
         line = f"Released by {who} ({claim.get('reason') or 'no reason'})."
     else:
         takeover = (
@@ -494,4 +501,6 @@ def record_body(claim: Mapping[str, Any], lease: Mapping[str, Any]) -> str:
             f"Claimed by {who}. Lease until {lease.get('expires_at')}; heartbeats edit this "
             f"comment.{takeover}"
         )
-    return render_comment([("claim", claim), ("lease", lease)], f"<!-- maverick claim -->\n{line}")
+    return render_comment(
+        [("claim", claim), ("lease", lease)], f"<!-- maverick claim -->\n{line}", fence
+    )

@@ -122,14 +122,24 @@ def parse_body(body: str | None, comment_id: int | None = None) -> ParsedBody:
     return ParsedBody(markers, warnings)
 
 
-def render_block(kind: str, payload: Mapping[str, Any]) -> str:
+# The seeds' reader (maverick-harness) finds markers with a backtick-only pattern, so a
+# tilde fence is a marker we read and it does not: how a record we no longer hold stays out
+# of its "latest claim / latest lease" and out of its lease upserts (docs/claims.md, Mixed
+# fleets).
+FENCE = "```"
+SEED_INVISIBLE_FENCE = "~~~"
+
+
+def render_block(kind: str, payload: Mapping[str, Any], fence: str = FENCE) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown marker kind {kind!r}")
     text = json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
-    return f"```maverick-{kind}\n{text}\n```"
+    return f"{fence}maverick-{kind}\n{text}\n{fence}"
 
 
-def render_comment(blocks: Iterable[tuple[str, Mapping[str, Any]]], preamble: str = "") -> str:
+def render_comment(
+    blocks: Iterable[tuple[str, Mapping[str, Any]]], preamble: str = "", fence: str = FENCE
+) -> str:
     """A comment body carrying one or more marker blocks under an optional preamble.
 
     Falls back to compact JSON when the indented form would exceed GitHub's comment limit,
@@ -137,11 +147,12 @@ def render_comment(blocks: Iterable[tuple[str, Mapping[str, Any]]], preamble: st
     """
     blocks = list(blocks)
     head = f"{preamble.rstrip()}\n\n" if preamble.strip() else ""
-    body = head + "\n\n".join(render_block(kind, payload) for kind, payload in blocks)
+    body = head + "\n\n".join(render_block(kind, payload, fence) for kind, payload in blocks)
     if comment_length(body) <= MAX_COMMENT_CHARS:
         return body
     compact = head + "\n\n".join(
-        f"```maverick-{kind}\n{json.dumps(payload, separators=(',', ':'), sort_keys=True)}\n```"
+        f"{fence}maverick-{kind}\n{json.dumps(payload, separators=(',', ':'), sort_keys=True)}"
+        f"\n{fence}"
         for kind, payload in blocks
     )
     if comment_length(compact) > MAX_COMMENT_CHARS:

@@ -46,6 +46,10 @@ class Faults:
     # Members of an organisation with private membership appear as CONTRIBUTOR (when they
     # have a merged pull request in the repository) or NONE, never MEMBER.
     private_membership: bool = False
+    # Issue fields this server lacks, comma-separated (``blockedBy``, ``subIssues``,
+    # ``parent``): GHES up to 3.18 has no ``blockedBy``, older servers no sub-issues. A query
+    # naming one fails whole with ``Field 'X' doesn't exist on type 'Issue'``.
+    absent_issue_fields: str = ""
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
@@ -97,6 +101,9 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         """The public knobs as a plain dict (for the admin endpoint)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    def absent_issue_field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.absent_issue_fields.split(",") if f.strip())
 
     def roll(self, rate: float) -> bool:
         """True with probability ``rate`` (never consumes randomness when rate is 0)."""

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from maverick_ext.emulator import gitdb, permissions, shapes
+from maverick_ext.emulator.apps import BAD_CREDENTIALS, looks_like_jwt
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.shapes import Json, Urls
 from maverick_ext.emulator.store import (
@@ -721,10 +722,17 @@ class Api:
         auth = req.headers.get("authorization", "")
         scheme, _, token = auth.partition(" ")
         if scheme.lower() not in ("token", "bearer") or not token.strip():
-            reset = (int(self.store.clock() // RATE_WINDOW_S) + 1) * RATE_WINDOW_S
-            return Response(401, error_body("Requires authentication", 401)), (RATE_LIMIT, reset)
+            return Response(401, error_body("Requires authentication", 401)), (
+                RATE_LIMIT,
+                self._reset(),
+            )
+        token = token.strip()
+        if scheme.lower() == "bearer" and looks_like_jwt(token):
+            return self._as_app(req, token), (RATE_LIMIT, self._reset())
+        if self.store.apps.expired(token, self.store.clock()):
+            return Response(401, error_body(BAD_CREDENTIALS, 401)), (RATE_LIMIT, self._reset())
         with self.store.lock:
-            viewer = self.store.identify(token.strip())
+            viewer = self.store.identify(token)
             rate = self._count(viewer.login, resource)
         if self.faults.roll(self.faults.throttle_rate):
             return self._throttled(), rate
@@ -743,6 +751,24 @@ class Api:
             bad.graphql_operation = response.graphql_operation
             return bad, rate
         return response, rate
+
+    def _reset(self) -> int:
+        return (int(self.store.clock() // RATE_WINDOW_S) + 1) * RATE_WINDOW_S
+
+    def _as_app(self, req: Request, jwt: str) -> Response:
+        """A request authenticated as a GitHub App by its JWT (emulator/apps.py)."""
+        urls = Urls.for_host(req.host)
+
+        def user(login: str) -> Json:
+            return shapes.simple_user(urls, self.store.ensure_user(login))
+
+        with self.store.lock:
+            status, body = self.store.apps.answer(
+                req.method, req.path, jwt, self.store.clock(), user
+            )
+        if isinstance(body, str):
+            return Response(status, error_body(body, status))
+        return Response(status, body)
 
     def _dispatch(self, ctx: Ctx, resource: str) -> Response:
         req = ctx.req

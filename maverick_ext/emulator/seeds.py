@@ -8,6 +8,13 @@ from maverick_ext.emulator.store import Store
 
 OWNER = "maverick-sandbox"
 REPO = "demo"
+# Who the sandbox's clients are (tokens, see ``Store.identify``). Agents run as a GitHub
+# App's Bot with write access, as a fleet on github.com usually does: ``viewer.login`` is
+# ``maverick-agent[bot]``, GraphQL ``author.login`` ``maverick-agent``, REST /user refused.
+# Any other token acts as the repository's owner, a plain user (what a person at a shell is).
+AGENT_APP = "maverick-agent"
+AGENT_TOKEN = f"bot:{AGENT_APP}:NONE:write"
+USER_TOKEN = "sandbox-token"
 
 # (number, title, summary, text dependencies, native blocked-by, files)
 _STORIES: tuple[tuple[int, str, str, tuple[int, ...], tuple[int, ...], tuple[str, ...]], ...] = (

@@ -20,7 +20,7 @@ from typing import Any
 
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.rest import Api, Request, Response, error_body
-from maverick_ext.emulator.seeds import OWNER, REPO, SEEDS
+from maverick_ext.emulator.seeds import AGENT_TOKEN, OWNER, REPO, SEEDS
 from maverick_ext.emulator.store import Store, isoformat
 from maverick_ext.errors import UsageError
 
@@ -141,10 +141,8 @@ class Emulator:
     def advance_clock(self, seconds: float) -> None:
         self.store.advance_clock(seconds)
 
-    def env(
-        self, token: str = "sandbox-token", config_dir: str | Path | None = None
-    ) -> dict[str, str]:
-        """Environment that points the real ``gh`` at this emulator."""
+    def env(self, token: str = AGENT_TOKEN, config_dir: str | Path | None = None) -> dict[str, str]:
+        """Environment that points the real ``gh`` at this emulator (as the agents' Bot)."""
         proxy = self.url
         env = {
             "GH_HOST": GH_HOST,

@@ -65,5 +65,6 @@ def report_missing(known: set[str], new: set[str]) -> None:
             f"gh-maverick: this GitHub server has no Issue.{field}; reading without "
             f"{OPTIONAL_FIELDS[field]}",
             file=sys.stderr,
+            flush=True,  # before the command's own output, whatever buffers stderr
         )
     known.update(new)

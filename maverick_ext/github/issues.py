@@ -128,8 +128,12 @@ def _repository_missing(data: Any) -> bool:
 
 def _more_nodes(
     client: GhClient, number: int, connection: str, page: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """The nodes of ``connection`` after its first page, one request per further 100."""
+) -> list[dict[str, Any]] | None:
+    """The nodes of ``connection`` after its first page, one request per further 100.
+
+    None when the server says mid-way that it has no such field (as the first page's
+    retry does, the read then goes on without it).
+    """
     repo = client.require_repo()
     query = MORE_NODES_QUERY.format(
         connection=connection, page_info=PAGE_INFO, node=PAGED_CONNECTIONS[connection]
@@ -137,11 +141,18 @@ def _more_nodes(
     nodes: list[dict[str, Any]] = []
     info = page.get("pageInfo") or {}
     while info.get("hasNextPage"):
-        data = client.graphql(
-            query,
-            {"owner": repo.owner, "name": repo.name, "number": number, "after": info["endCursor"]},
-        ).data["data"]
-        page = data["repository"]["issue"][connection]
+        variables = {
+            "owner": repo.owner, "name": repo.name, "number": number, "after": info["endCursor"]
+        }  # fmt: skip
+        response = None
+        while response is None:
+            if connection in client.missing_fields:
+                return None
+            response = _attempt_tolerating_missing(client, query, variables)
+        issue = ((response.data.get("data") or {}).get("repository") or {}).get("issue")
+        if issue is None:  # deleted (or moved) between two pages
+            raise _not_found(client, number)
+        page = issue[connection]
         nodes.extend(page["nodes"])
         info = page.get("pageInfo") or {}
     return nodes
@@ -152,7 +163,9 @@ def _snapshot(client: GhClient, node: dict[str, Any], response: GhResponse, view
     for connection in PAGED_CONNECTIONS:
         page = node.get(connection) or {}
         extra = _more_nodes(client, node["number"], connection, page)
-        if extra:
+        if extra is None:
+            del complete[connection]
+        elif extra:
             complete[connection] = {**page, "nodes": [*page.get("nodes", []), *extra]}
     return IssueSnapshot.from_graphql(complete, viewer, response.server_time)
 
@@ -251,24 +264,34 @@ def _graphql_tolerating_missing(
     client: GhClient, query: str, variables: dict[str, Any]
 ) -> GhResponse:
     """Issues may be missing: GitHub answers data plus NOT_FOUND errors for those. A missing
-    repository is said as such, not as every issue missing."""
+    repository is said as such, not as every issue missing. Fields the server lacks are
+    left out (said once), and the query asked again."""
     while True:
         if client.missing_fields:
             query = capabilities.without_fields(query, client.missing_fields)
-        response = client.request(
-            "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
-        )
-        if _repository_missing(response.data):
-            raise _no_repository(client)
-        errors = [
-            e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"
-        ]
-        if not errors:
+        response = _attempt_tolerating_missing(client, query, variables)
+        if response is not None:
             return response
-        missing = capabilities.missing_fields(errors) - client.missing_fields
-        if not missing:
-            raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
-        capabilities.report_missing(client.missing_fields, missing)
+
+
+def _attempt_tolerating_missing(
+    client: GhClient, query: str, variables: dict[str, Any]
+) -> GhResponse | None:
+    """One request: the response, or None when GitHub named optional fields it lacks
+    (recorded in ``client.missing_fields``: ask again without them)."""
+    response = client.request(
+        "POST", "graphql", body={"query": query, "variables": variables}, idempotent=True
+    )
+    if _repository_missing(response.data):
+        raise _no_repository(client)
+    errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
+    if not errors:
+        return response
+    missing = capabilities.missing_fields(errors) - client.missing_fields
+    if not missing:
+        raise GitHubRejected(f"GitHub rejected the query: {errors[0].get('message')}", 200)
+    capabilities.report_missing(client.missing_fields, missing)
+    return None
 
 
 def label_names(client: GhClient) -> list[str]:

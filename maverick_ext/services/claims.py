@@ -13,7 +13,7 @@ import contextlib
 import secrets
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -130,6 +130,8 @@ class Outcome:
     message: str
     record: core.ClaimRecord | None = None
     server_time: datetime | None = None
+    # More fields for the JSON result (``heartbeat --daemon``: the daemon's pid and log).
+    details: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         record = self.record.to_json(self.server_time) if self.record and self.server_time else None
@@ -140,6 +142,7 @@ class Outcome:
             "message": self.message,
             "fencing_token": self.record.fencing_token if self.record else None,
             "record": record,
+            **(self.details or {}),
         }
 
 
@@ -348,6 +351,8 @@ class Coordinator:
     loops_dir: Path | None = None
     # False once the process that started us is gone (a loop must not outlive it).
     parent_alive: Callable[[], bool] = lambda: True
+    # A `heartbeat --daemon` loop: started detached, it has no parent to outlive.
+    detached: bool = False
 
     @property
     def me(self) -> str:
@@ -581,7 +586,8 @@ class Coordinator:
             self.notify(f"#{plan.issue}: claim comment may or may not exist; looking for it")
         state = self.read(plan.issue)
         for comment in state.snapshot.comments:
-            if plan.record.nonce in comment.body and comment.author == state.snapshot.viewer:
+            mine = same_account(comment.author, state.snapshot.viewer)
+            if mine and plan.record.nonce in comment.body:
                 return comment
         return gh_refs.post_claim(self.client, issue_id, body, label_id).comment
 
@@ -925,7 +931,11 @@ class Coordinator:
         this instance's ``release`` stops it through the loop registry.
         """
         repo = self.client.require_repo().full_name
-        registry = loops.registered(self.loops_dir, repo, number) if self.loops_dir else _nothing()
+        registry = (
+            loops.registered(self.loops_dir, repo, number, daemon=self.detached)
+            if self.loops_dir
+            else _nothing()
+        )
         with registry, _stop_on_sigterm():
             try:
                 return self._loop(number, interval_s, while_pid, alive)
@@ -990,6 +1000,10 @@ class Coordinator:
                     )
                 if beating is None and beat.record.format == "ref":
                     beating = self._beating_from(beat)
+                if self.loops_dir is not None and beat.record.heartbeat_at is not None:
+                    repo = self.client.require_repo().full_name
+                    loops.renewed(self.loops_dir, repo, number, beat.record.heartbeat_at,
+                                  beat.record.expires_at)  # fmt: skip
                 # A taker can start at updated_at + ttl (GitHub's clock), and updated_at
                 # comes after `started`; giving up a tenth of the TTL earlier leaves the
                 # agent time to stop before anyone else may begin.

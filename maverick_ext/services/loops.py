@@ -1,14 +1,20 @@
 """The per-instance heartbeat-loop registry: one pidfile per loop in the instance's state dir.
 
 ``<state dir>/gh-maverick/instances/<instance id>/loops/<owner>__<repo>__<issue>.json`` holds
-``{"pid", "issue", "repo", "started_at"}`` while a ``heartbeat --loop`` runs. ``release``
-asks that loop to stop (SIGTERM) and waits for it before writing, so the comment does not
-flap; the loop says why it ended. The API (for ``heartbeat --daemon`` / ``heartbeat-status``):
+``{"pid", "issue", "repo", "started_at", "proc_start", "daemon", "renewed_at", "expires_at",
+"ttl_s", "renewed_local"}`` while a ``heartbeat --loop`` or ``--daemon`` runs; a daemon's
+output goes to the ``.log`` file next to it. ``release`` asks that loop to stop (SIGTERM)
+and waits for it before writing, so the comment does not flap; the loop says why it ended.
 
 * ``registry_dir(state_root, instance_id)`` — where this instance's loops are listed;
-* ``registered(directory, repo, issue)`` — a context manager the loop runs inside;
+* ``registered(directory, repo, issue, daemon)`` — a context manager the loop runs inside;
+* ``renewed(directory, repo, issue, …)`` — the loop notes each renewal (heartbeat-status);
 * ``running(directory)`` — the live entries (stale pidfiles are removed);
-* ``stop(directory, repo, issue, timeout_s)`` — stop that loop; True if one was stopped.
+* ``stop(directory, repo, issue, timeout_s)`` — stop that loop; True if one was stopped;
+* ``start_daemon(…)`` — start a detached loop and wait (bounded) for its first renewal.
+
+A pidfile is only believed while its pid runs *the same process* (its start time in
+/proc matches), so a pid the system reused after a crash is never signalled.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from maverick_ext.services.processes import pid_alive
+from maverick_ext.services.processes import pid_alive, process_start
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,39 @@ class LoopEntry:
     repo: str
     started_at: float
     path: Path
+    proc_start: str | None = None
+    daemon: bool = False
+    renewed_at: str | None = None  # GitHub's time of the last renewal
+    expires_at: str | None = None  # GitHub's time that lease runs out
+    ttl_s: float | None = None
+    renewed_local: float | None = None  # this machine's clock when it was noted
+
+    @property
+    def log(self) -> Path:
+        return self.path.with_suffix(".log")
+
+    def lease_left_s(self, now: float) -> int | None:
+        """The lease left, estimated on this machine's clock since the last renewal."""
+        if self.ttl_s is None or self.renewed_local is None:
+            return None
+        return max(0, int(self.ttl_s - (now - self.renewed_local)))
+
+    def to_json(self, now: float) -> dict[str, Any]:
+        return {
+            "repo": self.repo,
+            "issue": self.issue,
+            "pid": self.pid,
+            "mode": "daemon" if self.daemon else "foreground",
+            "started_at": _iso(self.started_at),
+            "renewed_at": self.renewed_at,
+            "expires_at": self.expires_at,
+            "lease_left_s": self.lease_left_s(now),
+            "log": str(self.log) if self.daemon else None,
+        }
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
 
 
 def registry_dir(state_root: Path, instance_id: str) -> Path:
@@ -39,18 +80,32 @@ def registry_dir(state_root: Path, instance_id: str) -> Path:
     return state_root / "instances" / safe / "loops"
 
 
-def _path(directory: Path, repo: str, issue: int) -> Path:
+def entry_path(directory: Path, repo: str, issue: int) -> Path:
     return directory / f"{repo.replace('/', '__')}__{issue}.json"
 
 
+def _write(path: Path, data: Mapping[str, Any]) -> None:
+    """Whole or not at all: a reader never sees half an entry."""
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(partial, path)
+
+
 @contextlib.contextmanager
-def registered(directory: Path, repo: str, issue: int) -> Iterator[Path]:
+def registered(directory: Path, repo: str, issue: int, daemon: bool = False) -> Iterator[Path]:
     """Register this process as the loop for ``repo#issue`` while the block runs."""
-    path = _path(directory, repo, issue)
-    entry = {"pid": os.getpid(), "issue": issue, "repo": repo, "started_at": time.time()}
+    path = entry_path(directory, repo, issue)
+    entry = {
+        "pid": os.getpid(),
+        "issue": issue,
+        "repo": repo,
+        "started_at": time.time(),
+        "proc_start": process_start(os.getpid()),
+        "daemon": daemon,
+    }
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(entry), encoding="utf-8")
+        _write(path, entry)
     except OSError:
         pass  # no writable state dir: the loop still runs, release just cannot stop it
     try:
@@ -61,35 +116,146 @@ def registered(directory: Path, repo: str, issue: int) -> Iterator[Path]:
                 path.unlink()
 
 
+def renewed(
+    directory: Path, repo: str, issue: int, renewed_at: datetime, expires_at: datetime | None
+) -> None:
+    """Note a renewal in this process's own entry (never in another loop's)."""
+    path = entry_path(directory, repo, issue)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("pid") != os.getpid():
+            return
+        data.update(
+            renewed_at=renewed_at.isoformat(),
+            expires_at=expires_at.isoformat() if expires_at else None,
+            ttl_s=(expires_at - renewed_at).total_seconds() if expires_at else None,
+            renewed_local=time.time(),
+        )
+        _write(path, data)
+
+
 def _entry(path: Path) -> LoopEntry | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return LoopEntry(int(data["pid"]), int(data["issue"]), str(data["repo"]),
-                         float(data["started_at"]), path)  # fmt: skip
+        optional = {k: data.get(k) for k in ("proc_start", "renewed_at", "expires_at")}
+        return LoopEntry(
+            int(data["pid"]), int(data["issue"]), str(data["repo"]), float(data["started_at"]),
+            path, daemon=bool(data.get("daemon")),
+            ttl_s=None if data.get("ttl_s") is None else float(data["ttl_s"]),
+            renewed_local=None if data.get("renewed_local") is None
+            else float(data["renewed_local"]),
+            **optional,
+        )  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _alive(entry: LoopEntry) -> bool:
+    if not pid_alive(entry.pid):
+        return False
+    now = process_start(entry.pid)
+    return entry.proc_start is None or now is None or now == entry.proc_start
+
+
+def _discard(path: Path) -> None:
+    """Remove a dead loop's pidfile; a daemon's log stays (it says why the loop ended)."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
 def running(directory: Path) -> list[LoopEntry]:
+    """The live loops of this instance; pidfiles of dead loops are removed on the way."""
     entries = []
     for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
         entry = _entry(path)
-        if entry is not None and pid_alive(entry.pid):
+        if entry is not None and _alive(entry):
             entries.append(entry)
         else:
-            with contextlib.suppress(OSError):
-                path.unlink()
+            _discard(path)
     return entries
+
+
+def live(directory: Path, repo: str, issue: int) -> LoopEntry | None:
+    """This instance's live loop for ``repo#issue``, if any (a stale pidfile is removed)."""
+    path = entry_path(directory, repo, issue)
+    entry = _entry(path)
+    if entry is not None and _alive(entry):
+        return entry
+    if path.exists():
+        _discard(path)
+    return None
 
 
 def stop(directory: Path, repo: str, issue: int, timeout_s: float = 5.0) -> bool:
     """SIGTERM this instance's loop for ``repo#issue`` and wait (bounded) until it is gone."""
-    entry = _entry(_path(directory, repo, issue))
-    if entry is None or entry.pid == os.getpid() or not pid_alive(entry.pid):
+    entry = live(directory, repo, issue)
+    if entry is None or entry.pid == os.getpid():
         return False
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(entry.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s
-    while pid_alive(entry.pid) and time.monotonic() < deadline:
+    while _alive(entry) and time.monotonic() < deadline:
         time.sleep(0.05)
     return True
+
+
+@dataclass(frozen=True)
+class DaemonStart:
+    entry: LoopEntry | None
+    already_running: bool = False
+    exit_code: int | None = None  # the daemon ended before its first renewal: its code
+    last_line: str = ""  # ... and the last line it logged (why)
+
+
+def start_daemon(
+    directory: Path,
+    repo: str,
+    issue: int,
+    spawn: Callable[[Path], Any],  # log path -> a started child (``process.Detached``)
+    *,
+    wait_s: float = 30.0,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> DaemonStart:
+    """Start ``spawn(log_path)`` as this instance's loop for ``repo#issue``, unless one runs.
+
+    Returns once the daemon renewed the lease (so exit 0 means the lease is being kept),
+    ended (its code and last log line say why), or ``wait_s`` passed (entry as far as known).
+    """
+    existing = live(directory, repo, issue)
+    if existing is not None:
+        return DaemonStart(existing, already_running=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    log = entry_path(directory, repo, issue).with_suffix(".log")
+    log.write_text("", encoding="utf-8")
+    child = spawn(log)
+    deadline = monotonic() + wait_s
+    while True:
+        code = child.exit_code()
+        entry = _entry(entry_path(directory, repo, issue))
+        ours = entry if entry is not None and entry.pid == child.pid else None
+        if code is not None:
+            return DaemonStart(ours, exit_code=code, last_line=_last_line(log))
+        if (ours is not None and ours.renewed_at) or monotonic() >= deadline:
+            return DaemonStart(ours)
+        sleep(0.05)
+
+
+def _last_line(log: Path) -> str:
+    with contextlib.suppress(OSError):
+        lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+    return ""
+
+
+def daemon_args(issue: int, repo: str, instance_id: str, options: Sequence[str]) -> list[str]:
+    """The command line a daemon runs: the foreground loop, detached, for one issue."""
+    return ["heartbeat", str(issue), "--loop", "--repo", repo, "--instance", instance_id,
+            *options, "--detached"]  # fmt: skip
+
+
+def spawner(args: Sequence[str], env: Mapping[str, str], cwd: str | None) -> Callable[[Path], Any]:
+    """``start_daemon``'s ``spawn``: this program with ``args``, detached, logging to a path."""
+    from maverick_ext.github.background import start_command
+
+    return lambda log: start_command(args, log_path=log, env=env, cwd=cwd)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from maverick_ext.config_files import GitHubApp
 from maverick_ext.core.labels import STANDARD_LABELS
 from maverick_ext.errors import MaverickError
 from maverick_ext.git.runner import git
@@ -90,6 +92,10 @@ class Preflight:
     cwd: str | os.PathLike[str] | None
     resolve_repo: Callable[[], Any]
     make_client: Callable[[Any], Any]
+    # The github_app settings (raises InvalidData for a broken config file), and a client
+    # that acts as gh's own account (the App check must not need the App to work).
+    github_app: Callable[[], GitHubApp] = lambda: GitHubApp()
+    make_gh_client: Callable[[Any], Any] | None = None
     report: PreflightReport = field(default_factory=lambda: PreflightReport(None))
 
     def _add(self, name: str, ok: bool, detail: str, fix: str | None = None) -> bool:
@@ -131,6 +137,7 @@ class Preflight:
         if "labels" not in excluded:
             self._labels(client)
         self._rate_limit(client)
+        self._github_app(has_gh, repo)
         return self.report
 
     def _repository(self, has_git: bool) -> bool:
@@ -195,6 +202,46 @@ class Preflight:
             return
         files = ", ".join(str(path) for path in sources) or "no config files (defaults)"
         self._add("config", True, files)
+
+    def _github_app(self, has_gh: bool, repo: Any) -> bool:
+        """The App the seeds make mandatory: key file, JWT accepted, installation found.
+        Not configuring one at all is allowed (commands act as gh's account)."""
+        from maverick_ext.github import app as app_calls
+        from maverick_ext.services import gh_app
+
+        name = "github app"
+        try:
+            settings = self.github_app()
+        except MaverickError:
+            self._skip(name, "the config is invalid")
+            return False
+        if not settings.configured:
+            if settings.missing() == GitHubApp().missing() and not settings.act_as_app:
+                self._skip(name, "no GitHub App configured (commands act as gh's account)")
+                return False
+            return self._add(
+                name,
+                False,
+                f"incomplete: {', '.join(settings.missing())} unset",
+                "set them in the config file or MAVERICK_APP_* (docs/gh-app.md)",
+            )
+        if not has_gh:
+            self._skip(name, "gh is missing")
+            return False
+        try:
+            jwt = gh_app.app_jwt(settings, time.time())
+            client = (self.make_gh_client or self.make_client)(repo)
+            found = app_calls.authenticated_app(client, jwt)
+            assert settings.installation_id is not None
+            app_calls.installation(client, jwt, settings.installation_id)
+        except MaverickError as exc:
+            return self._add(name, False, exc.message, exc.hint)
+        return self._add(
+            name,
+            True,
+            f"{found.get('slug')} (id {settings.app_id}), installation "
+            f"{settings.installation_id}",
+        )
 
     def _labels(self, client: Any) -> None:
         if client is None:

@@ -21,3 +21,15 @@ def pid_alive(pid: int) -> bool:
         return True  # no /proc (macOS): kill(0) is all we know
     # Field 3, after the parenthesised command name (which may hold spaces or parens).
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, /proc field 22); None where unknown.
+
+    Two processes with one pid differ here, so a reused pid is told from the original."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None

@@ -63,6 +63,12 @@ def parse_gh_api(argv: Sequence[str], stdin: str | None) -> Call:
     return Call(method, argv[-1], body)
 
 
+def request_headers(argv: Sequence[str]) -> dict[str, str]:
+    """The ``-H "Name: value"`` headers of a `gh api` argv."""
+    pairs = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg in ("-H", "--header")]
+    return {name.strip(): value.strip() for name, _, value in (p.partition(":") for p in pairs)}
+
+
 def included(status: int, body: Any, headers: Mapping[str, str] | None = None) -> str:
     """What `gh api --include` prints: status line, headers, blank line, JSON body."""
     all_headers = {"Date": FIXED_DATE, "Content-Type": "application/json", **(headers or {})}
@@ -148,11 +154,21 @@ class InProcessEmulator:
     token: str = "sandbox-token"
 
     def run(
-        self, argv: Sequence[str], *, input: str | None = None, **_: Any
+        self,
+        argv: Sequence[str],
+        *,
+        input: str | None = None,
+        env: Mapping[str, str] | None = None,
+        **_: Any,
     ) -> process.ProcessResult:
         call = parse_gh_api(argv, input)
         self.calls.append(call)
-        headers = {"Authorization": f"token {self.token}", "Host": f"api.{GH_HOST}"}
+        # gh acts with GH_TOKEN; here only a token this emulator issued (an App's
+        # installation token) replaces the fixed one, and `-H` replaces gh's header.
+        acting = (env or {}).get("GH_TOKEN", "")
+        token = acting if acting in self.emulator.store.apps.tokens else self.token
+        headers = {"Authorization": f"token {token}", "Host": f"api.{GH_HOST}"}
+        headers |= request_headers(argv)
         body = (input or "").encode()
         answer = self.emulator.handle(call.method, "/" + call.path, headers, body)
         date = email.utils.formatdate(self.emulator.store.clock(), usegmt=True)

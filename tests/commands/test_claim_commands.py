@@ -4,6 +4,7 @@ a separate process; what does — racing processes, --while-pid — stays there)
 
 from __future__ import annotations
 
+from maverick_ext.core.markers import parse_body
 from maverick_ext.emulator.seeds import OWNER, REPO
 
 FAST = {"MAVERICK_SETTLE_S": "0.2"}
@@ -113,3 +114,28 @@ def test_resume_point_names_the_refs_holder_not_an_old_claim_comment(
     evidence = result.json()["evidence"]
     assert (evidence["holder"], evidence["held_by_me"]) == ("agent-b", False)
     assert len(result.calls) == 1  # the claim read selects the ref: still one request
+
+
+def test_a_heartbeat_repairs_a_claim_comment_the_seeds_rewrote_in_its_usual_calls(
+    run_emulated, inproc_emulator
+) -> None:
+    # maverick-harness's lease write rewrites the latest lease comment (ours) to a lease
+    # fence alone (docs/claims.md, Mixed fleets); our next heartbeat puts the record back.
+    assert run_emulated("claim", "2", env=FAST).exit_code == 0
+    store = inproc_emulator.emulator.store
+    [ours] = store.issue(store.repo(OWNER, REPO), 2).comments
+    record = ours.body
+    lease = '{"expires_at": "2099-01-01T00:00:00Z", "instance_id": "seed-x"}'
+    store.update_comment(ours, f"<!-- maverick lease -->\n\n```maverick-lease\n{lease}\n```")
+    normal = run_emulated("heartbeat", "2", env=FAST)
+    beat = run_emulated("heartbeat", "2", "--json", env=FAST)
+    assert beat.exit_code == normal.exit_code == 0, beat.stderr
+    assert len(beat.calls) == len(normal.calls) == 2  # read + the one edit, as always
+    repaired = store.issue(store.repo(OWNER, REPO), 2).comments
+    assert [c.id for c in repaired] == [ours.id]
+
+    def claim_fence(body: str) -> dict:  # claimed_at is rebuilt from the commit's date
+        claim = {m.kind: m.payload for m in parse_body(body).markers}["claim"]
+        return {k: v for k, v in claim.items() if k != "claimed_at"}
+
+    assert claim_fence(repaired[0].body) == claim_fence(record)

@@ -17,6 +17,7 @@ from maverick_ext import process
 from maverick_ext.core.labels import CLAIM_LABEL
 from maverick_ext.core.refs import parse_repo
 from maverick_ext.emulator import Emulator
+from maverick_ext.emulator.seeds import AGENT_TOKEN
 from maverick_ext.errors import ClaimLost, ExitCode, HeldStale
 from maverick_ext.github.client import GhClient, RetryPolicy
 from maverick_ext.services.claims import HOLDER_MARGIN, ClaimSettings, Coordinator
@@ -301,7 +302,7 @@ def test_release_ends_every_active_record_of_this_instance(emulator, agent) -> N
     store = emulator.store
     issue = store.issue(store.repo("maverick-sandbox", "demo"), 2)
     (body,) = claim_comments(emulator, 2)
-    store.add_comment(issue, store.identify("sandbox-token"), body)  # a second copy of ours
+    store.add_comment(issue, store.identify(AGENT_TOKEN), body)  # a second copy of ours
     assert len([r for r in a.read(2).view.records if r.state == "active"]) == 2
 
     a.release(2, "abort")

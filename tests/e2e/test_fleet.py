@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from maverick_ext.emulator import Emulator
-from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.emulator.seeds import AGENT_APP, OWNER, REPO, USER_TOKEN
 from maverick_ext.errors import ExitCode
 from maverick_ext.services.fleet import claim_first, find_claims
 from tests.e2e.test_claims_protocol import FAST, agent, clock
@@ -80,6 +80,34 @@ def test_claims_whoami_and_next_claim_through_gh(gh_maverick) -> None:
     assert [c["issue"] for c in mine["claims"]] == [3]
     waiting = gh_maverick("epic", "next", "1", "--claim", "--settle", "0", instance="agent-c")
     assert waiting.returncode == 16 and "in flight #2 #3" in waiting.stderr
+
+
+@pytest.mark.parametrize(
+    ("token", "account", "graphql_login"),
+    [
+        (None, f"{AGENT_APP}[bot]", AGENT_APP),  # the tiers' default: a GitHub App's Bot
+        (USER_TOKEN, OWNER, OWNER),  # a person's account: one spelling everywhere
+    ],
+)
+def test_an_account_recognises_its_own_markers_under_each_spelling(
+    gh_maverick, gh, token, account, graphql_login
+) -> None:
+    """viewer.login and REST say ``slug[bot]``, GraphQL ``author.login`` says ``slug``: the
+    second write still edits the first one's comment instead of posting another."""
+    me = ok(gh_maverick("whoami", "--json", token=token))
+    assert (me["account"], me["honoured"]) == (account, True)
+    for phase in ("design", "tasks"):
+        ok(gh_maverick("task-progress", "set", "5", phase, "--json", token=token))
+    comments = gh("api", f"repos/{OWNER}/{REPO}/issues/5/comments", "--jq", "[.[].user.login]")
+    assert json.loads(comments.stdout) == [account]
+    query = (
+        f'query {{ repository(owner: "{OWNER}", name: "{REPO}") {{ issue(number: 5) {{ '
+        "comments(first: 5) { nodes { author { login } } } } } }"
+    )
+    authors = gh("api", "graphql", "-f", f"query={query}", "--jq", "[.. | .login? // empty]")
+    assert json.loads(authors.stdout) == [graphql_login]
+    progress = ok(gh_maverick("task-progress", "read", "5", "--json", token=token))
+    assert progress["phase"] == "tasks"
 
 
 def test_many_agents_claiming_next_at_once_each_get_a_different_story(gh_maverick) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import real_gh
 
-HEAVY = ("pydantic", "asyncio", "ssl", "graphql")
+HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography")
 PROBE = """
 import sys
 from maverick_ext.cli import main

@@ -194,3 +194,22 @@ def test_pagination_links_name_the_repository_by_id_and_are_served(
     page2 = client.get(next_url.removeprefix("http://api.github.localhost"))
     assert [c["body"] for c in page2.json] == ["c2"]
     assert client.get("/repositories/999999999/labels").status == 404
+
+
+# -- older servers ---------------------------------------------------------------------
+
+
+def test_a_server_without_blocked_by_refuses_queries_naming_it(emu: Emulator, client: Client):
+    query = f"{{ {REPOSITORY} {{ issue(number: 4) {{ number blockedBy(first: 5) {{ nodes {{ number }} }} }} }} }}"
+    assert graphql(client, query)["data"]["repository"]["issue"]["blockedBy"]["nodes"] == [
+        {"number": 3}
+    ]
+    emu.faults.update(absent_issue_fields="blockedBy, parent")  # GHES up to 3.18
+    out = graphql(client, query)
+    assert "data" not in out  # static validation fails the whole query
+    [error] = out["errors"]
+    assert error["message"] == "Field 'blockedBy' doesn't exist on type 'Issue'"
+    assert error["extensions"] == {
+        "code": "undefinedField", "typeName": "Issue", "fieldName": "blockedBy"
+    }  # fmt: skip
+    assert graphql(client, query.replace("blockedBy", "subIssues"))["data"]  # still there

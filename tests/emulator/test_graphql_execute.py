@@ -490,3 +490,61 @@ def test_graphql_core_is_imported_only_on_first_request() -> None:
         "assert 'graphql' not in sys.modules, 'graphql-core imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- fields that are a table row (graphql/fields.py), not a function -------------------
+
+
+def test_table_fields_read_the_renamed_attributes_and_fixed_answers(env: Env) -> None:
+    pull = env.store.create_pull(env.repo, env.owner, "Story 2", "story-2", "main", draft=True)
+    env.store.add_comment(pull.issue, env.owner, "looks good")
+    data = env.data(
+        """query($owner: String!, $name: String!, $number: Int!) {
+          repository(owner: $owner, name: $name) {
+            nameWithOwner isPrivate hasIssuesEnabled stargazerCount viewerDefaultMergeMethod
+            label(name: "bug") { isDefault }
+            pullRequest(number: $number) {
+              title author { login } authorAssociation createdAt headRefName baseRefName isDraft
+              headRepositoryOwner { login } repository { name } milestone { title } reactionGroups { content }
+              comments(first: 1) { nodes { author { login } pullRequest { number } isMinimized } }
+            }
+          }
+        }""",
+        owner=OWNER,
+        name=REPO,
+        number=pull.number,
+    )["repository"]
+    assert (data["nameWithOwner"], data["isPrivate"]) == (f"{OWNER}/{REPO}", False)
+    assert (data["hasIssuesEnabled"], data["stargazerCount"]) == (True, 0)
+    assert data["viewerDefaultMergeMethod"] == "MERGE"
+    assert data["label"] == {"isDefault": True}
+    pr = data["pullRequest"]
+    assert (pr["title"], pr["author"], pr["authorAssociation"]) == (
+        "Story 2",
+        {"login": OWNER},
+        "OWNER",
+    )
+    assert pr["createdAt"].endswith("Z")
+    assert (pr["headRefName"], pr["baseRefName"], pr["isDraft"]) == ("story-2", "main", True)
+    assert pr["headRepositoryOwner"] == {"login": OWNER} and pr["repository"] == {"name": REPO}
+    assert (pr["milestone"], pr["reactionGroups"]) == (None, [])
+    comment = pr["comments"]["nodes"][0]
+    assert comment == {
+        "author": {"login": OWNER},
+        "pullRequest": {"number": pull.number},
+        "isMinimized": False,
+    }
+
+
+def test_a_table_row_for_a_field_with_a_resolver_fails_the_build(monkeypatch) -> None:
+    from maverick_ext.emulator.graphql import engine
+    from maverick_ext.emulator.graphql.fields import FIELDS, Fixed
+
+    monkeypatch.setitem(FIELDS, "Issue", {**FIELDS["Issue"], "body": Fixed("")})  # i_body exists
+    engine.schema.cache_clear()
+    try:
+        with pytest.raises(AssertionError, match=r"Issue\.body twice"):
+            engine.schema()
+    finally:
+        monkeypatch.undo()
+        engine.schema.cache_clear()

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from maverick_ext.emulator import Emulator, gitdb
-from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.emulator.seeds import AGENT_APP, OWNER, REPO
 from maverick_ext.emulator.store import BODY_MAX
 from tests.torture.oracle import new_story, story
 
@@ -42,7 +42,8 @@ RECORDS_PER_REF = 3  # commits per fuzzed claim ref, at most
 DOCUMENTED = {0, 2, 10, 11, 12, 13, 14, 15}
 ME = "agent-a"
 AUTHORS = (
-    "as:maverick-sandbox:OWNER",  # the account the CLI runs as
+    f"bot:{AGENT_APP}:NONE",  # the account the CLI runs as (a Bot; AGENT_TOKEN)
+    "as:maverick-sandbox:OWNER",
     "as:teammate:MEMBER",
     "as:helper:COLLABORATOR",
     "as:fan:CONTRIBUTOR",

@@ -6,7 +6,7 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from maverick_ext.core import claims as core
@@ -44,7 +44,6 @@ def decide(markers: list[Marker], now: int) -> tuple[list[tuple[int, str]], int 
     return states, view.holder.comment_id if view.holder else None
 
 
-@settings(max_examples=300, deadline=None)
 @given(histories())
 def test_at_most_one_holder_and_it_is_the_lowest_live_active_record(history) -> None:
     markers, now = history
@@ -59,7 +58,6 @@ def test_at_most_one_holder_and_it_is_the_lowest_live_active_record(history) -> 
     assert view.stale_holder is None
 
 
-@settings(max_examples=300, deadline=None)
 @given(histories(), st.randoms(use_true_random=False))
 def test_decision_does_not_depend_on_listing_order(history, rng: random.Random) -> None:
     markers, now = history
@@ -68,7 +66,6 @@ def test_decision_does_not_depend_on_listing_order(history, rng: random.Random) 
     assert decide(shuffled, now) == decide(markers, now)
 
 
-@settings(max_examples=200, deadline=None)
 @given(histories(), st.sampled_from([-3600, -1, 1, 3600]))
 def test_a_skewed_github_clock_changes_no_decision(history, skew: int) -> None:
     """All of GitHub's timestamps and its Date move together; nothing else is compared."""
@@ -85,7 +82,6 @@ def test_a_skewed_github_clock_changes_no_decision(history, skew: int) -> None:
     assert decide(moved, now + skew) == decide(markers, now)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_claimers_that_see_every_earlier_claim_never_both_win(data: st.DataObject) -> None:
     """Property 1 in the model: after the settle window each claimer's re-read shows at least
@@ -113,7 +109,6 @@ def test_claimers_that_see_every_earlier_claim_never_both_win(data: st.DataObjec
     assert winners == 1
 
 
-@settings(max_examples=200, deadline=None)
 @given(histories(), st.sampled_from(INSTANCES))
 def test_entry_check_agrees_with_the_view(history, me: str) -> None:
     markers, now = history

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -59,12 +60,33 @@ def test_the_seeds_coord_spellings_are_the_same_commands():
         assert coord.get_command(ctx, verb) is cli.get_command(click.Context(cli), verb)
 
 
-def test_help_imports_nothing_heavy():
+HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["gh-app", "--help"], ["gh-app", "token", "--help"]])
+def test_help_imports_nothing_heavy(argv):
     probe = (
         "import sys\n"
         "from maverick_ext.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('pydantic', 'asyncio', 'ssl', 'graphql') if m in sys.modules))"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_listing_commands_imports_none_of_them():
+    # the one-line help comes from commands/short_help.py, so `--help` of a group loads only it
+    probe = (
+        "import sys\n"
+        "from maverick_ext.cli import main\n"
+        "try:\n    main(['coord', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('maverick_ext.commands.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "Claim issues (exit 0 = you alone own them)." in result.stdout
+    loaded = {
+        m.removeprefix("maverick_ext.commands.")
+        for m in ast.literal_eval(result.stdout.splitlines()[-1])
+    }
+    assert loaded <= {"app", "coord", "lazy", "output", "root", "seed_args", "short_help"}, loaded

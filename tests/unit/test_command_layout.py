@@ -21,7 +21,7 @@ from maverick_ext.commands.root import cli
 
 PACKAGE = "maverick_ext.commands"
 # shared by several command folders; none of them is a command's name
-SUPPORT = {"app", "coordination", "lazy", "options", "output", "root", "seed_args"}
+SUPPORT = {"app", "coordination", "lazy", "options", "output", "root", "seed_args", "short_help"}
 
 Path = tuple[str, ...]
 
@@ -36,7 +36,7 @@ def registered() -> Iterator[tuple[Path, click.Command, str]]:
         for name in listed:
             command = group.get_command(ctx, name)
             assert command is not None
-            yield (*path, name), command, group.lazy[name][0].split(":")[0]
+            yield (*path, name), command, group.lazy[name].split(":")[0]
             if isinstance(command, click.Group):
                 yield from walk(
                     command, click.Context(command, info_name=name, parent=ctx), (*path, name)

@@ -9,6 +9,7 @@ _C = "maverick_ext.commands.bprop"
 
 bprop = LazyGroup(
     name="bprop",
+    short_help="Block the descendants of an ejected story (crash-safe).",
     help="""Block the descendants of an ejected story (crash-safe, idempotent).
 
     \b
@@ -18,7 +19,7 @@ bprop = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "run": (f"{_C}.run:run", "Label and notify every descendant of an ejected story."),
-        "resume": (f"{_C}.resume:resume", "Finish block propagations a crash left behind."),
+        "run": f"{_C}.run:run",
+        "resume": f"{_C}.resume:resume",
     },
 )

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from maverick_ext.services.bprop import Outcome
 
 
-@click.command("resume", epilog=EXIT_CODE_HELP)
+@click.command(
+    "resume", short_help="Finish block propagations a crash left behind.", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @click.option(
     "--force",

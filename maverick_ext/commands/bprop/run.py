@@ -11,7 +11,11 @@ from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("run", epilog=EXIT_CODE_HELP)
+@click.command(
+    "run",
+    short_help="Label and notify every descendant of an ejected story.",
+    epilog=EXIT_CODE_HELP,
+)
 @epic_argument
 @click.option("--ejected", metavar="N", type=int, required=True, help="The ejected story.")
 @repo_option

@@ -13,10 +13,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "name": (
-            "maverick_ext.commands.branch.name:name",
-            "Print the branch name for an issue (<prefix>/<issue>-<slug>).",
-        ),
+        "name": "maverick_ext.commands.branch.name:name",
     },
 )
 def branch() -> None:

@@ -11,6 +11,7 @@ from maverick_ext.commands.output import emit_json
 
 @click.command(
     "name",
+    short_help="Print the branch name for an issue (<prefix>/<N>-<slug>).",
     epilog="""\b
 Examples:
   gh maverick branch name 12                      # -> fix/12-crash-empty-config

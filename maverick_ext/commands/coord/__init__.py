@@ -14,6 +14,7 @@ _C = "maverick_ext.commands.coord"
 
 coord = LazyGroup(
     name="coord",
+    short_help="Claim commands under the seeds' names (read, claim, ...).",
     help="""Claim commands under the seeds' names (read, claim, heartbeat, ...).
 
     Output is JSON by default here (the seeds parse it); the top-level verbs print text.
@@ -27,32 +28,15 @@ coord = LazyGroup(
     json_default=True,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "read": ("maverick_ext.commands.read:read", "Show the claim state of an issue."),
-        "status": (
-            "maverick_ext.commands.read:read",
-            "Same as `coord read` (the seeds' other name).",
-        ),
-        "claim": (
-            "maverick_ext.commands.claim:claim",
-            "Claim issues (exit 0 = you alone own them).",
-        ),
-        "heartbeat": ("maverick_ext.commands.heartbeat:heartbeat", "Renew this instance's lease."),
-        "heartbeat-loop": (
-            f"{_C}.heartbeat_loop:heartbeat_loop",
-            "Renew the lease until released or lost (= heartbeat --loop).",
-        ),
-        "release": (
-            "maverick_ext.commands.release:release",
-            "Release this instance's claim with a reason.",
-        ),
-        "takeover": (
-            "maverick_ext.commands.takeover:takeover",
-            "Take over an issue whose lease went stale.",
-        ),
-        "resume-point": (
-            f"{_C}.resume_point:resume_point",
-            "Where to resume an issue: progress, claim, PR, block walks (JSON).",
-        ),
+        "read": "maverick_ext.commands.read:read",
+        "status": "maverick_ext.commands.read:read",
+        "claim": "maverick_ext.commands.claim:claim",
+        "heartbeat": "maverick_ext.commands.heartbeat:heartbeat",
+        "heartbeat-loop": f"{_C}.heartbeat_loop:heartbeat_loop",
+        "heartbeat-status": "maverick_ext.commands.heartbeat_status:heartbeat_status",
+        "release": "maverick_ext.commands.release:release",
+        "takeover": "maverick_ext.commands.takeover:takeover",
+        "resume-point": f"{_C}.resume_point:resume_point",
     },
 )
 

@@ -13,7 +13,11 @@ from maverick_ext.commands.output import emit_json, warn
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("resume-point", epilog=EXIT_CODE_HELP)
+@click.command(
+    "resume-point",
+    short_help="Where to resume an issue: progress, claim, PR (JSON).",
+    epilog=EXIT_CODE_HELP,
+)
 @click.argument("issue", metavar="ISSUE")
 @instance_option
 @repo_option

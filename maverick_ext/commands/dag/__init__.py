@@ -19,12 +19,9 @@ dag = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "build": (f"{_C}.build:build", "Build the DAG from GitHub (--write records it)."),
-        "show": (f"{_C}.show:show", "Show the recorded DAG (else the one GitHub implies)."),
-        "waves": (f"{_C}.waves:waves", "Group stories into waves, critical path first."),
-        "descendants": (
-            f"{_C}.descendants:descendants",
-            "Every story that depends on a story, transitively.",
-        ),
+        "build": f"{_C}.build:build",
+        "show": f"{_C}.show:show",
+        "waves": f"{_C}.waves:waves",
+        "descendants": f"{_C}.descendants:descendants",
     },
 )

@@ -11,7 +11,11 @@ from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("descendants", epilog=EXIT_CODE_HELP)
+@click.command(
+    "descendants",
+    short_help="Every story that depends on a story, transitively.",
+    epilog=EXIT_CODE_HELP,
+)
 @epic_argument
 @click.argument("story", metavar="STORY")
 @repo_option

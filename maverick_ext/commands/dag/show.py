@@ -12,7 +12,9 @@ from maverick_ext.core.dag import Dag
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("show", epilog=EXIT_CODE_HELP)
+@click.command(
+    "show", short_help="Show the recorded DAG (else the one GitHub implies).", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @repo_option
 @json_option

@@ -19,8 +19,8 @@ epic = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "next": (f"{_C}.next:next_", "The stories to start now, critical path first."),
-        "status": (f"{_C}.status:status", "Story, wave, status, holder, lease left, PR."),
-        "summary": (f"{_C}.summary:summary", "Merged vs ejected, PRs, the human's queue."),
+        "next": f"{_C}.next:next_",
+        "status": f"{_C}.status:status",
+        "summary": f"{_C}.summary:summary",
     },
 )

@@ -14,7 +14,9 @@ from maverick_ext.errors import EXIT_CODE_HELP
 MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 
 
-@click.command("next", epilog=EXIT_CODE_HELP)
+@click.command(
+    "next", short_help="The stories to start now, critical path first.", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @click.option(
     "--max",

@@ -11,7 +11,9 @@ from maverick_ext.commands.output import emit_json, table
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("status", epilog=EXIT_CODE_HELP)
+@click.command(
+    "status", short_help="Story, wave, status, holder, lease left, PR.", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @repo_option
 @json_option

@@ -13,7 +13,9 @@ from maverick_ext.commands.output import emit_json, info
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("summary", epilog=EXIT_CODE_HELP)
+@click.command(
+    "summary", short_help="Merged vs ejected, PRs, the human's queue.", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @click.option(
     "--post",

@@ -30,6 +30,7 @@ def marker_kind(text: str, allowed: tuple[str, ...]) -> str:
 
 gh_state = LazyGroup(
     name="gh-state",
+    short_help="Read or write one marker kind on an issue, validated.",
     help="""Read or write one marker kind on an issue (validated before it is written).
 
     \\b
@@ -39,7 +40,7 @@ gh_state = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "read": (f"{_C}.read:read", "Print the newest trusted KIND marker's payload as JSON."),
-        "write": (f"{_C}.write:write", "Validate a KIND payload, then upsert it as the marker."),
+        "read": f"{_C}.read:read",
+        "write": f"{_C}.write:write",
     },
 )

@@ -11,7 +11,11 @@ from maverick_ext.commands.output import emit_payload, warn
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("read", epilog=EXIT_CODE_HELP)
+@click.command(
+    "read",
+    short_help="Print the newest trusted KIND marker's payload as JSON.",
+    epilog=EXIT_CODE_HELP,
+)
 @click.argument("issue", metavar="ISSUE")
 @click.argument("kind", metavar="KIND")
 @repo_option

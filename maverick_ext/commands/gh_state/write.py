@@ -46,7 +46,11 @@ def checked(kind: str, number: int, payload: dict[str, Any]) -> None:
         validate_dag(dag_from_payload(payload, number))  # unknown deps and cycles
 
 
-@click.command("write", epilog=EXIT_CODE_HELP)
+@click.command(
+    "write",
+    short_help="Validate a KIND payload, then upsert it as the marker.",
+    epilog=EXIT_CODE_HELP,
+)
 @click.argument("issue", metavar="ISSUE")
 @click.argument("kind", metavar="KIND")
 @click.option("--payload-file", required=True, metavar="PATH|-", help="The JSON payload.")

@@ -20,9 +20,9 @@ _G = "maverick_ext.commands.git_workflow"
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "story-base": (f"{_G}.story_base:story_base", "Print the branch stories start from."),
-        "pr-target": (f"{_G}.pr_target:pr_target", "Print the branch story PRs target."),
-        "show": (f"{_G}.show:show", "Show the whole git workflow configuration."),
+        "story-base": f"{_G}.story_base:story_base",
+        "pr-target": f"{_G}.pr_target:pr_target",
+        "show": f"{_G}.show:show",
     },
 )
 def git_workflow() -> None:

@@ -13,22 +13,13 @@ from maverick_ext.errors import EXIT_CODE_HELP
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "policy": (
-            "maverick_ext.commands.issue.policy:policy",
-            "Print when issues close after their PR merges.",
-        ),
-        "close-on-merge": (
-            "maverick_ext.commands.issue.close_on_merge:close_on_merge",
-            "After a PR merged: audit comment, merged-to label, close by policy.",
-        ),
-        "comment": (
-            "maverick_ext.commands.issue.comment:comment",
-            "Post or update artefact comments by kind (recorded by id).",
-        ),
+        "policy": "maverick_ext.commands.issue.policy:policy",
+        "close-on-merge": "maverick_ext.commands.issue.close_on_merge:close_on_merge",
+        "comment": "maverick_ext.commands.issue.comment:comment",
     },
 )
 def issue() -> None:
-    """Issue policies from config.
+    """Issue policies, artefact comments, closing on merge.
 
     \b
     Example:

@@ -10,7 +10,11 @@ from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("close-on-merge", epilog=EXIT_CODE_HELP)
+@click.command(
+    "close-on-merge",
+    short_help="After a PR merged: audit comment, label, close by policy.",
+    epilog=EXIT_CODE_HELP,
+)
 @click.argument("issue", metavar="ISSUE")
 @click.option("--pr", "pr", type=click.IntRange(min=1), required=True, help="The merged PR.")
 @click.option("--target", required=True, metavar="BRANCH", help="The branch it merged into.")

@@ -13,10 +13,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "retarget": (
-            "maverick_ext.commands.pr.retarget:retarget",
-            "Move a stacked PR to the story base once its sibling merged.",
-        ),
+        "retarget": "maverick_ext.commands.pr.retarget:retarget",
     },
 )
 def pr() -> None:

@@ -21,7 +21,7 @@ state = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "show": (f"{_C}.show:show", "Each story's status, derived from its own facts."),
-        "set": (f"{_C}.set:set_", "Record a fact on a story (ejected, merged, blocked)."),
+        "show": f"{_C}.show:show",
+        "set": f"{_C}.set:set_",
     },
 )

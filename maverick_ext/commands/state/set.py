@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 DERIVED_ONLY = ("pending", "in_flight")
 
 
-@click.command("set", epilog=EXIT_CODE_HELP)
+@click.command(
+    "set", short_help="Record a fact on a story (ejected, merged, blocked).", epilog=EXIT_CODE_HELP
+)
 @click.argument("epic", nargs=-1, metavar="[EPIC] STORY STATUS")
 @click.option(
     "--branch", metavar="BRANCH", help="merged: the branch it merged to (default: pr_target)."

@@ -11,7 +11,9 @@ from maverick_ext.commands.output import emit_json, info, table
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("show", epilog=EXIT_CODE_HELP)
+@click.command(
+    "show", short_help="Each story's status, derived from its own facts.", epilog=EXIT_CODE_HELP
+)
 @epic_argument
 @click.option(
     "--write", is_flag=True, help="Refresh the epic's maverick-state snapshot from these facts."

@@ -9,6 +9,7 @@ _C = "maverick_ext.commands.task_progress"
 
 task_progress = LazyGroup(
     name="task-progress",
+    short_help="Read or record where an issue's work stands.",
     help="""Read or record where an issue's work stands, in one marker comment.
 
     The maverick-task-progress marker holds the last phase passed, the branch, the
@@ -23,7 +24,7 @@ task_progress = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "read": (f"{_C}.read:read", "Print an issue's task progress as JSON."),
-        "set": (f"{_C}.set:set_", "Record a phase, branch, comment ids or tasks done."),
+        "read": f"{_C}.read:read",
+        "set": f"{_C}.set:set_",
     },
 )

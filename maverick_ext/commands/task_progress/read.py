@@ -16,7 +16,11 @@ JSON: the marker's payload: {"phase", "instance_id", "updated_at", "branch",
        "tasks_done": [N], ...fields other writers added}  ({} when none is recorded)"""
 
 
-@click.command("read", epilog=f"{PAYLOAD_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "read",
+    short_help="Print an issue's task progress as JSON.",
+    epilog=f"{PAYLOAD_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @click.argument("issue", metavar="ISSUE")
 @repo_option
 @json_option

@@ -28,7 +28,11 @@ def _comment_pairs(values: tuple[str, ...]) -> dict[str, int]:
     return pairs
 
 
-@click.command("set", epilog=f"{PAYLOAD_JSON}\n\n{EXIT_CODE_HELP}")
+@click.command(
+    "set",
+    short_help="Record a phase, branch, comment ids or tasks done.",
+    epilog=f"{PAYLOAD_JSON}\n\n{EXIT_CODE_HELP}",
+)
 @click.argument("issue", metavar="ISSUE")
 @click.argument("phase", metavar="[PHASE]", required=False)
 @click.option("--branch", metavar="BRANCH", help="Record the working branch.")

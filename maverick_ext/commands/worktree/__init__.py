@@ -15,10 +15,10 @@ _W = "maverick_ext.commands.worktree"
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "create": (f"{_W}.create:create", "Create (or reuse) the worktree for a story branch."),
-        "list": (f"{_W}.list:list_worktrees", "List worktrees, the managed ones and the cap."),
-        "remove": (f"{_W}.remove:remove", "Remove a story worktree (refuses a dirty one)."),
-        "prune": (f"{_W}.prune:prune", "Forget worktrees whose directories are gone."),
+        "create": f"{_W}.create:create",
+        "list": f"{_W}.list:list_worktrees",
+        "remove": f"{_W}.remove:remove",
+        "prune": f"{_W}.prune:prune",
     },
 )
 def worktree() -> None:

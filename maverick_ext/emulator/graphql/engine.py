@@ -12,6 +12,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLError,
     GraphQLInt,
     GraphQLInterfaceType,
@@ -19,15 +20,32 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
     build_schema,
+    get_location,
     parse,
     validate,
+    visit,
 )
 from graphql import execute_sync as gql_execute
 
 from maverick_ext.emulator.gitdb import RefUpdateRejected
-from maverick_ext.emulator.graphql import git, mutations  # noqa: F401  (registers resolvers)
+
+# Importing each resource's module registers its resolvers.
+from maverick_ext.emulator.graphql import (  # noqa: F401
+    comments,
+    git,
+    identity,
+    issues,
+    labels,
+    mutations,
+    pulls,
+    repos,
+)
 from maverick_ext.emulator.graphql.connection import PaginationError
+from maverick_ext.emulator.graphql.fields import FIELDS, field_resolver
 from maverick_ext.emulator.graphql.resolvers import (
     RESOLVERS,
     Context,
@@ -61,6 +79,12 @@ def schema(int32_database_id: bool = True) -> GraphQLSchema:
         for field_name, fn in fields.items():
             # A resolver for a field the SDL lacks is a typo; fail at build, not per request.
             gql_type.fields[field_name].resolve = fn
+    for type_name, rows in FIELDS.items():
+        gql_type = built.type_map[type_name]
+        assert isinstance(gql_type, GraphQLObjectType), type_name
+        for field_name, source in rows.items():
+            assert field_name not in RESOLVERS.get(type_name, {}), f"{type_name}.{field_name} twice"
+            gql_type.fields[field_name].resolve = field_resolver(source)
     for gql_type in built.type_map.values():
         if isinstance(gql_type, GraphQLInterfaceType | GraphQLUnionType):
             gql_type.resolve_type = typename
@@ -107,6 +131,34 @@ def _prepare(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]
         return None, (err,)
     errors = tuple(e for e in validate(schema(), document) if _github_rules_filter(e))
     return (None, errors) if errors else (document, ())
+
+
+@functools.lru_cache(maxsize=256)
+def _absent_fields_named(
+    document: DocumentNode, absent: frozenset[str]
+) -> tuple[dict[str, Any], ...]:
+    """GitHub's static-validation errors for selections of ``Issue`` fields this server lacks
+    (the ``absent_issue_fields`` knob: older servers have no blockedBy or sub-issues)."""
+    type_info = TypeInfo(schema())
+    found: list[dict[str, Any]] = []
+
+    class Finder(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            parent = type_info.get_parent_type()
+            name = node.name.value
+            if parent is None or parent.name != "Issue" or name not in absent:
+                return
+            error: dict[str, Any] = {
+                "message": f"Field '{name}' doesn't exist on type 'Issue'",
+                "extensions": {"code": "undefinedField", "typeName": "Issue", "fieldName": name},
+            }
+            if node.loc is not None:
+                where = get_location(node.loc.source, node.loc.start)
+                error["locations"] = [{"line": where.line, "column": where.column}]
+            found.append(error)
+
+    visit(document, TypeInfoVisitor(type_info, Finder()))
+    return tuple(found)
 
 
 _RENAMES = (
@@ -178,6 +230,9 @@ def _run(store: Store, viewer: Viewer, payload: dict[str, Any]) -> dict[str, Any
     document, errors = _prepare(query)
     if document is None:
         return {"errors": [_format(e) for e in errors]}
+    absent = store.faults.absent_issue_field_set()
+    if absent and (undefined := _absent_fields_named(document, absent)):
+        return {"errors": list(undefined)}
     result = gql_execute(
         schema(store.faults.int32_database_id),
         document,

@@ -65,6 +65,7 @@ def report(issue: int, kind: str, comment_id: int, action: str, as_json: bool) -
 
 comment = LazyGroup(
     name="comment",
+    short_help="Post or update artefact comments by kind (recorded by id).",
     help="""Post or update an issue's artefact comments (design, plan, tasks, completion).
 
     \\b
@@ -74,7 +75,7 @@ comment = LazyGroup(
     """,
     epilog=EXIT_CODE_HELP,
     lazy={
-        "post": (f"{_C}.post:post", "Post the KIND artefact comment and record its id."),
-        "update": (f"{_C}.update:update", "Overwrite the recorded KIND artefact comment."),
+        "post": f"{_C}.post:post",
+        "update": f"{_C}.update:update",
     },
 )

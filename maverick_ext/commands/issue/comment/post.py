@@ -9,7 +9,9 @@ from maverick_ext.commands.issue.comment import comment_options, read_body, repo
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
-@click.command("post", epilog=EXIT_CODE_HELP)
+@click.command(
+    "post", short_help="Post the KIND artefact comment and record its id.", epilog=EXIT_CODE_HELP
+)
 @comment_options
 @pass_app
 def post(

@@ -9,7 +9,9 @@ from maverick_ext.commands.issue.comment import comment_options, read_body, repo
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 
 
-@click.command("update", epilog=EXIT_CODE_HELP)
+@click.command(
+    "update", short_help="Overwrite the recorded KIND artefact comment.", epilog=EXIT_CODE_HELP
+)
 @comment_options
 @pass_app
 def update(
