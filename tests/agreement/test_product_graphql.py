@@ -61,6 +61,8 @@ def _issue_batches() -> list[str]:
 
     client, run = recording_client()
     issues.fetch_issues(client, range(1, 2 + issues.BATCH_SIZE))  # two batches, some missing
+    issues.fetch_issue(client, 2)  # the issue snapshot
+    issues.fetch_epic(client, 1)  # the epic with its stories and the claim refs
     return run.documents()
 
 
@@ -97,7 +99,7 @@ def _claim_lifecycle() -> list[str]:
 
 # "module:function" of a call site whose document is built at run time -> how to build it.
 DRIVERS: dict[str, Callable[[], list[str]]] = {
-    "maverick_ext.github.issues:_graphql_tolerating_missing": _issue_batches,
+    "maverick_ext.github.issues:_attempt_tolerating_missing": _issue_batches,
     "maverick_ext.github.issues:_more_nodes": _connection_pages,
     "maverick_ext.github.claim_refs:read_claims": _claim_lifecycle,
     "maverick_ext.github.claim_refs:_mutate": _claim_lifecycle,
@@ -152,8 +154,9 @@ def test_dynamic_documents_are_built_for_real() -> None:
     from maverick_ext.github.issues import PAGED_CONNECTIONS
 
     batches = _issue_batches()
-    assert len(batches) == 2
+    assert len(batches) == 4  # two batches, the snapshot, the epic
     assert "i1: issueOrPullRequest(number: 1)" in batches[0]
+    assert 'claimRefs: refs(refPrefix: "refs/maverick/claims/"' in batches[3]
     pages = _connection_pages()
     assert len(pages) >= len(PAGED_CONNECTIONS)
     for connection in PAGED_CONNECTIONS:

@@ -23,6 +23,8 @@ STORY_LISTS = ("stories", "details", "human_queue")
 # The two commands that print a marker's payload exactly as written (the seeds' shape).
 PAYLOAD_COMMANDS = {"gh-state read", "task-progress read"}
 FAST = {"MAVERICK_SETTLE_S": "0"}
+# Checks whose failing report is their one document: the key that says it failed.
+REPORTS = {"preflight": "ok", "gh-app status": "configured"}
 
 # One run per command with --json: a success where the in-process world allows it (no git:
 # PATH is empty, so worktree and branch commands fail, and must fail as one error document).
@@ -34,6 +36,7 @@ WALK: dict[str, list[str]] = {
     "claims": ["claims"],
     "coord claim": ["coord", "claim", "2"],
     "coord heartbeat": ["coord", "heartbeat", "2"],
+    "coord heartbeat-status": ["coord", "heartbeat-status"],
     "coord heartbeat-loop": ["coord", "heartbeat-loop", "2", "--while-pid", "4194303"],
     "coord read": ["coord", "read", "2"],
     "coord release": ["coord", "release", "2", "--reason", "abort"],
@@ -50,11 +53,14 @@ WALK: dict[str, list[str]] = {
     "epic summary": ["epic", "summary", "1"],
     "gh-state read": ["gh-state", "read", "1", "maverick-dag"],
     "gh-state write": ["gh-state", "write", "2", "maverick-task-progress", "--payload-file", "-"],
+    "gh-app status": ["gh-app", "status"],
+    "gh-app token": ["gh-app", "token"],
     "git-workflow pr-target": ["git-workflow", "pr-target"],
     "git-workflow show": ["git-workflow", "show"],
     "git-workflow story-base": ["git-workflow", "story-base"],
     "guard": ["guard", "2"],
     "heartbeat": ["heartbeat", "2"],
+    "heartbeat-status": ["heartbeat-status"],
     "init": ["init"],
     "issue close-on-merge": ["issue", "close-on-merge", "2", "--pr", "9", "--target", "main"],
     "issue comment post": ["issue", "comment", "post", "2", "--kind", "design", "--body-file", "-"],
@@ -137,10 +143,10 @@ def test_every_json_document_keeps_the_contract(name: str, run_emulated) -> None
     assert "Traceback" not in result.stderr, result.stderr
     document = json.loads(result.stdout)  # exactly one document, success or failure
     check_contract(name, document)
-    if result.exit_code and name != "preflight":
+    if result.exit_code and name not in REPORTS:
         assert document["exit_code"] == result.exit_code and "error" in document, name
     elif result.exit_code:  # a failing check is in the report itself (docs/json.md)
-        assert document["ok"] is False
+        assert document[REPORTS[name]] is False
 
 
 def test_repo_is_owner_slash_repo_whatever_form_repo_was_given_in(run_emulated) -> None:
