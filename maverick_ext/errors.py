@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     FAILURE = 1
     USAGE = 2
     NOT_AUTHENTICATED = 4
+    PENDING = 8
     BLOCKED = 10
     HELD_LIVE = 11
     HELD_STALE = 12
@@ -22,6 +23,8 @@ class ExitCode(IntEnum):
     INVALID_DATA = 15
     NOTHING_STARTABLE = 16
     NOTHING_LEFT = 17
+    CHECKS_FAILED = 18
+    NOT_MERGEABLE = 19
 
 
 EXIT_CODE_HELP = """\b\n\
@@ -30,6 +33,7 @@ Exit codes:
   1   unexpected failure
   2   usage error (bad argument, unknown issue, no repository)
   4   gh is not authenticated
+  8   pr wait: timed out, checks or mergeability still pending (gh pr checks' code)
   10  blocked (blocked-by:#N present, or the worktree cap is reached)
   11  held by another instance with a live lease
   12  held by another instance whose lease is stale (use takeover)
@@ -37,7 +41,9 @@ Exit codes:
   14  GitHub unavailable or rate limited after retries (retry later)
   15  invalid data (DAG cycle, unknown story, malformed marker)
   16  epic next --claim: nothing to start now, stories are in flight (retry later)
-  17  epic next --claim: nothing left (every story merged, closed, ejected or blocked)"""
+  17  epic next --claim: nothing left (every story merged, closed, ejected or blocked)
+  18  pr wait: checks failed or were cancelled
+  19  pr wait: the PR cannot merge (merge conflicts, or closed without merging)"""
 
 
 class MaverickError(Exception):

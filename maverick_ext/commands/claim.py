@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
-from maverick_ext.commands.options import issues_argument, json_option, repo_option
+from maverick_ext.commands.coordination import claiming_options
+from maverick_ext.commands.options import issues_argument
 from maverick_ext.errors import EXIT_CODE_HELP
 
 RESULTS_JSON = """\b
@@ -26,11 +26,7 @@ JSON: {"exit_code": N, "results": [{"issue", "exit_code", "action", "message",
     help="Also claim these issues under one scope: all of them or none (ISSUE may be "
     "omitted, as in the seeds' `coord claim REPO --scope 100,101`).",
 )
-@ttl_option
-@settle_option
-@instance_option
-@repo_option
-@json_option
+@claiming_options
 @pass_app
 def claim(
     app: App,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
 from maverick_ext.errors import UsageError
 
@@ -33,6 +34,15 @@ settle_option = click.option(
     help=f"Wait this long for competing claims to show before re-reading (default 2; "
     f"env {SETTLE_ENV}; 0 allowed).",
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def claiming_options(function: F) -> F:
+    """--ttl, --settle, --instance, -R/--repo and --json: what every command that claims takes."""
+    for option in reversed([ttl_option, settle_option, instance_option, repo_option, json_option]):
+        function = option(function)
+    return function
 
 
 def trusted_bots(app: App) -> frozenset[str]:

@@ -32,3 +32,15 @@ def read_issue_args(issues: tuple[str, ...]) -> list[Any]:
 
     stdin_lines = sys.stdin.read().splitlines() if "-" in issues else None
     return parse_issue_refs(list(issues), stdin_lines)
+
+
+def read_file_arg(source: str) -> str:
+    """The text of a PATH argument, or of stdin for ``-``; one usage line when unreadable."""
+    from pathlib import Path
+
+    from maverick_ext.errors import UsageError
+
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from None

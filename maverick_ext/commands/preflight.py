@@ -59,7 +59,7 @@ def preflight(app: App, workflow: str | None, repo: str | None, as_json: bool) -
     )
     report = checks.run(workflow)
     if as_json:
-        emit_json(report.as_json())
+        emit_json(report.to_json())
     else:
         for check in report.checks:
             click.echo(f"{_MARK[check.status]}  {check.name}: {check.detail}")

@@ -119,7 +119,10 @@ SHORT_HELP: dict[str, str] = {
     "maverick_ext.commands.pr.retarget:retarget": (
         "Move a stacked PR to the story base once its sibling merged."
     ),
-    "maverick_ext.commands.pr:pr": "Stacked PRs: retarget once the sibling merged.",
+    "maverick_ext.commands.pr.wait:wait": (
+        "Wait, bounded, until a PR's checks pass and it can merge."
+    ),
+    "maverick_ext.commands.pr:pr": "Stacked PRs: retarget them; wait for checks and merges.",
     "maverick_ext.commands.preflight:preflight": "Check gh, git, labels, config and rate limit.",
     "maverick_ext.commands.prune_refs:prune_refs": "Delete the claim refs of closed issues.",
     "maverick_ext.commands.read:read": (

@@ -6,8 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.claim import RESULTS_JSON
-from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.coordination import claiming_options
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -18,11 +17,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
 )
 @click.argument("issue", metavar="ISSUE")
 @click.option("--reason", metavar="TEXT", help="Why, recorded on the new claim for humans.")
-@ttl_option
-@settle_option
-@instance_option
-@repo_option
-@json_option
+@claiming_options
 @pass_app
 def takeover(
     app: App,

@@ -38,7 +38,7 @@ _NOTICE_TAG_RE = re.compile(r"<!-- maverick-bprop-notice epic=(\d+) ejected=(\d+
 class Journal:
     """One ``maverick-bprop`` marker: the walk for one ejected story."""
 
-    comment_id: int | None
+    comment_id: int
     epic: int
     ejected: int
     descendants: tuple[int, ...]
@@ -72,8 +72,19 @@ def block_label(ejected: int) -> str:
     return f"{BLOCK_LABEL_PREFIX}{ejected}"
 
 
-def new_journal(epic: int, ejected: int, descendants: Iterable[int], now: str) -> Journal:
-    return Journal(None, epic, ejected, tuple(sorted(descendants)), started_at=now, updated_at=now)
+def new_journal_payload(
+    epic: int, ejected: int, descendants: Iterable[int], now: str
+) -> dict[str, Any]:
+    """The journal to post before the walk starts (it becomes a ``Journal`` once posted)."""
+    return {
+        "epic": epic,
+        "ejected": ejected,
+        "descendants": sorted(descendants),
+        "labelled": [],
+        "commented": [],
+        "started_at": now,
+        "updated_at": now,
+    }
 
 
 def journal_from_payload(payload: Mapping[str, Any], comment_id: int, epic: int) -> Journal:

@@ -139,7 +139,7 @@ class RefTip:
     committed_at: datetime | None
 
 
-class CommentLike(Protocol):
+class RecordComment(Protocol):
     """What the ref readers need of a comment (github.models.Comment provides it)."""
 
     id: int
@@ -165,7 +165,7 @@ class BoundComment:
     overwritten: bool = False
 
 
-def bound_comment(record: RefRecord, comments: Iterable[CommentLike]) -> BoundComment | None:
+def bound_comment(record: RefRecord, comments: Iterable[RecordComment]) -> BoundComment | None:
     """The earliest comment by the record's account whose claim fence carries its nonce."""
     for comment in sorted(comments, key=lambda c: c.id):
         if not same_account(comment.author, record.login) or record.nonce not in comment.body:
@@ -210,7 +210,7 @@ class RefHold:
 
 
 def overwritten_comment(
-    record: RefRecord, tip: RefTip, comments: Iterable[CommentLike]
+    record: RefRecord, tip: RefTip, comments: Iterable[RecordComment]
 ) -> BoundComment | None:
     """Our claim comment after the seeds' lease write rewrote it (maverick-harness 5.1.1
     upserts the latest comment with a lease fence, whoever wrote it): the earliest comment
@@ -244,7 +244,7 @@ def overwritten_comment(
 
 
 def ref_hold(
-    tip: RefTip | None, comments: Sequence[CommentLike], server_time: datetime, default_ttl: int
+    tip: RefTip | None, comments: Sequence[RecordComment], server_time: datetime, default_ttl: int
 ) -> RefHold:
     record = parse_record(tip.message) if tip else None
     floor = max([record.epoch if record else 0, *_comment_epochs(comments)])
@@ -262,7 +262,7 @@ def ref_hold(
     return RefHold(tip, record, comment, expires, live, floor)
 
 
-def _comment_epochs(comments: Iterable[CommentLike]) -> list[int]:
+def _comment_epochs(comments: Iterable[RecordComment]) -> list[int]:
     """Epochs named by ref-mode claim comments: a deleted ref's epochs still count."""
     epochs = []
     for comment in comments:

@@ -26,8 +26,9 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from maverick_ext.core.labels import block_labels
-from maverick_ext.core.markers import FENCE, SEED_INVISIBLE_FENCE, Marker, render_comment
-from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.core.markers import FENCE, SEED_INVISIBLE_FENCE, render_comment
+from maverick_ext.core.payloads import Payload, iso, parse_iso
+from maverick_ext.core.trust import TrustedMarker
 from maverick_ext.errors import UsageError
 
 DEFAULT_TTL_S = 600
@@ -149,13 +150,12 @@ def _positive_seconds(later: Any, earlier: Any) -> int | None:
     return int((end - start).total_seconds())
 
 
-def _ttl(claim: Mapping[str, Any], lease: Mapping[str, Any] | None) -> int:
+def _ttl(declared: int | None, lease: Payload | None) -> int:
     """The lease length the writer intended; a duration is clock-independent."""
-    declared = claim.get("ttl_s")
-    if isinstance(declared, int) and not isinstance(declared, bool) and declared > 0:
+    if declared is not None and declared > 0:
         return min(declared, MAX_TTL_S)
-    if lease:
-        duration = _positive_seconds(lease.get("expires_at"), lease.get("heartbeat_at"))
+    if lease is not None:
+        duration = _positive_seconds(lease.expires_at, lease.heartbeat_at)
         if duration:
             return min(duration, MAX_TTL_S)
     return DEFAULT_TTL_S
@@ -165,8 +165,8 @@ def _ttl(claim: Mapping[str, Any], lease: Mapping[str, Any] | None) -> int:
 class _Draft:
     """A record before its state is known (supersession needs all records)."""
 
-    marker: Marker
-    lease: Marker | None
+    marker: TrustedMarker
+    lease: TrustedMarker | None
     format: RecordFormat
     released: bool
     basis: datetime | None  # GitHub's time of the last heartbeat
@@ -176,53 +176,49 @@ class _Draft:
 
     @property
     def comment_id(self) -> int:
-        return self.marker.comment_id or 0
+        return self.marker.comment_id
 
     @property
     def instance_id(self) -> str:
-        return str(self.marker.payload.get("instance_id"))
+        return str(self.marker.typed.instance_id)
 
 
-def _seed_lease(claim: Marker, leases: Sequence[Marker]) -> tuple[bool, Marker | None]:
+def _seed_lease(
+    claim: TrustedMarker, leases: Sequence[TrustedMarker]
+) -> tuple[bool, TrustedMarker | None]:
     """(released?, the lease that keeps it alive) for a seed-format claim comment."""
-    own = [
-        m for m in leases if m.payload.get("instance_id") in (None, claim.payload["instance_id"])
-    ]
-    released = any(
-        m.payload.get("released_at") and (m.comment_id or 0) > (claim.comment_id or 0) for m in own
-    )
-    live = [m for m in own if not m.payload.get("released_at")]
-    latest = max(live, key=lambda m: (m.updated_at or "", m.comment_id or 0), default=None)
+    own = [m for m in leases if m.typed.instance_id in (None, claim.typed.instance_id)]
+    released = any(m.typed.released_at and m.comment_id > claim.comment_id for m in own)
+    live = [m for m in own if not m.typed.released_at]
+    latest = max(live, key=lambda m: (m.updated_at, m.comment_id), default=None)
     return released, latest
 
 
-def _drafts(markers: Iterable[Marker]) -> list[_Draft]:
-    by_comment: dict[int, dict[str, Marker]] = {}
-    for marker in sorted(markers, key=lambda m: m.comment_id or 0):
-        by_comment.setdefault(marker.comment_id or 0, {}).setdefault(marker.kind, marker)
+def _drafts(markers: Iterable[TrustedMarker]) -> list[_Draft]:
+    by_comment: dict[int, dict[str, TrustedMarker]] = {}
+    for marker in sorted(markers, key=lambda m: m.comment_id):
+        by_comment.setdefault(marker.comment_id, {}).setdefault(marker.kind, marker)
     seed_leases = [
         kinds["lease"] for kinds in by_comment.values() if "lease" in kinds and "claim" not in kinds
     ]
     drafts: list[_Draft] = []
     for kinds in by_comment.values():
         claim = kinds.get("claim")
-        if claim is None or not claim.payload.get("instance_id"):
+        if claim is None or not claim.typed.instance_id:
             continue
-        payload = claim.payload
-        released = payload.get("state") == "released"
+        released = claim.typed.state == "released"
         lease = kinds.get("lease")
         if lease is not None:
             record_format: RecordFormat = "combined"
-            released = released or bool(lease.payload.get("released_at"))
+            released = released or bool(lease.typed.released_at)
             basis = claim.updated_at  # heartbeats edit this very comment
         else:
             record_format = "seed"
             seed_released, lease = _seed_lease(claim, seed_leases)
             released = released or seed_released
             basis = (lease or claim).updated_at
-        supersedes = payload.get("supersedes")
-        supersedes = supersedes if isinstance(supersedes, int) else None
-        takeover_of = payload.get("takeover_of")
+        supersedes = claim.typed.supersedes
+        takeover_of = claim.typed.takeover_of
         drafts.append(
             _Draft(
                 marker=claim,
@@ -230,7 +226,7 @@ def _drafts(markers: Iterable[Marker]) -> list[_Draft]:
                 format=record_format,
                 released=released,
                 basis=parse_iso(basis),
-                ttl_s=_ttl(payload, lease.payload if lease else None),
+                ttl_s=_ttl(claim.typed.ttl_s, lease.typed if lease else None),
                 supersedes=supersedes,
                 # The seeds name the taken-over instance; ours name the exact comment.
                 takeover_of=str(takeover_of) if takeover_of and supersedes is None else None,
@@ -254,35 +250,32 @@ def _superseded_ids(drafts: Sequence[_Draft]) -> set[int]:
 
 
 def _record(draft: _Draft, state: RecordState) -> ClaimRecord:
-    payload = draft.marker.payload
+    claim = draft.marker.typed
     expires = draft.basis + timedelta(seconds=draft.ttl_s) if draft.basis else None
     if state == "released":
         expires = draft.basis  # the release edit ended the lease
-    scope = payload.get("scope")
     return ClaimRecord(
         comment_id=draft.comment_id,
         instance_id=draft.instance_id,
-        host=payload.get("host") if isinstance(payload.get("host"), str) else None,
+        host=claim.host,
         state=state,
-        claimed_at=parse_iso(payload.get("claimed_at")) or parse_iso(draft.marker.created_at),
+        claimed_at=parse_iso(claim.claimed_at) or parse_iso(draft.marker.created_at),
         expires_at=expires,
         heartbeat_at=draft.basis,
         ttl_s=draft.ttl_s,
         format=draft.format,
-        scope=tuple(str(s) for s in scope) if isinstance(scope, list) else (),
-        nonce=payload.get("nonce") if isinstance(payload.get("nonce"), str) else None,
+        scope=tuple(claim.scope),
+        nonce=claim.nonce,
         supersedes=draft.supersedes,
-        reason=(
-            payload.get("reason") or (draft.lease.payload.get("reason") if draft.lease else None)
-        ),
-        claim_payload=dict(payload),
+        reason=claim.reason or (draft.lease.typed.reason if draft.lease else None),
+        claim_payload=dict(draft.marker.payload),
         lease_payload=dict(draft.lease.payload)
         if draft.lease and draft.format == "combined"
         else None,
     )
 
 
-def claim_view(markers: Iterable[Marker], server_time: datetime) -> ClaimView:
+def claim_view(markers: Iterable[TrustedMarker], server_time: datetime) -> ClaimView:
     """Derive every claim record's state and the live winner from trusted markers.
 
     Independent of the order of ``markers``; at most one holder by construction.

@@ -47,8 +47,9 @@ _PATH_LIKE = re.compile(r"^[\w.@-]+(?:/[\w.@-]+)*\.[A-Za-z0-9]+$|^[\w.@-]+(?:/[\
 
 
 @dataclass(frozen=True)
-class StoryFacts:
-    """What GitHub says about one story, as plain data."""
+class StoryIssue:
+    """One story issue as GitHub gives it (title, body, blocked-by links): what its
+    dependencies are read from. Not ``epic_state.StoryFacts``, which decide its status."""
 
     number: int
     title: str = ""
@@ -192,7 +193,7 @@ class Problem:
 
 
 def assemble(
-    epic: int, numbers: Iterable[int], facts: Mapping[int, StoryFacts]
+    epic: int, numbers: Iterable[int], facts: Mapping[int, StoryIssue]
 ) -> tuple[Dag, list[Problem]]:
     """The DAG of ``numbers`` (unvalidated) and the stories it had to leave out: ``facts``
     lacks the stories GitHub does not know. ``problems(dag)`` finds the rest."""
@@ -216,7 +217,7 @@ def assemble(
     return Dag(epic, stories), found
 
 
-def build_dag(epic: int, numbers: Iterable[int], facts: Mapping[int, StoryFacts]) -> Dag:
+def build_dag(epic: int, numbers: Iterable[int], facts: Mapping[int, StoryIssue]) -> Dag:
     """The validated DAG of ``numbers``; InvalidData naming every offender at once."""
     dag, missing = assemble(epic, numbers, facts)
     raise_for(dag.epic, missing + problems(dag))

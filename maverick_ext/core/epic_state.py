@@ -50,6 +50,8 @@ SETTLED: frozenset[Status] = TERMINAL | {"ejected"}
 SATISFIES_DEPENDENCY: frozenset[Status] = TERMINAL
 # The stories a person must look at.
 HUMAN_QUEUE: frozenset[Status] = frozenset({"ejected", "blocked"})
+# These follow from claims alone: accepted by `state set`, explained, never recorded.
+FROM_CLAIMS: frozenset[Status] = frozenset({"pending", "in_flight"})
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def fact_for(status: str, *, branch: str | None = None, blocker: int | None = No
             "closed is not settable: it follows from the issue being closed",
             "close the story on GitHub (gh issue close N --reason 'not planned')",
         )
-    if status in ("pending", "in_flight"):
+    if status in FROM_CLAIMS:
         raise UsageError(
             f"{status} is not settable: it follows from claims",
             "use `gh maverick claim` / `release`; a story with no claim, block, ejection or "

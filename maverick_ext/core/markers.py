@@ -59,16 +59,14 @@ class MarkerWarning:
 
 @dataclass(frozen=True)
 class Marker:
-    """One decoded marker plus where it came from (the comment that carries it)."""
+    """One decoded marker, unchecked, and the comment that carries it (when parsed from one).
+
+    Decisions take ``core.trust.TrustedMarker`` instead: an author who counts, a checked
+    payload and the comment id for certain."""
 
     kind: str
     payload: dict[str, Any]
     comment_id: int | None = None
-    author: str | None = None
-    created_at: str | None = None
-    updated_at: str | None = None
-    # The validated payload model (``core.payloads``) once the marker has been checked.
-    typed: Any = None
 
 
 @dataclass(frozen=True)

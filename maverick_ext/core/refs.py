@@ -9,6 +9,7 @@ with a port is refused too: gh cannot address one (``--hostname`` rejects it).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -148,6 +149,25 @@ def parse_issue_ref(text: str) -> IssueRef:
     raise UsageError(
         f"invalid issue reference {text!r}",
         "use a number (123), OWNER/REPO#123, an issue URL, or - to read numbers from stdin",
+    )
+
+
+def parse_pull_ref(text: str) -> IssueRef:
+    """A pull request as typed on the command line: 12, #12, OWNER/REPO#12 or a PR URL."""
+    candidate = text.strip()
+    if "://" in candidate:
+        parts = urlsplit(candidate)
+        segments = [s for s in parts.path.split("/") if s]
+        pull = parts.hostname and len(segments) >= 4 and segments[2] == "pull"
+        if pull and issue_number(segments[3]) is not None:
+            repo = parse_repo(f"{parts.netloc}/{segments[0]}/{segments[1]}")
+            return IssueRef(_checked_number(segments[3], text), repo)
+    else:
+        with contextlib.suppress(UsageError):
+            return parse_issue_ref(candidate)
+    raise UsageError(
+        f"invalid pull request {text!r}",
+        "use a number (12), OWNER/REPO#12 or a pull request URL",
     )
 
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from maverick_ext.core.markers import Marker, MarkerWarning, ParsedBody, parse_body
-from maverick_ext.core.payloads import validate
+from maverick_ext.core.markers import MarkerWarning, parse_body
+from maverick_ext.core.payloads import Payload, validate
 
 # GitHub's CommentAuthorAssociation enum (GraphQL) / author_association (REST): all eight.
 AUTHOR_ASSOCIATIONS = frozenset(
@@ -100,6 +100,41 @@ class TrustPolicy:
         return replace(self, writers=self.writers | frozenset(logins))
 
 
+@dataclass(frozen=True)
+class TrustedMarker:
+    """A marker that counts: a trusted author wrote it, its payload passed its kind's check,
+    and the comment carrying it is known, so a writer edits or deletes exactly that one."""
+
+    kind: str
+    comment_id: int
+    payload: dict[str, Any]  # as written: a rewrite keeps every field another writer added
+    typed: Payload  # checked: declared fields normalised, defaults filled in
+    author: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def check(
+        cls,
+        kind: str,
+        payload: dict[str, Any],
+        comment: CommentLike,
+    ) -> TrustedMarker | str:
+        """The marker of ``kind`` in ``comment``, or why its payload does not fit the kind."""
+        typed = validate(kind, payload)
+        if isinstance(typed, str):
+            return typed
+        return cls(
+            kind, comment.id, payload, typed, comment.author, comment.created_at, comment.updated_at
+        )
+
+
+@dataclass(frozen=True)
+class TrustedMarkers:
+    markers: list[TrustedMarker] = field(default_factory=list)
+    warnings: list[MarkerWarning] = field(default_factory=list)
+
+
 def authors_to_verify(comments: Iterable[CommentLike], policy: TrustPolicy) -> list[str]:
     """Authors of non-claim markers whom only the permission API can vouch for, one
     spelling per account, in a stable order."""
@@ -113,13 +148,13 @@ def authors_to_verify(comments: Iterable[CommentLike], policy: TrustPolicy) -> l
     return [unknown[key] for key in sorted(unknown)]
 
 
-def issue_markers(comments: Iterable[CommentLike], policy: TrustPolicy) -> ParsedBody:
+def issue_markers(comments: Iterable[CommentLike], policy: TrustPolicy) -> TrustedMarkers:
     """All valid markers from trusted authors, oldest comment first, with warnings.
 
     Untrusted authors' markers are ignored silently, valid or not: a warning per pasted
     marker would let strangers spam every reader's stderr.
     """
-    markers: list[Marker] = []
+    markers: list[TrustedMarker] = []
     warnings: list[MarkerWarning] = []
     for comment in sorted(comments, key=lambda c: c.id):
         parsed = parse_body(comment.body, comment.id)
@@ -128,19 +163,11 @@ def issue_markers(comments: Iterable[CommentLike], policy: TrustPolicy) -> Parse
         for marker in parsed.markers:
             if not policy.trusts(comment.author, comment.author_association, marker.kind):
                 continue
-            typed = validate(marker.kind, marker.payload)
-            if isinstance(typed, str):
+            trusted = TrustedMarker.check(marker.kind, marker.payload, comment)
+            if isinstance(trusted, str):
                 warnings.append(
-                    MarkerWarning(marker.kind, f"invalid payload ({typed})", comment.id)
+                    MarkerWarning(marker.kind, f"invalid payload ({trusted})", comment.id)
                 )
                 continue
-            markers.append(
-                replace(
-                    marker,
-                    author=comment.author,
-                    created_at=comment.created_at,
-                    updated_at=comment.updated_at,
-                    typed=typed,
-                )
-            )
-    return ParsedBody(markers, warnings)
+            markers.append(trusted)
+    return TrustedMarkers(markers, warnings)

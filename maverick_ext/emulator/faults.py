@@ -82,7 +82,7 @@ class Faults:
         unknown = set(changes) - known
         if unknown:
             raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
-        old = self.as_dict()
+        old = self.to_json()
         for name, value in changes.items():
             current = getattr(self, name)
             if isinstance(current, bool) and isinstance(value, str):
@@ -98,7 +98,7 @@ class Faults:
             with self._lock:
                 self._rng = random.Random(self.seed)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """The public knobs as a plain dict (for the admin endpoint)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 

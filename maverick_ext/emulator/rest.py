@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from maverick_ext.emulator import gitdb, permissions, shapes
+from maverick_ext.emulator import checks, gitdb, permissions, shapes
 from maverick_ext.emulator.apps import BAD_CREDENTIALS, looks_like_jwt
 from maverick_ext.emulator.faults import Faults
 from maverick_ext.emulator.shapes import Json, Urls
@@ -601,6 +601,29 @@ def merge_pull(ctx: Ctx, owner: str, name: str, number: str) -> Response:
         pull, ctx.viewer, merge_method=data.get("merge_method") or "merge", sha=data.get("sha")
     )
     return Response(200, shapes.merge_result(pull))
+
+
+# -- checks: check runs and commit statuses (rules in emulator.checks) -------------------
+
+
+@route("POST", "{repo}/check-runs")
+def create_check_run(ctx: Ctx, owner: str, name: str) -> Response:
+    run = checks.create_check_run(ctx.store, _repo(ctx, owner, name), ctx.viewer, ctx.obj())
+    return _created(checks.check_run_json(ctx.urls, run))
+
+
+@route("PATCH", "{repo}/check-runs/(?P<run_id>[0-9]+)")
+def update_check_run(ctx: Ctx, owner: str, name: str, run_id: str) -> Response:
+    repo = _repo(ctx, owner, name)
+    run = checks.update_check_run(ctx.store, repo, ctx.viewer, int(run_id), ctx.obj())
+    return Response(200, checks.check_run_json(ctx.urls, run))
+
+
+@route("POST", "{repo}/statuses/(?P<sha>[0-9a-f]{40})")
+def create_status(ctx: Ctx, owner: str, name: str, sha: str) -> Response:
+    repo = _repo(ctx, owner, name)
+    status = checks.create_status(ctx.store, repo, ctx.viewer, sha, ctx.obj())
+    return _created(checks.status_json(ctx.urls, status))
 
 
 # -- git database: commits and refs (rules in emulator.gitdb) --------------------------

@@ -200,10 +200,10 @@ class Emulator:
                     self.store.set_skew(float(data["skew_s"]))
                 return Response(200, {"now": isoformat(self.store.now())})
             if key == ("GET", "faults"):
-                return Response(200, self.faults.as_dict())
+                return Response(200, self.faults.to_json())
             if key == ("POST", "faults"):
                 self.faults.update(**data)
-                return Response(200, self.faults.as_dict())
+                return Response(200, self.faults.to_json())
         except (TypeError, ValueError) as exc:
             return Response(422, error_body(str(exc), 422))
         return Response(404, error_body("Not Found", 404))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maverick_ext.core import bprop as core
 from maverick_ext.core import dag as core_dag
@@ -41,7 +41,9 @@ JOURNAL_PREAMBLE = (
 
 
 @dataclass
-class Outcome:
+class WalkResult:
+    """What one walk did: the descendants, and which of them this run labelled or noticed."""
+
     ejected: int
     descendants: list[int]
     labelled: list[int] = field(default_factory=list)  # labels added by this run
@@ -60,7 +62,7 @@ def journals(ctx: EpicContext) -> list[tuple[core.Journal, datetime | None]]:
     """Every pending journal on the epic with the time GitHub last saw it edited."""
     found = []
     for marker in ctx.markers:
-        if marker.kind == "bprop" and marker.comment_id is not None:
+        if marker.kind == "bprop":
             journal = core.journal_from_payload(marker.payload, marker.comment_id, ctx.number)
             found.append((journal, parse_iso(marker.updated_at)))
     return found
@@ -91,7 +93,7 @@ def _live_warning(journal: core.Journal) -> str:
     )
 
 
-def finish_abandoned(ctx: EpicContext, *, force: bool = False) -> list[Outcome]:
+def finish_abandoned(ctx: EpicContext, *, force: bool = False) -> list[WalkResult]:
     """Finish journals left by crashed runs; warn about ones another run is still writing."""
     outcomes = []
     for journal, edited in journals(ctx):
@@ -103,7 +105,7 @@ def finish_abandoned(ctx: EpicContext, *, force: bool = False) -> list[Outcome]:
     return outcomes
 
 
-def run(ctx: EpicContext, ejected: int) -> Outcome:
+def run(ctx: EpicContext, ejected: int) -> WalkResult:
     """Block every transitive descendant of ``ejected`` (idempotent).
 
     ``ctx`` is opened without finishing journals: this finishes the abandoned ones itself,
@@ -122,17 +124,17 @@ def run(ctx: EpicContext, ejected: int) -> Outcome:
                 f"wait {LIVE_JOURNAL_S}s, then `gh maverick bprop resume {ctx.number}`",
             )
     if not descendants:
-        return Outcome(ejected, [])
+        return WalkResult(ejected, [])
     now = iso(ctx.server_time)
-    journal = core.new_journal(ctx.number, ejected, descendants, now)
-    comment, _ = gh.create_comment(ctx.client, ctx.number, _journal_body(journal))
-    journal = core.journal_from_payload(journal.payload(), comment.id, ctx.number)
+    payload = core.new_journal_payload(ctx.number, ejected, descendants, now)
+    comment, _ = gh.create_comment(ctx.client, ctx.number, _journal_body(ejected, payload))
+    journal = core.journal_from_payload(payload, comment.id, ctx.number)
     return _walk(ctx, journal)
 
 
-def _journal_body(journal: core.Journal) -> str:
-    preamble = JOURNAL_PREAMBLE.format(ejected=journal.ejected)
-    return render_comment([("bprop", journal.payload())], preamble)
+def _journal_body(ejected: int, payload: dict[str, Any]) -> str:
+    preamble = JOURNAL_PREAMBLE.format(ejected=ejected)
+    return render_comment([("bprop", payload)], preamble)
 
 
 def _trusted_notices(ctx: EpicContext, snapshot: IssueSnapshot) -> list[core.NoticeComment]:
@@ -143,8 +145,8 @@ def _trusted_notices(ctx: EpicContext, snapshot: IssueSnapshot) -> list[core.Not
     ]
 
 
-def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
-    outcome = Outcome(journal.ejected, list(journal.descendants))
+def _walk(ctx: EpicContext, journal: core.Journal) -> WalkResult:
+    outcome = WalkResult(journal.ejected, list(journal.descendants))
     snapshots = ctx.refetch(journal.descendants)
     facts = {
         n: core.DescendantFacts(
@@ -175,11 +177,13 @@ def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
         journal = core.record_done(journal, number, now)
         # NotFound: a forced resume elsewhere finished the journal; our steps were still due.
         with suppress(NotFound):
-            gh.update_comment(ctx.client, journal.comment_id or 0, _journal_body(journal))
+            gh.update_comment(
+                ctx.client, journal.comment_id, _journal_body(journal.ejected, journal.payload())
+            )
     ctx.progress("")  # the walk is done
     if posted:
         _drop_redundant_notices(ctx, journal, posted, outcome)
-    gh.delete_comment(ctx.client, journal.comment_id or 0)
+    gh.delete_comment(ctx.client, journal.comment_id)
     ctx.markers = [m for m in ctx.markers if m.comment_id != journal.comment_id]
     for number in journal.descendants:
         ctx.stories.pop(number, None)  # later reads in this command must see the new labels
@@ -187,7 +191,7 @@ def _walk(ctx: EpicContext, journal: core.Journal) -> Outcome:
 
 
 def _drop_redundant_notices(
-    ctx: EpicContext, journal: core.Journal, posted: dict[int, int], outcome: Outcome
+    ctx: EpicContext, journal: core.Journal, posted: dict[int, int], outcome: WalkResult
 ) -> None:
     """Re-read the stories we noticed; keep only the oldest notice where runs raced."""
     for number, snapshot in ctx.refetch(posted).items():

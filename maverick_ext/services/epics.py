@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Literal
 
 from maverick_ext.core import dag as core_dag
 from maverick_ext.core import epic_state, labels
-from maverick_ext.core.markers import Marker, render_comment
-from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
+from maverick_ext.core.markers import render_comment
+from maverick_ext.core.trust import TrustedMarker, TrustPolicy, issue_markers, same_account
 from maverick_ext.errors import GitHubUnavailable, InvalidData
 from maverick_ext.github import issues as gh
 from maverick_ext.github.permissions import policy_with_writers
@@ -47,7 +47,7 @@ class EpicContext:
     client: GhClient
     issue: IssueSnapshot
     policy: TrustPolicy
-    markers: list[Marker]
+    markers: list[TrustedMarker]
     warnings: list[str] = field(default_factory=list)
     progress: Notify = _quiet
     stories: dict[int, IssueSnapshot] = field(default_factory=dict)
@@ -65,10 +65,10 @@ class EpicContext:
             raise GitHubUnavailable("GitHub's answer carried no Date header")
         return self.issue.server_time
 
-    def latest(self, kind: str) -> Marker | None:
+    def latest(self, kind: str) -> TrustedMarker | None:
         """The newest trusted marker of ``kind`` on the epic (highest comment id)."""
         found = [m for m in self.markers if m.kind == kind]
-        return max(found, key=lambda m: m.comment_id or 0) if found else None
+        return max(found, key=lambda m: m.comment_id) if found else None
 
     def fetch_stories(self, numbers: Iterable[int]) -> dict[int, IssueSnapshot]:
         """Snapshots of ``numbers`` (50 per request), cached for the rest of the command."""
@@ -83,7 +83,7 @@ class EpicContext:
             self.stories.pop(number, None)
         return self.fetch_stories(numbers)
 
-    def trusted_markers(self, snapshot: IssueSnapshot) -> list[Marker]:
+    def trusted_markers(self, snapshot: IssueSnapshot) -> list[TrustedMarker]:
         self.policy = policy_with_writers(self.client, snapshot.comments, self.policy)
         parsed = issue_markers(snapshot.comments, self.policy)
         self.warnings.extend(f"#{snapshot.number}: {w}" for w in parsed.warnings)
@@ -129,7 +129,7 @@ def _github_dag(ctx: EpicContext) -> tuple[core_dag.Dag, list[core_dag.Problem]]
         return None
     snapshots = ctx.fetch_stories(numbers)
     facts = {
-        n: core_dag.StoryFacts(n, s.title, s.body, tuple(s.blocked_by))
+        n: core_dag.StoryIssue(n, s.title, s.body, tuple(s.blocked_by))
         for n, s in snapshots.items()
     }
     return core_dag.assemble(ctx.number, numbers, facts)
@@ -228,8 +228,8 @@ def upsert_marker(ctx: EpicContext, kind: str, payload: dict, preamble: str) -> 
     body = render_comment([(kind, payload)], preamble)
     mine = [m for m in ctx.markers if m.kind == kind and same_account(m.author, ctx.issue.viewer)]
     if mine:
-        target = max(mine, key=lambda m: m.comment_id or 0)
-        comment, _ = gh.update_comment(ctx.client, target.comment_id or 0, body)
+        target = max(mine, key=lambda m: m.comment_id)
+        comment, _ = gh.update_comment(ctx.client, target.comment_id, body)
     else:
         comment, _ = gh.create_comment(ctx.client, ctx.number, body)
     return comment.id

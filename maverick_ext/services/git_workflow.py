@@ -17,7 +17,7 @@ class ResolvedBranch:
     name: str
     source: str  # "config" | "remote default branch" | "fallback"
 
-    def as_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, str]:
         return {"branch": self.name, "source": self.source}
 
 

@@ -35,7 +35,7 @@ def _scan(
     snapshot = gh.fetch_issue(client, number)
     parsed = issue_markers(snapshot.comments, TrustPolicy(snapshot.viewer, bots))
     found = [m for m in parsed.markers if m.kind == kind]
-    newest = max(found, key=lambda m: m.comment_id or 0) if found else None
+    newest = max(found, key=lambda m: m.comment_id) if found else None
     result = Found(
         number,
         kind,
@@ -66,8 +66,8 @@ def upsert(
     body = render_comment([(kind, payload)], preamble)
     mine = [m for m in found if same_account(m.author, snapshot.viewer)]
     if mine:
-        target = max(mine, key=lambda m: m.comment_id or 0)
-        comment, _ = gh.update_comment(client, target.comment_id or 0, body)
+        target = max(mine, key=lambda m: m.comment_id)
+        comment, _ = gh.update_comment(client, target.comment_id, body)
     else:
         comment, _ = gh.create_comment(client, number, body)
     return Found(number, kind, payload, comment.id, snapshot.viewer, current.warnings)

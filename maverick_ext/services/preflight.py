@@ -66,7 +66,7 @@ class PreflightReport:
     def ok(self) -> bool:
         return all(check.status != "fail" for check in self.checks)
 
-    def as_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "workflow": self.workflow,
             "ok": self.ok,

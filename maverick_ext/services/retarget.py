@@ -50,7 +50,7 @@ class RetargetResult:
     old_head: str | None = None
     new_head: str | None = None
 
-    def as_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -43,7 +43,7 @@ class CreatedWorktree:
     hook: list[str] | None = None
     hook_output: str = ""
 
-    def as_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("hook_output")
         return data
@@ -68,7 +68,7 @@ class WorktreeListing:
     active: int
     worktrees: list[ListedWorktree] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 

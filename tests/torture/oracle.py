@@ -13,9 +13,14 @@ from maverick_ext.emulator.seeds import OWNER, REPO
 from maverick_ext.emulator.store import Comment, Issue
 
 CLAIM_LABEL = "claude-in-progress"
-_CLAIM_FENCE = re.compile(r"^```maverick-claim\n(.*?)\n```$", re.MULTILINE | re.DOTALL)
+# Backticks, or tildes for a released record (hidden from the seeds' reader, docs/claims.md).
+_CLAIM_FENCE = re.compile(
+    r"^(?P<fence>```|~~~)maverick-claim\n(?P<json>.*?)\n(?P=fence)$", re.MULTILINE | re.DOTALL
+)
 # The claim commit's record (docs/claims.md), matched here independently of the product.
-_RECORD_FENCE = re.compile(r"^```maverick-claim-record[ \t]*\n(.*?)\n```", re.MULTILINE | re.DOTALL)
+_RECORD_FENCE = re.compile(
+    r"^```maverick-claim-record[ \t]*\n(?P<json>.*?)\n```", re.MULTILINE | re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def _json_object(match: re.Match[str] | None) -> dict[str, Any]:
     if match is None:
         return {}
     try:
-        payload = json.loads(match.group(1))
+        payload = json.loads(match["json"])
     except ValueError:
         return {}
     return payload if isinstance(payload, dict) else {}

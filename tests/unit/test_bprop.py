@@ -10,13 +10,18 @@ from maverick_ext.core.bprop import (
     NoticeComment,
     block_label,
     journal_from_payload,
-    new_journal,
+    new_journal_payload,
     notice_body,
     noticed,
     record_done,
     redundant_notices,
     remaining_steps,
 )
+
+
+def new_journal(epic: int, ejected: int, descendants, now: str):
+    """A journal as the walk reads it back once posted (comment 99)."""
+    return journal_from_payload(new_journal_payload(epic, ejected, descendants, now), 99, epic)
 
 
 def test_a_fresh_walk_labels_then_comments_every_descendant() -> None:

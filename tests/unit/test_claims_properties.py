@@ -10,18 +10,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maverick_ext.core import claims as core
-from maverick_ext.core.markers import Marker
-from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.core.payloads import iso, parse_iso, validate
+from maverick_ext.core.trust import TrustedMarker
 
 T0 = datetime(2026, 4, 23, 10, 0, 0, tzinfo=timezone.utc)
 INSTANCES = ("a", "b", "c", "d")
 
 
+def trusted(
+    kind: str, payload: dict, cid: int, author: str, created_at: str, updated_at: str
+) -> TrustedMarker:
+    """A trusted marker as ``core.trust.issue_markers`` hands it to the core."""
+    return TrustedMarker(
+        kind, cid, payload, validate(kind, payload), author, created_at, updated_at
+    )
+
+
 @st.composite
-def histories(draw: st.DrawFn) -> tuple[list[Marker], int]:
+def histories(draw: st.DrawFn) -> tuple[list[TrustedMarker], int]:
     """Markers of 0-8 claim records (both formats) and a server time, in seconds after T0."""
     ids = sorted(draw(st.sets(st.integers(100, 400), max_size=8)))
-    markers: list[Marker] = []
+    markers: list[TrustedMarker] = []
     for index, cid in enumerate(ids):
         instance = draw(st.sampled_from(INSTANCES))
         updated = T0 + timedelta(seconds=draw(st.integers(0, 2000)))
@@ -31,14 +40,14 @@ def histories(draw: st.DrawFn) -> tuple[list[Marker], int]:
         if index and draw(st.integers(0, 3)) == 0:
             claim["supersedes"] = draw(st.sampled_from(ids[:index]))
         stamps = {"created_at": iso(T0), "updated_at": iso(updated)}
-        markers.append(Marker("claim", claim, cid, "u", **stamps))
+        markers.append(trusted("claim", claim, cid, "u", **stamps))
         if draw(st.booleans()):  # ours: the lease fence lives in the same comment
             lease = {"instance_id": instance, "expires_at": iso(updated)}
-            markers.append(Marker("lease", lease, cid, "u", **stamps))
+            markers.append(trusted("lease", lease, cid, "u", **stamps))
     return markers, draw(st.integers(0, 3000))
 
 
-def decide(markers: list[Marker], now: int) -> tuple[list[tuple[int, str]], int | None]:
+def decide(markers: list[TrustedMarker], now: int) -> tuple[list[tuple[int, str]], int | None]:
     view = core.claim_view(markers, T0 + timedelta(seconds=now))
     states = sorted((r.comment_id, r.state) for r in view.records)
     return states, view.holder.comment_id if view.holder else None
@@ -89,7 +98,7 @@ def test_claimers_that_see_every_earlier_claim_never_both_win(data: st.DataObjec
     some later ones. Then at most one claimer wins, and exactly one when all are live."""
     ids = sorted(data.draw(st.sets(st.integers(1, 50), min_size=1, max_size=8)))
     everyone = {
-        cid: Marker(
+        cid: trusted(
             "claim",
             {"instance_id": f"i{cid}", "ttl_s": 600},
             cid,

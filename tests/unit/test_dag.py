@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from maverick_ext.core.dag import (
     Dag,
     Story,
-    StoryFacts,
+    StoryIssue,
     assemble,
     build_dag,
     dag_from_payload,
@@ -88,9 +88,9 @@ def test_declared_files(body: str, expected: list[str]) -> None:
 
 def test_build_merges_native_and_text_dependencies() -> None:
     facts = {
-        2: StoryFacts(2, "Loader", "Files:\n- app/config.py\n"),
-        3: StoryFacts(3, "Schema"),
-        4: StoryFacts(4, "API", "depends on #2\n", blocked_by=(3,)),
+        2: StoryIssue(2, "Loader", "Files:\n- app/config.py\n"),
+        3: StoryIssue(3, "Schema"),
+        4: StoryIssue(4, "API", "depends on #2\n", blocked_by=(3,)),
     }
     dag = build_dag(1, [2, 3, 4], facts)
     assert dag.stories[4].deps == (2, 3)
@@ -100,20 +100,20 @@ def test_build_merges_native_and_text_dependencies() -> None:
 
 def test_a_story_the_epic_lists_but_github_does_not_know_is_named() -> None:
     with pytest.raises(InvalidData, match="#9"):
-        build_dag(1, [2, 9], {2: StoryFacts(2)})
+        build_dag(1, [2, 9], {2: StoryIssue(2)})
 
 
 def test_a_dependency_outside_the_epic_is_named_not_dropped() -> None:
     with pytest.raises(InvalidData, match=r"#2 depends on #77, not a story of epic #1") as err:
-        build_dag(1, [2], {2: StoryFacts(2, body="depends on #77")})
+        build_dag(1, [2], {2: StoryIssue(2, body="depends on #77")})
     assert err.value.exit_code == 15
 
 
 def test_self_dependency_and_cycle_are_both_reported() -> None:
     facts = {
-        2: StoryFacts(2, body="depends on #2"),
-        3: StoryFacts(3, body="depends on #4"),
-        4: StoryFacts(4, body="depends on #3"),
+        2: StoryIssue(2, body="depends on #2"),
+        3: StoryIssue(3, body="depends on #4"),
+        4: StoryIssue(4, body="depends on #3"),
     }
     with pytest.raises(InvalidData) as err:
         build_dag(1, [2, 3, 4], facts)
@@ -123,9 +123,9 @@ def test_self_dependency_and_cycle_are_both_reported() -> None:
 
 def test_a_missing_story_does_not_hide_the_other_offenders() -> None:
     facts = {
-        2: StoryFacts(2, body="depends on #2"),
-        3: StoryFacts(3, body="depends on #4"),
-        4: StoryFacts(4, body="depends on #3"),
+        2: StoryIssue(2, body="depends on #2"),
+        3: StoryIssue(3, body="depends on #4"),
+        4: StoryIssue(4, body="depends on #3"),
     }
     with pytest.raises(InvalidData) as err:
         build_dag(1, [2, 3, 4, 9], facts)
@@ -135,10 +135,10 @@ def test_a_missing_story_does_not_hide_the_other_offenders() -> None:
 
 def test_an_invalid_dag_stays_plannable_without_its_offending_edges() -> None:
     facts = {
-        2: StoryFacts(2, body="depends on #77"),
-        3: StoryFacts(3, body="depends on #4"),
-        4: StoryFacts(4, body="depends on #3"),
-        5: StoryFacts(5, body="depends on #4 and #2"),
+        2: StoryIssue(2, body="depends on #77"),
+        3: StoryIssue(3, body="depends on #4"),
+        4: StoryIssue(4, body="depends on #3"),
+        5: StoryIssue(5, body="depends on #4 and #2"),
     }
     dag, missing = assemble(1, [2, 3, 4, 5, 9], facts)
     assert [p.stories for p in missing] == [(9,)]

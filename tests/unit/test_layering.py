@@ -77,3 +77,28 @@ def test_only_github_builds_rest_paths_or_sends_raw_requests() -> None:
         if RAW_CALL.search(line)
     ]
     assert offenders == [], "add a typed call to maverick_ext/github/ instead"
+
+
+def test_one_name_names_one_thing() -> None:
+    """Distinct things get distinct names, and JSON rendering has one method name.
+
+    Two classes of one name (two ``Outcome``s, two ``StoryFacts``) make a reader guess
+    which is meant; the emulator stands apart, being GitHub's side of the wire.
+    """
+    defined: dict[str, list[str]] = {}
+    json_methods: set[str] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        relative = str(path.relative_to(PACKAGE))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                if not relative.startswith("emulator/"):
+                    defined.setdefault(node.name, []).append(relative)
+                json_methods |= {
+                    f.name
+                    for f in node.body
+                    if isinstance(f, ast.FunctionDef)
+                    and f.name in ("as_json", "to_dict", "as_dict")
+                }
+    assert {n: p for n, p in defined.items() if len(p) > 1} == {}
+    assert json_methods == set(), "render JSON with to_json()"

@@ -13,7 +13,7 @@ from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 if TYPE_CHECKING:
-    from maverick_ext.services.bprop import Outcome
+    from maverick_ext.services.bprop import WalkResult
 
 
 @click.command(
@@ -58,7 +58,7 @@ def resume(app: App, epic: str, force: bool, repo: str | None, as_json: bool) ->
         click.echo(f"no block propagation to resume on #{ctx.number}")
 
 
-def describe(outcome: Outcome) -> str:
+def describe(outcome: WalkResult) -> str:
     if not outcome.descendants:
         return f"nothing depends on #{outcome.ejected}: nothing to block"
     return (

@@ -57,7 +57,7 @@ def resume_point(
     markers = issue_markers(snapshot.comments, TrustPolicy(snapshot.viewer, bots)).markers
     progress = max(
         (m for m in markers if m.kind == "task-progress"),
-        key=lambda m: m.comment_id or 0,
+        key=lambda m: m.comment_id,
         default=None,
     )
     payload = dict(progress.payload) if progress else {}

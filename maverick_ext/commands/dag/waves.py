@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.epic._shared import Board, epic_board, numbers, plan_document
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.options import json_option, read_file_arg, repo_option
 from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP, InvalidData, UsageError
 
@@ -71,10 +69,7 @@ def _dag_from_file(source: str) -> Dag:
     from maverick_ext.core.dag import dag_from_payload
     from maverick_ext.core.markers import parse_body
 
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    text = read_file_arg(source)
     try:
         payload = json.loads(text)
     except json.JSONDecodeError:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option, settle_option, ttl_option
+from maverick_ext.commands.coordination import claiming_options
 from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
-from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -33,11 +32,7 @@ MAX_ENV = "MAX_CONCURRENT_WORKTREES"
     help="Claim the first startable story (critical path first) and print it; move past "
     "races lost to other agents. Exit 16: nothing to start now; 17: nothing left.",
 )
-@ttl_option
-@settle_option
-@instance_option
-@repo_option
-@json_option
+@claiming_options
 @pass_app
 def next_(
     app: App,

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.gh_state import WRITABLE, marker_kind
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.options import json_option, read_file_arg, repo_option
 from maverick_ext.commands.output import emit_json
-from maverick_ext.errors import EXIT_CODE_HELP, InvalidData, UsageError
+from maverick_ext.errors import EXIT_CODE_HELP, InvalidData
 
 
 def _payload(source: str) -> dict[str, Any]:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    text = read_file_arg(source)
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -43,6 +43,6 @@ def print_resolved(app: App, which: str, as_json: bool) -> None:
     config, repo_dir = workflow.workflow_context(app.cwd, app.env)
     resolved = getattr(workflow, which)(config, repo_dir)
     if as_json:
-        emit_json(resolved.as_json())
+        emit_json(resolved.to_json())
     else:
         click.echo(resolved.name)

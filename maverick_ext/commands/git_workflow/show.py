@@ -34,8 +34,8 @@ def show(app: App, as_json: bool) -> None:
     config, repo_dir = workflow_context(app.cwd, app.env)
     base = story_base(config, repo_dir)
     document: dict[str, Any] = {
-        "story_base": base.as_json(),
-        "pr_target": pr_target(config, repo_dir, base).as_json(),
+        "story_base": base.to_json(),
+        "pr_target": pr_target(config, repo_dir, base).to_json(),
         "promotion_chain": config.git_workflow.promotion_chain,
         "branch_prefixes": config.git_workflow.branch_prefixes,
         "close_policy": config.issue_lifecycle.close_policy,

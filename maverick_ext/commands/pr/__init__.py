@@ -14,13 +14,15 @@ from maverick_ext.errors import EXIT_CODE_HELP
     epilog=EXIT_CODE_HELP,
     lazy={
         "retarget": "maverick_ext.commands.pr.retarget:retarget",
+        "wait": "maverick_ext.commands.pr.wait:wait",
     },
 )
 def pr() -> None:
-    """Stacked PRs: retarget once the sibling merged.
+    """Stacked PRs: retarget them; wait for checks and merges.
 
     \b
     Example:
       gh maverick pr retarget feat/14-logout
       gh maverick pr retarget --all --dry-run
+      gh maverick pr wait 12 --timeout 30m
     """

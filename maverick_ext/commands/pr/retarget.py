@@ -69,7 +69,7 @@ def retarget(
     else:
         results = [service.retarget(client, target, fence=fence, dry_run=dry_run, cwd=cwd, env=env)]
     if as_json:
-        emit_json({"results": [result.as_json() for result in results]})
+        emit_json({"results": [result.to_json() for result in results]})
     else:
         for result in results:
             where = f" -> {result.new_base}" if result.new_base else ""

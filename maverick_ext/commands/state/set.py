@@ -15,9 +15,6 @@ from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 if TYPE_CHECKING:
     from maverick_ext.services.epics import StoryStatus
 
-# Statuses that follow from claims: accepted, explained, never recorded (SPEC: derived).
-DERIVED_ONLY = ("pending", "in_flight")
-
 
 @click.command(
     "set", short_help="Record a fact on a story (ejected, merged, blocked).", epilog=EXIT_CODE_HELP
@@ -58,15 +55,15 @@ def set_(
     JSON: {"number", "title", "status", "reason", "holder", "lease_left_s", "prs", "url",
            "blocked_by": [N], "label": str|null, "added": bool}
     """
-    from maverick_ext.core.epic_state import STATUSES, fact_for
+    from maverick_ext.core.epic_state import FROM_CLAIMS, STATUSES, fact_for
     from maverick_ext.services import epics
 
     epic_text, story, status = _split(app, repo, epic)
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
-    ctx = open_epic(app, repo, epic_text, journals="warn" if status in DERIVED_ONLY else "finish")
+    ctx = open_epic(app, repo, epic_text, journals="warn" if status in FROM_CLAIMS else "finish")
     number = story_number(story)
-    if status in DERIVED_ONLY:
+    if status in FROM_CLAIMS:
         epics.current_dag(ctx)[0].require(number)
         _explain(epics.statuses(ctx, [number])[number], status, as_json)
         flush_warnings(ctx)

@@ -50,7 +50,7 @@ def create(app: App, branch: str, base: str | None, issue: int | None, as_json: 
     if created.hook_output:
         info(created.hook_output)
     if as_json:
-        emit_json(created.as_json())
+        emit_json(created.to_json())
         return
     if created.action == "reused":
         info(f"reusing the existing worktree of {created.branch}")

@@ -35,7 +35,7 @@ def list_worktrees(app: App, as_json: bool) -> None:
 
     listing = listing_of(app.cwd, app.env)
     if as_json:
-        emit_json(listing.as_json())
+        emit_json(listing.to_json())
         return
     rows = [
         (

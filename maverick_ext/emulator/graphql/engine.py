@@ -35,6 +35,7 @@ from maverick_ext.emulator.gitdb import RefUpdateRejected
 
 # Importing each resource's module registers its resolvers.
 from maverick_ext.emulator.graphql import (  # noqa: F401
+    checks,
     comments,
     git,
     identity,

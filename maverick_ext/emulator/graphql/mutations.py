@@ -26,6 +26,7 @@ from maverick_ext.emulator.store import (
     NotFoundError,
     Pull,
     Repo,
+    Store,
     StoreError,
     User,
     ValidationFailed,
@@ -303,17 +304,19 @@ def remove_sub_issue(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[st
     return {"issue": parent, "subIssue": child}
 
 
-@mutation("addBlockedBy")
-def add_blocked_by(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
-    issue = _node(info, input["issueId"], Issue)
-    blocker = _node(info, input["blockingIssueId"], Issue)
-    ctx(info).store.add_blocked_by(issue, blocker)
-    return {"issue": issue, "blockingIssue": blocker}
+def _blocked_by(
+    change_edge: Callable[[Store, Issue, Issue], Issue],
+) -> Callable[..., dict[str, Any]]:
+    """addBlockedBy / removeBlockedBy: the same input and answer, one Store method each."""
+
+    def change(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        issue = _node(info, input["issueId"], Issue)
+        blocker = _node(info, input["blockingIssueId"], Issue)
+        change_edge(ctx(info).store, issue, blocker)
+        return {"issue": issue, "blockingIssue": blocker}
+
+    return change
 
 
-@mutation("removeBlockedBy")
-def remove_blocked_by(info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
-    issue = _node(info, input["issueId"], Issue)
-    blocker = _node(info, input["blockingIssueId"], Issue)
-    ctx(info).store.remove_blocked_by(issue, blocker)
-    return {"issue": issue, "blockingIssue": blocker}
+mutation("addBlockedBy")(_blocked_by(Store.add_blocked_by))
+mutation("removeBlockedBy")(_blocked_by(Store.remove_blocked_by))

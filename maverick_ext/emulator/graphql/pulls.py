@@ -72,7 +72,6 @@ def _pull_fields() -> dict[str, Callable[[Pull, GraphQLResolveInfo], Any]]:
         "state": lambda p, _: pr_state(p),
         "headRefOid": lambda p, info: fresh(info, p).head_sha,
         "baseRefOid": lambda p, info: fresh(info, p).base_sha,
-        "mergeable": lambda p, _: "MERGEABLE" if pr_state(p) == "OPEN" else "UNKNOWN",
         "fullDatabaseId": lambda p, _: str(p.id),
     }
 
@@ -122,7 +121,7 @@ def _commit(pull: Pull, sha: str, message: str) -> dict[str, Any]:
         "messageBody": body.strip(),
         "authoredDate": when,
         "committedDate": when,
-        "statusCheckRollup": None,
+        "repository": pull.repo,  # its statusCheckRollup: graphql/checks.py
         "authors": [
             {"name": author.name or author.login, "email": "", "user": author, "date": when}
         ],
@@ -154,13 +153,6 @@ def pull_merge_commit(pull: Pull, _: GraphQLResolveInfo) -> dict[str, Any] | Non
         return None
     owner = pull.repo.owner.login
     return _commit(pull, sha, f"Merge pull request #{pull.number} from {owner}/{pull.head_ref}")
-
-
-@resolves("PullRequest", "mergeStateStatus")
-def pull_merge_state(pull: Pull, _: GraphQLResolveInfo) -> str:
-    if pr_state(pull) != "OPEN":
-        return "UNKNOWN"
-    return "DRAFT" if pull.draft else "CLEAN"
 
 
 @resolves("PullRequest", "assignedActors")

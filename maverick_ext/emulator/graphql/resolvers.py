@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,9 @@ class Context:
     # One store-clock reading per request, so every listing in a response agrees on what
     # the visibility-delay fault hides.
     clock: float
+    # Other answers read once per request, so a response agrees with itself (a PR's
+    # mergeability, which its first reading sets computing: graphql/checks.py).
+    readings: dict[Any, Any] = field(default_factory=dict)
 
 
 Resolver = Callable[..., Any]

@@ -26,16 +26,14 @@ class CommentStore(IdentityStore):
         Under the visibility-delay fault it stays out of listings for a while, but is
         readable by id at once (as on GitHub, where replicas lag behind the primary).
         """
-        if body is None or not str(body).strip():
-            raise ValidationFailed("IssueComment", "body", "missing_field")
-        check_body("IssueComment", body)
+        text = _comment_body(body)
         cid = next(self._comment_ids)
         now = self.now()
         comment = Comment(
             cid,
             make_node_id("IC", "IssueComment", cid),
             issue,
-            str(body),
+            text,
             viewer.user,
             self.association(viewer, issue.repo),
             now,
@@ -76,10 +74,7 @@ class CommentStore(IdentityStore):
     @locked
     def update_comment(self, comment: Comment, body: str | None) -> Comment:
         """Edit a comment's body; bumps its ``updated_at`` (the lease heartbeat relies on it)."""
-        if body is None or not str(body).strip():
-            raise ValidationFailed("IssueComment", "body", "missing_field")
-        check_body("IssueComment", body)
-        comment.body = str(body)
+        comment.body = _comment_body(body)
         comment.updated_at = self.now()
         return comment
 
@@ -89,3 +84,11 @@ class CommentStore(IdentityStore):
         comment.issue.comments.remove(comment)
         del self._comments[comment.id]
         self._nodes.pop(comment.node_id, None)
+
+
+def _comment_body(body: str | None) -> str:
+    """A comment body GitHub accepts: not blank, within the length limit (422 otherwise)."""
+    if body is None or not str(body).strip():
+        raise ValidationFailed("IssueComment", "body", "missing_field")
+    check_body("IssueComment", body)
+    return str(body)

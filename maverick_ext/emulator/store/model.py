@@ -204,6 +204,10 @@ class Pull:
     merged_at: datetime | None = None
     merged_by: User | None = None
     merge_commit_sha: str | None = None
+    # Mergeability (emulator/checks.py): the head/base pair last computed, and a test's
+    # mark that the PR conflicts with its base (no file contents here to merge).
+    mergeability_for: tuple[str, str] | None = None
+    conflicting: bool = False
 
     @property
     def repo(self) -> Repo:
@@ -233,6 +237,9 @@ class Repo:
     commits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha -> parents
     # Commits made through the git database API (message, tree, dates): ``emulator.gitdb``.
     objects: dict[str, Any] = field(default_factory=dict)
+    # Check runs by id and commit statuses in creation order (emulator/checks.py).
+    check_runs: dict[int, Any] = field(default_factory=dict)
+    statuses: list[Any] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:

@@ -142,7 +142,7 @@ class PullStore(IssueStore, GitStore):
         405 if closed or already merged, 409 if ``sha`` is not the current head.
         """
         self._refresh_shas(pull)
-        if pull.merged or pull.issue.state != "open":
+        if pull.merged or pull.issue.state != "open" or pull.conflicting:
             raise NotMergeable("Pull Request is not mergeable")
         if sha is not None and sha != pull.head_sha:
             raise Conflict("Head branch was modified. Review and try the merge again.")

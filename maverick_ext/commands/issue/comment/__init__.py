@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from maverick_ext.commands.coordination import instance_option
 from maverick_ext.commands.lazy import LazyGroup
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.options import json_option, read_file_arg, repo_option
 from maverick_ext.commands.output import emit_json
 from maverick_ext.core.task_progress import COMMENT_KINDS
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
@@ -41,10 +39,7 @@ def comment_options(function: F) -> F:
 def read_body(source: str) -> str:
     from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
 
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    text = read_file_arg(source)
     if not text.strip():
         raise UsageError(f"{'stdin' if source == '-' else source} is empty", "write the body first")
     if comment_length(text) > MAX_COMMENT_CHARS:
