@@ -68,6 +68,7 @@ WALK: dict[str, list[str]] = {
                              "-"],
     "issue policy": ["issue", "policy"],
     "pr retarget": ["pr", "retarget", "9"],
+    "pr wait": ["pr", "wait", "999", "--timeout", "90s"],
     "preflight": ["preflight"],
     "prune-refs": ["prune-refs", "--dry-run"],
     "read": ["read", "2"],
