@@ -106,8 +106,26 @@ class App:
         defaults (plus the environment's overrides), known from two stats: the hot commands
         then never load the validating (pydantic) models."""
         if self._coordination is None:
-            self._coordination = self._read_coordination()
+            self._coordination = self._with_app_bot(self._read_coordination())
         return self._coordination
+
+    def _with_app_bot(self, coordination: Coordination) -> Coordination:
+        """The configured GitHub App's bot is trusted like a configured one (docs/gh-app.md)."""
+        from maverick_ext.errors import InvalidData
+
+        try:
+            settings = self.github_app()
+        except InvalidData:
+            return coordination
+        if not settings.configured:
+            return coordination
+        from dataclasses import replace
+
+        from maverick_ext.services.gh_app import known_slugs
+
+        slugs = known_slugs(self.env, settings)
+        bots = tuple(dict.fromkeys((*coordination.trusted_bots, *slugs)))
+        return replace(coordination, trusted_bots=bots)
 
     def _read_coordination(self) -> Coordination:
         from dataclasses import replace

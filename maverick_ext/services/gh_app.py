@@ -111,6 +111,21 @@ def store_cached(path: Path, token: CachedToken) -> None:
         raise
 
 
+def known_slugs(env: Mapping[str, str], settings: GitHubApp) -> tuple[str, ...]:
+    """The configured App's slug on any host we hold a token for (from the cache, no call):
+    its markers are this user's own, so readers trust them as a configured bot's."""
+    if not settings.configured:
+        return ()
+    suffix = cache_file_name("", settings.app_id, settings.installation_id or 0)  # "-APP-INST.json"
+    directory = state_root(env) / "gh-app"
+    try:
+        names = [path for path in directory.iterdir() if path.name.endswith(suffix)]
+    except OSError:
+        return ()
+    found = (load_cached(path) for path in sorted(names))
+    return tuple(dict.fromkeys(t.app_slug for t in found if t is not None and t.app_slug))
+
+
 def app_jwt(settings: GitHubApp, now: float) -> str:
     require_configured(settings)
     key = read_private_key(settings.private_key_path)

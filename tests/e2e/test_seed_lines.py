@@ -24,6 +24,8 @@ import pytest
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from tests.conftest import CHECKOUT, real_gh
+from tests.gh_app_keys import SLUG as SLUG_OF_APP
+from tests.gh_app_keys import app_env, register, write_key
 
 pytestmark = pytest.mark.e2e
 
@@ -106,14 +108,16 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
 ) -> None:
     ran: set[str] = set()
 
-    def run(template: str, *extra: str, instance: str = "agent-a", **values: str):
+    def run(template: str, *extra: str, instance: str = "agent-a", env=None, **values: str):
         ran.add(template)
         argv = [*fill(template, **values), *extra]
         # No GH_REPO: the repository comes from the line itself, as in the seeds.
-        return gh_maverick(*argv, instance=instance, cwd=clone, env={"GH_REPO": ""})
+        # The App is configured, as both seeds require.
+        env = {"GH_REPO": "", **app, **(env or {})}
+        return gh_maverick(*argv, instance=instance, cwd=clone, env=env)
 
-    def ok(template: str, *extra: str, **values: str):
-        result = run(template, *extra, **values)
+    def ok(template: str, *extra: str, env=None, **values: str):
+        result = run(template, *extra, env=env, **values)
         assert result.returncode == 0, f"{template}: {result.stderr}"
         return result
 
@@ -122,6 +126,16 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
         return [label.name for label in issue.labels]
 
     epic, story, child = str(EPIC), "5", "6"
+    register(emulator.store)
+    app = {**app_env(write_key(clone.parent)), "XDG_STATE_HOME": str(clone.parent / "state")}
+
+    # Preflight (mandatory), in the agent's GitHub clone (GH_REPO stands for its remote).
+    checked = json.loads(ok("preflight do-epic", "--json", env={"GH_REPO": SLUG}).stdout)
+    assert checked["ok"] is True and checked["workflow"] == "do-epic"
+    assert {c["name"]: c["status"] for c in checked["checks"]}["github app"] == "pass"
+
+    # Entry: the Maverick GitHub App is mandatory.
+    assert ok("gh-app status").stdout.splitlines()[0] == "configured: true"
 
     # Phase 0: entry check, then claim the whole epic as one scope.
     entry = json.loads(ok("coord read <repo> <issue>", issue=epic).stdout)
@@ -153,6 +167,17 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     # Phase 1: extending the claim to a child already in scope is a no-op success.
     again = json.loads(ok("coord claim <repo> <child-issue>", **{"child-issue": child}).stdout)
     assert again["results"][0]["action"] == "already_held"
+
+    # Phase 2: persist the DAG marker through the App's gh (the scrape lost the epic).
+    deps = {"2": [], "3": [], "4": ["2", "3"], "5": ["2"], "6": ["4"], "7": ["5", "6"]}
+    dag = {"epic": EPIC, "stories": {n: {"deps": d, "files": []} for n, d in deps.items()}}
+    Path("/tmp/dag-marker.md").write_text(f"```maverick-dag\n{json.dumps(dag)}\n```\n")
+    ok("gh-app gh -- issue comment --body-file /tmp/dag-marker.md", epic, "-R", SLUG)
+    posted = emulator.store.issue(emulator.store.repo(OWNER, REPO), EPIC).comments[-1]
+    assert posted.user.login == f"{SLUG_OF_APP}[bot]" and "maverick-dag" in posted.body
+    # Read as the user: the configured App's marker is trusted like a configured bot's.
+    recorded = json.loads(gh_maverick("dag", "show", "1", "--json", cwd=clone, env=app).stdout)
+    assert recorded["source"] == "marker"
 
     # Phase 3 and 5a: waves and state, the epic restored where the scrape lost it.
     waves = json.loads(ok("dag waves <repo>", epic, "--json").stdout)
@@ -215,9 +240,5 @@ def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
     assert not missing, f"seed lines this test does not run: {sorted(missing)}"
 
 
-# Lines whose commands land in a later step of issue #11 (App identity, preflight <skill>).
-LATER = {
-    "preflight do-epic",
-    "gh-app status",
-    "gh-app gh -- issue comment --body-file /tmp/dag-marker.md",
-}
+# Lines whose commands are still to land (none: every line of the seeds runs above).
+LATER: set[str] = set()

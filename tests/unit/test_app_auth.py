@@ -112,3 +112,24 @@ def test_the_cache_file_is_mode_0600_and_a_readable_by_others_one_is_not_trusted
     assert [p.name for p in path.parent.iterdir()] == ["t.json"]  # no temporary left
     path.chmod(0o644)
     assert load_cached(path) is None
+
+
+def test_the_configured_apps_slug_is_known_from_its_cached_tokens_only(tmp_path):
+    from maverick_ext.config_files import GitHubApp
+    from maverick_ext.services.gh_app import known_slugs
+
+    env = {"XDG_STATE_HOME": str(tmp_path)}
+    settings = GitHubApp(app_id="4242", private_key_path="k.pem", installation_id=77)
+    directory = tmp_path / "gh-maverick" / "gh-app"
+    assert known_slugs(env, settings) == ()  # no token minted yet: nothing to trust
+
+    for host, app_id, installation, slug in (
+        ("github.com", "4242", 77, "ours"),
+        ("ghe.example.com", "4242", 77, "ours"),
+        ("github.com", "9999", 77, "another-app"),
+    ):
+        record = CachedToken("ghs_x", NOW, app_id, installation, host, slug)
+        store_cached(directory / cache_file_name(host, app_id, installation), record)
+
+    assert known_slugs(env, settings) == ("ours",)
+    assert known_slugs(env, GitHubApp()) == ()
