@@ -17,6 +17,7 @@ import click
 if TYPE_CHECKING:
     from maverick_ext.config import MaverickConfig
     from maverick_ext.config_files import Coordination, GitHubApp
+    from maverick_ext.core.app_auth import CachedToken
     from maverick_ext.core.refs import RepoRef
     from maverick_ext.github.client import GhClient
 
@@ -29,6 +30,7 @@ class App:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
+    wall_clock: Callable[[], float] = time.time  # JWT claims, token expiry
     make_client: Callable[..., GhClient] | None = None
     cwd: str | None = None
     # `--as-app` (or github_app.act_as_app): every gh child acts with the App's token.
@@ -36,7 +38,7 @@ class App:
     _config: MaverickConfig | None = field(default=None, init=False, repr=False)
     _coordination: Coordination | None = field(default=None, init=False, repr=False)
     _github_app: GitHubApp | None = field(default=None, init=False, repr=False)
-    _app_token: str | None = field(default=None, init=False, repr=False)
+    _app_token: CachedToken | None = field(default=None, init=False, repr=False)
 
     @property
     def config(self) -> MaverickConfig:
@@ -55,13 +57,26 @@ class App:
             return client
         from maverick_ext.github.app import token_env
 
-        if self._app_token is None:
+        self.app_token(repo)  # mint (or read the cache) now: a broken App fails up front
+        client.credentials = lambda: token_env(self.app_token(repo).token)
+        return client
+
+    def app_token(self, repo: RepoRef | None) -> CachedToken:
+        """The App's installation token, renewed once it is within five minutes of expiry
+        (a heartbeat loop outlives the hour a token lasts)."""
+        from datetime import datetime, timezone
+
+        from maverick_ext.core.app_auth import token_usable
+
+        token = self._app_token
+        now = datetime.fromtimestamp(self.wall_clock(), tz=timezone.utc)
+        if token is None or not token_usable(token.expires_at, now):
             from maverick_ext.services.gh_app import AppSession
 
-            self._app_token = AppSession(self.github_app(), client, self.env).token().token
-        base = self.env if client.env is None else client.env
-        client.env = {**base, **token_env(self._app_token)}
-        return client
+            client = self.gh_client(repo)
+            session = AppSession(self.github_app(), client, self.env, self.wall_clock)
+            self._app_token = token = session.token()
+        return token
 
     def acting_as_app(self) -> bool:
         """``--as-app``, else the config switch. A broken config file is reported by whoever

@@ -153,12 +153,12 @@ def _start_daemon(app: App, coordinator: Any, number: int, options: list[str]) -
                        f"#{number}: the heartbeat daemon did not start (see its log "
                        f"{loops.entry_path(coordinator.loops_dir, repo.full_name, number)}"
                        ".log)", details=details)  # fmt: skip
+    where = f"(pid {entry.pid}, log {entry.log})"
     if started.already_running:
-        action, what = "already_running", "a heartbeat daemon already runs"
-    elif entry.renewed_at:
-        action, what = "daemon_started", "heartbeat daemon started, lease renewed"
-    else:
-        action, what = "daemon_started", "heartbeat daemon started (first renewal still pending)"
-    return Outcome(number, ExitCode.OK, action,
-                   f"#{number}: {what} (pid {entry.pid}, log {entry.log})",
+        return Outcome(number, ExitCode.OK, "already_running",
+                       f"#{number}: a heartbeat daemon already runs {where}",
+                       details=details)  # fmt: skip
+    what = "lease renewed" if entry.renewed_at else "first renewal still pending"
+    return Outcome(number, ExitCode.OK, "daemon_started",
+                   f"#{number}: heartbeat daemon started, {what} {where}",
                    details=details)  # fmt: skip

@@ -123,6 +123,11 @@ def notice_body(epic: int, ejected: int) -> str:
     )
 
 
+def is_notice(body: str) -> bool:
+    """Whether a comment is a block notice (of any ejection)."""
+    return _NOTICE_TAG_RE.search(body or "") is not None
+
+
 def noticed(comment_bodies: Iterable[str], epic: int, ejected: int) -> bool:
     """Whether one of these (trusted) comments is our notice for this ejection."""
     wanted = (str(epic), str(ejected))

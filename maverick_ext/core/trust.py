@@ -14,7 +14,7 @@ account is ``slug[bot]`` as ``viewer.login`` and in REST but ``slug`` as GraphQL
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -135,15 +135,24 @@ class TrustedMarkers:
     warnings: list[MarkerWarning] = field(default_factory=list)
 
 
-def authors_to_verify(comments: Iterable[CommentLike], policy: TrustPolicy) -> list[str]:
-    """Authors of non-claim markers whom only the permission API can vouch for, one
-    spelling per account, in a stable order."""
+def carries_record(body: str) -> bool:
+    """Whether a comment holds a marker that is not a claim (DAG, state, journal, progress)."""
+    return any(m.kind not in CLAIM_KINDS for m in parse_body(body).markers)
+
+
+def authors_to_verify(
+    comments: Iterable[CommentLike],
+    policy: TrustPolicy,
+    matters: Callable[[str], bool] = carries_record,
+) -> list[str]:
+    """Authors of comments that ``matter`` (by default: carry non-claim markers) whom only
+    the permission API can vouch for, one spelling per account, in a stable order."""
     unknown: dict[str, str] = {}
     for comment in comments:
         author = comment.author
         if author is None or policy.trusts_for_records(author, comment.author_association):
             continue
-        if any(m.kind not in CLAIM_KINDS for m in parse_body(comment.body).markers):
+        if matters(comment.body):
             unknown.setdefault(login_key(author), author)
     return [unknown[key] for key in sorted(unknown)]
 

@@ -44,8 +44,9 @@ class Faults:
     # (GitHub's comment ids passed 2**31 in 2024; `fullDatabaseId` is the BigInt form).
     int32_database_id: bool = True
     # Members of an organisation with private membership appear as CONTRIBUTOR (when they
-    # have a merged pull request in the repository) or NONE, never MEMBER.
-    private_membership: bool = False
+    # have a merged pull request in the repository) or NONE, never MEMBER. On by default:
+    # organisation membership is private unless each member publicises it (GitHub docs).
+    private_membership: bool = True
     # Issue fields this server lacks, comma-separated (``blockedBy``, ``subIssues``,
     # ``parent``): GHES up to 3.18 has no ``blockedBy``, older servers no sub-issues. A query
     # naming one fails whole with ``Field 'X' doesn't exist on type 'Issue'``.

@@ -45,6 +45,17 @@ def permission(viewer: Viewer, repo: Repo) -> str:
     return _FROM_ASSOCIATION.get(viewer.association_for(repo), "read")
 
 
+# GET /repos/{o}/{r}/collaborators/{user}/permission: ``permission`` is the legacy base
+# role ("maintain is mapped to write and triage to read", OpenAPI), ``role_name`` the role.
+LEGACY_BASE_ROLE = {
+    "admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"
+}  # fmt: skip
+# Who may ask: GitHub answers others 403 "Must have push access to view collaborator
+# permission." (yegor256/rultor#1407).
+ASK_PERMISSION = "write"
+ASK_PERMISSION_REFUSED = "Must have push access to view collaborator permission."
+
+
 def allowed(viewer: Viewer, repo: Repo, needed: str) -> bool:
     return LEVELS.index(permission(viewer, repo)) >= LEVELS.index(needed)
 

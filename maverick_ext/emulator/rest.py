@@ -257,6 +257,19 @@ def get_user(ctx: Ctx, login: str) -> Response:
     return Response(200, shapes.full_user(ctx.urls, ctx.store.get_user(login), private=False))
 
 
+@route("GET", "{repo}/collaborators/(?P<username>[^/]+)/permission")
+def get_collaborator_permission(ctx: Ctx, owner: str, name: str, username: str) -> Response:
+    repo = _repo(ctx, owner, name)
+    if not permissions.allowed(ctx.viewer, repo, permissions.ASK_PERMISSION):
+        if repo.private:
+            raise NotFoundError()
+        return Response(403, error_body(permissions.ASK_PERMISSION_REFUSED, 403))
+    user = ctx.store.get_user(unquote(username))
+    role = permissions.permission(ctx.store.standing(user), repo)
+    base_role = permissions.LEGACY_BASE_ROLE[role]
+    return Response(200, shapes.collaborator_permission(ctx.urls, user, role, base_role))
+
+
 @route("GET", "/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)")
 def get_repo(ctx: Ctx, owner: str, name: str) -> Response:
     return Response(200, shapes.repository(ctx.urls, _repo(ctx, owner, name)))

@@ -56,6 +56,22 @@ def simple_user(u: Urls, user: User) -> Json:
     }
 
 
+def collaborator_permission(u: Urls, user: User, role: str, base_role: str) -> Json:
+    """``repository-collaborator-permission``: the base role, the role, the account."""
+    held = ("read", "triage", "write", "maintain", "admin")
+    rank = held.index(role)
+    flags = dict(zip(("pull", "triage", "push", "maintain", "admin"), held, strict=True))
+    return {
+        "permission": base_role,
+        "role_name": role,
+        "user": {
+            **simple_user(u, user),
+            "permissions": {flag: held.index(level) <= rank for flag, level in flags.items()},
+            "role_name": role,
+        },
+    }
+
+
 def full_user(u: Urls, user: User, *, private: bool) -> Json:
     """``public-user`` (``GET /users/x``) or ``private-user`` (``GET /user``)."""
     out = simple_user(u, user) | {

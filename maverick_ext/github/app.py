@@ -35,7 +35,7 @@ def as_token(client: GhClient, token: str) -> GhClient:
     """A copy of ``client`` whose gh children act with ``token``."""
     base = os.environ if client.env is None else client.env
     env = {k: v for k, v in base.items() if k not in _DEBUG_VARIABLES}
-    return replace(client, env={**env, **token_env(token)}, calls=0)
+    return replace(client, env={**env, **token_env(token)}, credentials=None, calls=0)
 
 
 def _bearer(jwt: str) -> dict[str, str]:

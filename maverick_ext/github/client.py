@@ -146,6 +146,9 @@ class GhClient:
     # reads deep inside services never wait past it); a per-call ``deadline`` wins.
     deadline: float | None = None
     env: Mapping[str, str] | None = None
+    # Variables worked out again before every child: acting as a GitHub App, the token
+    # (GH_TOKEN) renews hourly under a long-running loop (commands/app.py).
+    credentials: Callable[[], Mapping[str, str]] | None = None
     calls: int = 0
     # Collaborator write access by login key, asked once per command run (github/permissions).
     write_access: dict[str, bool] = field(default_factory=dict)
@@ -280,6 +283,8 @@ class GhClient:
     def _child_env(self) -> dict[str, str]:
         env = dict(os.environ if self.env is None else self.env)
         env.update(QUIET_GH_ENV)
+        if self.credentials is not None:
+            env.update(self.credentials())
         return env
 
     def _once(

@@ -8,7 +8,7 @@ admin. Answers are cached on the client, which lives for one command run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from maverick_ext.core.trust import (
@@ -16,6 +16,7 @@ from maverick_ext.core.trust import (
     TrustPolicy,
     authors_to_verify,
     can_write,
+    carries_record,
     login_key,
 )
 from maverick_ext.errors import GitHubRejected, NotFound
@@ -39,9 +40,13 @@ def has_write_access(client: GhClient, login: str) -> bool:
 
 
 def policy_with_writers(
-    client: GhClient, comments: Iterable[CommentLike], policy: TrustPolicy
+    client: GhClient,
+    comments: Iterable[CommentLike],
+    policy: TrustPolicy,
+    matters: Callable[[str], bool] = carries_record,
 ) -> TrustPolicy:
-    """``policy`` extended by the authors of ``comments`` whom the permission API vouches for."""
-    authors = authors_to_verify(comments, policy)
+    """``policy`` extended by the authors of ``comments`` (those that ``matter``: by default
+    the ones carrying non-claim markers) whom the permission API vouches for."""
+    authors = authors_to_verify(comments, policy, matters)
     writers = [login for login in authors if has_write_access(client, login)]
     return policy.with_writers(writers) if writers else policy

@@ -27,6 +27,7 @@ from maverick_ext.core.markers import render_comment
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.errors import HeldLive, NotFound
 from maverick_ext.github import issues as gh
+from maverick_ext.github.permissions import policy_with_writers
 from maverick_ext.services.epics import EpicContext, current_dag
 
 if TYPE_CHECKING:
@@ -138,10 +139,12 @@ def _journal_body(ejected: int, payload: dict[str, Any]) -> str:
 
 
 def _trusted_notices(ctx: EpicContext, snapshot: IssueSnapshot) -> list[core.NoticeComment]:
+    """Notices are records, not claims: a writer hidden by its association counts too."""
+    ctx.policy = policy_with_writers(ctx.client, snapshot.comments, ctx.policy, core.is_notice)
     return [
         core.NoticeComment(c.id, c.author, c.body)
         for c in snapshot.comments
-        if ctx.policy.trusts(c.author, c.author_association)
+        if ctx.policy.trusts_for_records(c.author, c.author_association)
     ]
 
 

@@ -17,6 +17,7 @@ from maverick_ext.core.payloads import iso
 from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
 from maverick_ext.github import issues as gh
 from maverick_ext.github.client import GhClient
+from maverick_ext.github.permissions import policy_with_writers
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,9 @@ def _scan(
     client: GhClient, number: int, kind: str, bots: frozenset[str]
 ) -> tuple[Any, list[Any], Found]:
     snapshot = gh.fetch_issue(client, number)
-    parsed = issue_markers(snapshot.comments, TrustPolicy(snapshot.viewer, bots))
+    # Writers whose association hides them (private org members) count for records.
+    policy = policy_with_writers(client, snapshot.comments, TrustPolicy(snapshot.viewer, bots))
+    parsed = issue_markers(snapshot.comments, policy)
     found = [m for m in parsed.markers if m.kind == kind]
     newest = max(found, key=lambda m: m.comment_id) if found else None
     result = Found(

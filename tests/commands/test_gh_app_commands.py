@@ -212,3 +212,42 @@ def test_an_invalid_switch_value_is_a_usage_error_naming_it(run_emulated):
 
     assert result.exit_code == 2
     assert "invalid MAVERICK_AS_APP='maybe'" in result.stderr
+
+
+def test_a_long_lived_as_app_client_renews_the_token_before_it_expires(
+    inproc_emulator, app_configured, tmp_path
+):
+    from maverick_ext.commands.app import App
+    from maverick_ext.github.client import GhClient
+
+    clock = {"now": datetime.now(timezone.utc).timestamp()}
+    env = {
+        "HOME": str(tmp_path / "home"),
+        "XDG_STATE_HOME": str(tmp_path / "home" / "state"),
+        "GH_REPO": f"{GH_HOST}/{OWNER}/{REPO}",
+        **app_configured,
+    }
+    app = App(
+        env=env,
+        make_client=lambda repo, debug: GhClient(repo=repo, run=inproc_emulator.run, env=env),
+        cwd=str(tmp_path),
+        as_app=True,
+        wall_clock=lambda: clock["now"],
+    )
+    query = {"query": "query { viewer { login } }"}
+    client = app.client(app.resolve_repo(None))  # one client, as a heartbeat loop keeps it
+    assert client.graphql(query["query"]).data["data"]["viewer"]["login"] == f"{SLUG}[bot]"
+    first = cached(tmp_path)["token"]
+    mints = len(inproc_emulator.emulator.store.apps.tokens)
+
+    # 56 minutes on (GitHub's clock too): within five minutes of the token's expiry.
+    clock["now"] += 56 * 60
+    inproc_emulator.emulator.advance_clock(56 * 60)
+    assert client.graphql(query["query"]).data["data"]["viewer"]["login"] == f"{SLUG}[bot]"
+    assert len(inproc_emulator.emulator.store.apps.tokens) == mints + 1
+    assert cached(tmp_path)["token"] != first
+
+    # An hour after the first: the old token is dead, the client still works.
+    inproc_emulator.emulator.advance_clock(5 * 60)
+    assert inproc_emulator.emulator.store.apps.expired(first, inproc_emulator.emulator.store.clock())
+    assert client.graphql(query["query"]).data["data"]["viewer"]["login"] == f"{SLUG}[bot]"

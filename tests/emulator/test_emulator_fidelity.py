@@ -102,6 +102,15 @@ def test_pulls(busy: Client) -> None:
     check("PullRequestMergeResult", ok(busy.put(f"{REPO}/pulls/9/merge", {})))
 
 
+def test_collaborator_permission(busy: Client) -> None:
+    busy.as_("as:quiet-member:MEMBER").get(REPO)
+    for login in ("maverick-sandbox", "quiet-member"):
+        check(
+            "RepositoryCollaboratorPermission",
+            ok(busy.get(f"{REPO}/collaborators/{login}/permission")),
+        )
+
+
 def test_git_refs(busy: Client) -> None:
     main = ok(busy.get(f"{REPO}/git/ref/heads/main"))
     check("GitRef", main)

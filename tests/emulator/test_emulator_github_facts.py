@@ -78,8 +78,11 @@ def test_a_bot_is_spelled_three_ways(client: Client) -> None:
 
 
 @pytest.mark.parametrize("association", ASSOCIATIONS)
-def test_every_author_association_github_knows(client: Client, association: str) -> None:
+def test_every_author_association_github_knows(
+    emu: Emulator, client: Client, association: str
+) -> None:
     assert len(ASSOCIATIONS) == 8
+    emu.faults.update(private_membership=False)  # MEMBER shows only for public members
     who = client.as_(f"as:someone:{association.lower()}")
     made = who.post(f"{REST_REPO}/issues/3/comments", {"body": "x"}).json
     assert made["author_association"] == association
@@ -90,7 +93,7 @@ def test_every_author_association_github_knows(client: Client, association: str)
 
 
 def test_private_org_members_appear_as_contributor_or_none(emu: Emulator, client: Client) -> None:
-    emu.faults.update(private_membership=True)
+    assert emu.faults.private_membership  # on by default: membership is private by default
     member = client.as_("as:quiet-member:MEMBER")
     first = member.post(f"{REST_REPO}/issues/3/comments", {"body": "x"}).json
     assert first["author_association"] == "NONE"
@@ -104,6 +107,39 @@ def test_private_org_members_appear_as_contributor_or_none(emu: Emulator, client
     emu.faults.update(private_membership=False)
     public = member.post(f"{REST_REPO}/issues/3/comments", {"body": "z"}).json
     assert public["author_association"] == "MEMBER"
+
+
+@pytest.mark.parametrize(
+    ("token", "role", "base_role"),
+    [
+        ("as:quiet-member:MEMBER", "write", "write"),  # shown as NONE, still a writer
+        ("as:m:NONE:maintain", "maintain", "write"),
+        ("as:t:NONE:triage", "triage", "read"),
+        ("as:stranger:NONE", "read", "read"),
+        ("bot:some-app:NONE:write", "write", "write"),
+    ],
+)
+def test_the_permission_api_reports_the_base_role_and_the_role(
+    client: Client, token: str, role: str, base_role: str
+) -> None:
+    login = (
+        client.as_(token).get("/user").json.get("login")
+        if token.startswith("as:")
+        else ("some-app%5Bbot%5D")
+    )
+    client.as_(token).get(REST_REPO)  # the account exists once it has acted
+    answer = client.get(f"{REST_REPO}/collaborators/{login}/permission")
+    assert answer.status == 200
+    assert (answer.json["permission"], answer.json["role_name"]) == (base_role, role)
+    assert answer.json["user"]["permissions"]["push"] is (base_role in ("write", "admin"))
+
+
+def test_only_pushers_may_ask_about_permissions(client: Client) -> None:
+    stranger = client.as_("as:stranger:NONE")
+    refused = stranger.get(f"{REST_REPO}/collaborators/maverick-sandbox/permission")
+    assert refused.status == 403
+    assert refused.json["message"] == "Must have push access to view collaborator permission."
+    assert client.get(f"{REST_REPO}/collaborators/nobody-at-all/permission").status == 404
 
 
 # -- labels ----------------------------------------------------------------------------

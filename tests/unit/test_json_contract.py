@@ -23,9 +23,11 @@ def documented_actions() -> list[str]:
 
 
 def code_actions() -> set[str]:
-    tree = ast.parse((ROOT / "maverick_ext" / "services" / "claims.py").read_text())
+    sources = ("services/claims.py", "commands/heartbeat.py")  # the modules building Outcomes
+    trees = [ast.parse((ROOT / "maverick_ext" / source).read_text()) for source in sources]
     outcomes = {
         node.args[2].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and getattr(node.func, "id", None) == "Outcome"

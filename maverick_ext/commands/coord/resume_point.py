@@ -42,6 +42,7 @@ def resume_point(
     from maverick_ext.core import resume
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.core.trust import TrustPolicy, issue_markers
+    from maverick_ext.github.permissions import policy_with_writers
     from maverick_ext.github.pulls import list_pulls
     from maverick_ext.services.claims import read_claims
     from maverick_ext.services.identity import resolve_identity
@@ -54,7 +55,8 @@ def resume_point(
     me = resolve_identity(app.env, instance, app.cwd).instance_id
     state = read_claims(client, number, bots)  # the claim ref decides, as `read` says
     snapshot, view = state.snapshot, state.view
-    markers = issue_markers(snapshot.comments, TrustPolicy(snapshot.viewer, bots)).markers
+    policy = policy_with_writers(client, snapshot.comments, TrustPolicy(snapshot.viewer, bots))
+    markers = issue_markers(snapshot.comments, policy).markers
     progress = max(
         (m for m in markers if m.kind == "task-progress"),
         key=lambda m: m.comment_id,

@@ -50,4 +50,4 @@ def app_session(app: App, repo: str | None = None) -> AppSession:
         if repo:
             raise
         resolved = None  # no repository here: gh's own host choice (GH_HOST, github.com)
-    return AppSession(app.github_app(), app.gh_client(resolved), app.env)
+    return AppSession(app.github_app(), app.gh_client(resolved), app.env, app.wall_clock)

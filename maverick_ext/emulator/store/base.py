@@ -13,7 +13,15 @@ from typing import Any, TypeVar
 
 from maverick_ext.emulator.apps import Apps
 from maverick_ext.emulator.faults import Faults
-from maverick_ext.emulator.store.model import WIDE_ID_BASE, Comment, Issue, Node, Repo, User
+from maverick_ext.emulator.store.model import (
+    WIDE_ID_BASE,
+    Comment,
+    Issue,
+    Node,
+    Repo,
+    User,
+    Viewer,
+)
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -36,6 +44,9 @@ class StoreBase:
         self.users: dict[str, User] = {}  # keyed by lower-cased login
         self.repos: dict[str, Repo] = {}  # keyed by lower-cased "owner/name"
         self.default_login: str | None = None
+        # The association and permission each account's tokens claimed (``identify``), so
+        # others can ask about the account (the collaborator-permission API).
+        self.standings: dict[str, Viewer] = {}  # keyed by lower-cased login
         self.apps = Apps()  # registered test GitHub Apps and their installation tokens
         self._nodes: dict[str, Node] = {}
         self._issues_by_id: dict[int, Issue] = {}

@@ -56,7 +56,7 @@ class IdentityStore(StoreBase):
         """
         if (slug := self.apps.bot(token, self.clock())) is not None:
             # An installation token we issued: the App was granted contents/issues write.
-            return Viewer(self.ensure_bot(slug), None, "write")
+            return self._stands(Viewer(self.ensure_bot(slug), None, "write"))
         kind, sep, rest = token.partition(":")
         if sep and kind in ("as", "bot"):
             login, _, rest = rest.partition(":")
@@ -67,8 +67,17 @@ class IdentityStore(StoreBase):
             if login:
                 user = self.ensure_bot(login) if kind == "bot" else self.ensure_user(login)
                 permission = (parse_level(level) or "read") if level else None
-                return Viewer(user, assoc or None, permission)
+                return self._stands(Viewer(user, assoc or None, permission))
         return Viewer(self.ensure_user(self.default_login or "maverick-sandbox"))
+
+    def _stands(self, viewer: Viewer) -> Viewer:
+        self.standings[viewer.login.lower()] = viewer
+        return viewer
+
+    def standing(self, user: User) -> Viewer:
+        """``user`` as its tokens present it: the association and permission last claimed
+        for the account, else those derived per repository."""
+        return self.standings.get(user.login.lower()) or Viewer(user)
 
     def association(self, viewer: Viewer, repo: Repo) -> str:
         """The ``author_association`` a new issue or comment by ``viewer`` gets on ``repo``.
