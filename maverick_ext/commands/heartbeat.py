@@ -135,7 +135,10 @@ def _start_daemon(app: App, coordinator: Any, number: int, options: list[str]) -
     from maverick_ext.services.claims import Outcome
 
     repo = coordinator.client.require_repo()
-    args = loops.daemon_args(number, str(repo), coordinator.me, options)
+    # The daemon acts as this command does: as the App (its token renewed as it runs) and
+    # with --debug into its log when this run has them.
+    root = [*(["--as-app"] if app.acting_as_app() else []), *(["--debug"] if app.debug else [])]
+    args = loops.daemon_args(number, str(repo), coordinator.me, options, root)
     started = loops.start_daemon(
         coordinator.loops_dir, repo.full_name, number, loops.spawner(args, app.env, app.cwd)
     )

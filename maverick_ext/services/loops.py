@@ -248,10 +248,13 @@ def _last_line(log: Path) -> str:
     return ""
 
 
-def daemon_args(issue: int, repo: str, instance_id: str, options: Sequence[str]) -> list[str]:
-    """The command line a daemon runs: the foreground loop, detached, for one issue."""
-    return ["heartbeat", str(issue), "--loop", "--repo", repo, "--instance", instance_id,
-            *options, "--detached"]  # fmt: skip
+def daemon_args(
+    issue: int, repo: str, instance_id: str, options: Sequence[str], root: Sequence[str] = ()
+) -> list[str]:
+    """The command line a daemon runs: the foreground loop, detached, for one issue
+    (``root``: the options before the command, such as ``--as-app``)."""
+    return [*root, "heartbeat", str(issue), "--loop", "--repo", repo, "--instance",
+            instance_id, *options, "--detached"]  # fmt: skip
 
 
 def spawner(args: Sequence[str], env: Mapping[str, str], cwd: str | None) -> Callable[[Path], Any]:

@@ -92,3 +92,12 @@ def test_text_output_is_a_table_and_other_instances_are_not_listed(run_stubbed, 
     mine = run_stubbed("heartbeat-status", "--instance", "agent-b").stdout
     assert mine.splitlines()[0].split() == ["ISSUE", "PID", "MODE", "RENEWED", "LEASE", "LEFT"]
     assert f"{SLUG}#5" in mine and "foreground" in mine
+
+
+def test_the_daemon_runs_the_foreground_loop_detached_with_the_callers_root_options() -> None:
+    from maverick_ext.services.loops import daemon_args
+
+    assert daemon_args(5, "h/o/r", "agent-a", ["--interval", "2"], ["--as-app"]) == [
+        "--as-app", "heartbeat", "5", "--loop", "--repo", "h/o/r", "--instance", "agent-a",
+        "--interval", "2", "--detached",
+    ]  # fmt: skip

@@ -126,6 +126,24 @@ def test_authors_without_non_claim_markers_need_no_lookup():
     assert authors_to_verify(comments, TrustPolicy(viewer="me")) == []
 
 
+def test_block_notices_are_records_whose_hidden_authors_get_looked_up():
+    """A bprop notice is plain text, not a marker: its author is looked up only when the
+    reader asks about notices (services/bprop.py), and a confirmed writer's notice counts."""
+    from maverick_ext.core.bprop import is_notice, notice_body
+    from maverick_ext.core.trust import authors_to_verify
+
+    comments = [
+        comment(1, "quiet-member", "NONE", notice_body(1, 4)),
+        comment(2, "chatty", "NONE", "Blocked by #4? looks like it to me"),
+    ]
+    policy = TrustPolicy(viewer="maverick-agent[bot]")
+    assert authors_to_verify(comments, policy) == []  # no marker: the default skips them
+    assert authors_to_verify(comments, policy, is_notice) == ["quiet-member"]
+    writer = policy.with_writers(["quiet-member"])
+    assert writer.trusts_for_records("quiet-member", "NONE")
+    assert not writer.trusts("quiet-member", "NONE", "claim")
+
+
 def test_write_maintain_and_admin_grant_write_read_and_triage_do_not():
     from maverick_ext.core.trust import can_write
 
