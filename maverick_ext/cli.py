@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from maverick_ext.commands.app import App
 
 
-JSON_SCHEMA_VERSION = 1
-
-
 def _json_error(code: int, message: str, hint: str | None) -> None:
     """Under --json a failure is still one JSON document on stdout (docs/json.md)."""
     import json
@@ -27,7 +24,7 @@ def _json_error(code: int, message: str, hint: str | None) -> None:
     if output.json_emitted:
         return  # the command already printed its document (e.g. a failing preflight report)
 
-    document = {"schema_version": JSON_SCHEMA_VERSION, "exit_code": code, "error": message}
+    document = {"schema_version": output.SCHEMA_VERSION, "exit_code": code, "error": message}
     click.echo(json.dumps({**document, "hint": hint}, indent=2, sort_keys=True))
 
 
@@ -59,6 +56,7 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     try:
         result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:
+        output.end_progress()
         click.echo(f"gh-maverick: {exc.one_line()}", err=True)
         if "--json" in args[:end]:
             _json_error(int(exc.exit_code), exc.message, exc.hint)
@@ -88,4 +86,5 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
         if "--json" in args[:end]:
             _json_error(int(ExitCode.FAILURE), message, "rerun with --debug for the traceback")
         sys.exit(int(ExitCode.FAILURE))
+    output.end_progress()
     sys.exit(int(result) if isinstance(result, int) else 0)

@@ -69,7 +69,7 @@ def claims(
         found = [c for c in found if c.record.instance_id == me]
     rows = [c.to_json() for c in found]
     if as_json:
-        emit_json({"schema_version": 1, "repo": full_name, "instance_id": me, "claims": rows})
+        emit_json({"repo": full_name, "instance_id": me, "claims": rows})
         return
     if not rows:
         click.echo(f"no live claims in {full_name}", err=True)

@@ -15,7 +15,9 @@ from maverick_ext.errors import EXIT_CODE_HELP
     "doctor", short_help="Find and fix what crashed runs left inconsistent.", epilog=EXIT_CODE_HELP
 )
 @click.option("--fix", is_flag=True, help="Apply each fix (idempotent); default: dry run.")
-@click.option("--epic", "epic", metavar="N", help="Also check epic N (journals, DAG drift).")
+@click.option(
+    "--epic", "epic", metavar="N", help="Also check epic N (snapshot, merges, journals, drift)."
+)
 @instance_option
 @repo_option
 @json_option
@@ -24,12 +26,15 @@ def doctor(
     app: App, fix: bool, epic: str | None, instance: str | None, repo: str | None, as_json: bool
 ) -> None:
     """Reconcile GitHub with itself and with this machine: claim refs of closed issues,
-    claim labels without a live claim, live claims on closed issues, and with --epic
-    stories the state snapshot calls in_flight with no live lease, unfinished block
-    propagations and DAG drift; also local story worktrees whose claim is gone.
+    claim labels without a live claim, live claims on closed issues, two open PRs or
+    branches for one issue (naming the one not held by the claim holder), and with --epic
+    stories the state snapshot calls in_flight with no live lease, PRs merged but not
+    recorded (no merged-to label, a stale snapshot), unfinished block propagations and DAG
+    drift; also local story worktrees whose claim is gone.
 
     Dry run by default: says what it would do. --fix applies each fix idempotently and
-    says what it did; a second run then reports nothing.
+    says what it did; a second run then reports nothing but what is left to a person
+    (duplicate PRs, orphan worktrees). Progress goes to stderr when it is a terminal.
 
     \b
     Examples:
@@ -48,18 +53,25 @@ def doctor(
     full_name = client.require_repo().full_name
     bots = trusted_bots(app)
     me = resolve_identity(app.env, instance, app.cwd).instance_id
-    findings = checks.claim_findings(client, bots, fix, progress)
+    states = checks.read_claim_states(client, bots, progress)
+    findings = checks.claim_findings(client, states, fix)
+    subjects = checks.claim_subjects(states)
     if epic is not None:
         from maverick_ext.commands.epic._shared import open_epic
 
+        progress(f"doctor: reading epic #{epic} and its stories…")
         ctx = open_epic(app, repo, epic, journals="leave")
+        stories = checks.story_subjects(ctx)
+        subjects = {**stories, **subjects}
         findings += checks.in_flight_findings(ctx, bots, fix)
+        findings += checks.merged_findings(ctx, stories, fix)
         findings += checks.epic_findings(ctx, fix)  # drift and journals are findings here
+    progress("doctor: looking for duplicate PRs and branches…")
+    findings += checks.duplicate_findings(client, subjects, bots)
     findings += checks.worktree_findings(client, bots, me, app.cwd)
     if as_json:
         emit_json(
             {
-                "schema_version": 1,
                 "repo": full_name,
                 "fix": fix,
                 "findings": [f.to_json() for f in findings],

@@ -55,7 +55,7 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     state = read_claims(client, ref.number, trusted_bots(app))
     for warning in state.warnings:
         warn(str(warning))
-    document = read_document(state, str(target))
+    document = read_document(state, target.full_name)
     if as_json:
         emit_json(document)
     else:

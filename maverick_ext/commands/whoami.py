@@ -43,7 +43,6 @@ def whoami(app: App, instance: str | None, repo: str | None, as_json: bool) -> N
     account, permission = viewer_access(client)
     honoured = can_write({"permission": permission})
     document = {
-        "schema_version": 1,
         "instance_id": identity.instance_id,
         "source": identity.source,
         "host": identity.host,

@@ -29,10 +29,8 @@ from maverick_ext.core.payloads import parse_iso
 from maverick_ext.errors import GitHubRejected, GitHubUnavailable, MaverickError, NotFound
 from maverick_ext.github.capabilities import lacks_field
 from maverick_ext.github.client import GhClient, GhResponse
-from maverick_ext.github.issues import COMMENT_FIELDS, ISSUE_FIELDS, _snapshot
+from maverick_ext.github.issues import COMMENT_FIELDS, ISSUE_FIELDS, TIP_FIELDS, _snapshot
 from maverick_ext.github.models import Comment, IssueSnapshot
-
-TIP_FIELDS = "target { oid ... on Commit { message committedDate } }"
 
 
 class RefsRefused(MaverickError):
@@ -421,15 +419,22 @@ def list_claim_refs(client: GhClient) -> dict[int, RefTip]:
     while True:
         data = client.graphql(query, {"owner": repo.owner, "name": repo.name, "after": after}).data
         refs = ((data.get("data") or {}).get("repository") or {}).get("refs") or {}
-        for node in refs.get("nodes") or []:
-            number = issue_of_ref(str(node.get("name")))
-            tip = _tip(node)
-            if number is not None and tip is not None:
-                found[number] = tip
+        found.update(claim_tips(refs.get("nodes") or []))
         info = refs.get("pageInfo") or {}
         if not info.get("hasNextPage"):
             return found
         after = info.get("endCursor")
+
+
+def claim_tips(nodes: Iterable[dict[str, Any]]) -> dict[int, RefTip]:
+    """Issue -> claim-ref tip, from ``refs(refPrefix: "refs/maverick/claims/")`` nodes."""
+    found: dict[int, RefTip] = {}
+    for node in nodes:
+        number = issue_of_ref(str(node.get("name")))
+        tip = _tip(node)
+        if number is not None and tip is not None:
+            found[number] = tip
+    return found
 
 
 def claim_ref_numbers(client: GhClient) -> list[int]:

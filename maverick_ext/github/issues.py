@@ -9,9 +9,11 @@ never one per marker kind, and never a silent cut at 100.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from maverick_ext.core.claim_refs import REF_PREFIX
 from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
 from maverick_ext.errors import GitHubRejected, InvalidData, NotFound, UsageError
 from maverick_ext.github import capabilities
@@ -60,12 +62,23 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
 
 BATCH_SIZE = 50
 
-# An epic with its stories in one request: the common epic commands (`epic next`, `epic
-# status`) then make one call. Stories past the first BATCH_SIZE come in batches as before.
+# A claim ref's tip: the claim record is the commit message (docs/claims.md).
+TIP_FIELDS = "target { oid ... on Commit { message committedDate } }"
+# The claim refs, selected beside an epic so its stories' holders come from the refs.
+CLAIM_REFS_FIELDS = (
+    f'claimRefs: refs(refPrefix: "{REF_PREFIX}", first: 100) '
+    f"{{ {PAGE_INFO} nodes {{ name {TIP_FIELDS} }} }}"
+)
+
+# An epic with its stories and the claim refs in one request: the common epic commands
+# (`epic next`, `epic status`) then make one call. Stories past the first BATCH_SIZE come
+# in batches, claim refs past the first 100 in pages (``claim_refs.list_claim_refs``).
 EPIC_QUERY = f"""
 query EpicSnapshot($owner: String!, $name: String!, $number: Int!) {{
   viewer {{ login }}
   repository(owner: $owner, name: $name) {{
+    isEmpty
+    {CLAIM_REFS_FIELDS}
     issueOrPullRequest(number: $number) {{
       __typename
       ... on Issue {{
@@ -163,12 +176,37 @@ def fetch_issue(client: GhClient, number: int) -> IssueSnapshot:
     return _snapshot(client, node, response, viewer)
 
 
-def fetch_epic(client: GhClient, number: int) -> tuple[IssueSnapshot, dict[int, IssueSnapshot]]:
-    """The epic like ``fetch_issue``, and its first 50 sub-issues' snapshots, in one request."""
+@dataclass(frozen=True)
+class EpicRead:
+    """The epic, its first 50 sub-issues and the claim refs, as one request saw them.
+
+    ``claim_refs``: the refs' nodes (``name`` and tip) — None when the repository is empty
+    (no ref can exist: claims fall back to comments) or the answer did not select them;
+    ``more_claim_refs``: there are more than the first 100.
+    """
+
+    issue: IssueSnapshot
+    stories: dict[int, IssueSnapshot]
+    claim_refs: list[dict[str, Any]] | None
+    more_claim_refs: bool
+
+
+def fetch_epic(client: GhClient, number: int) -> EpicRead:
+    """The epic like ``fetch_issue``, its first 50 sub-issues' snapshots and the claim
+    refs, in one request."""
     node, response, viewer = _fetch_one(client, number, EPIC_QUERY)
     story_nodes = (node.pop("stories", None) or {}).get("nodes") or []
     stories = [_snapshot(client, story, response, viewer) for story in story_nodes]
-    return _snapshot(client, node, response, viewer), {s.number: s for s in stories}
+    repository = (response.data.get("data") or {}).get("repository") or {}
+    refs = repository.get("claimRefs")
+    if not isinstance(refs, dict) or repository.get("isEmpty"):
+        refs = None
+    return EpicRead(
+        _snapshot(client, node, response, viewer),
+        {s.number: s for s in stories},
+        list(refs.get("nodes") or []) if refs is not None else None,
+        refs is not None and bool((refs.get("pageInfo") or {}).get("hasNextPage")),
+    )
 
 
 def _fetch_one(

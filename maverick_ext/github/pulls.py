@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from maverick_ext.errors import NotFound
+from maverick_ext.errors import GitHubRejected, NotFound
 from maverick_ext.github.client import GhClient
 
 
@@ -70,6 +70,19 @@ def list_pulls(
         query.append(f"base={quote(base, safe='')}")
     items, _ = client.paginate(client.repo_path(f"pulls?{'&'.join(query)}"))
     return [PullRequest.model_validate(item) for item in items]
+
+
+def branch_names(client: GhClient) -> list[str]:
+    """Every branch, in 1 REST request (``git/matching-refs`` answers one unpaginated list);
+    an empty repository (409) has none."""
+    try:
+        response = client.get(client.repo_path("git/matching-refs/heads/"))
+    except GitHubRejected as exc:
+        if exc.status == 409:
+            return []
+        raise
+    refs = (item.get("ref") for item in response.data or [] if isinstance(item, dict))
+    return sorted(str(ref).removeprefix("refs/heads/") for ref in refs if ref)
 
 
 def update_base(client: GhClient, number: int, base: str) -> PullRequest:

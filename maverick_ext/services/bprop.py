@@ -183,6 +183,7 @@ def _walk(ctx: EpicContext, journal: core.Journal) -> WalkResult:
             gh.update_comment(
                 ctx.client, journal.comment_id, _journal_body(journal.ejected, journal.payload())
             )
+    ctx.progress("")  # the walk is done
     if posted:
         _drop_redundant_notices(ctx, journal, posted, outcome)
     gh.delete_comment(ctx.client, journal.comment_id)

@@ -240,9 +240,23 @@ def _with_ref(state: IssueClaims, read: gh_refs.ClaimRead, number: int) -> Issue
     state.read = read
     if refs_unusable(read) is not None:
         return state
-    now = state.server_time
-    hold = ref_hold(read.tips.get(number), state.snapshot.comments, now, core.DEFAULT_TTL_S)
-    foreign = foreign_records(state.view)
+    state.comment_view = state.view
+    state.view, state.hold = ref_mode_view(
+        state.view, read.tips.get(number), state.snapshot.comments
+    )
+    state.mode = "ref"
+    return state
+
+
+def ref_mode_view(
+    comment_view: core.ClaimView, tip: RefTip | None, comments: Sequence[Comment]
+) -> tuple[core.ClaimView, RefHold]:
+    """What the claim ref at ``tip`` says, over the issue's comment records: the ref's
+    holder decides; comment-only (seed-format) claims still block. Shared by `read`/`claim`
+    and the epic commands, which select the refs in their own snapshot."""
+    now = comment_view.server_time
+    hold = ref_hold(tip, comments, now, core.DEFAULT_TTL_S)
+    foreign = foreign_records(comment_view)
     ref_record = _ref_claim_record(hold, now)
     # Ended ref-mode claims (newest first): after a release the ref is gone and its
     # comment, marked released, says by whom, when and why.
@@ -264,10 +278,7 @@ def _with_ref(state: IssueClaims, read: gh_refs.ClaimRead, number: int) -> Issue
     stale = ref_record if ref_record and ref_record.state == "stale" else None
     if stale is None and holder is None:
         stale = next((r for r in foreign if r.state == "stale"), None)
-    state.comment_view = state.view
-    state.view = core.ClaimView(now, records, holder, None if holder else stale)
-    state.mode, state.hold = "ref", hold
-    return state
+    return core.ClaimView(now, records, holder, None if holder else stale), hold
 
 
 def _ref_claim_record(hold: RefHold, now: datetime) -> core.ClaimRecord | None:
@@ -1256,9 +1267,10 @@ class Coordinator:
             return [o for o in released if o.action == "released"]
         numbers = gh.numbers_labelled(self.client, CLAIM_LABEL)
         outcomes: list[Outcome] = []
-        for snapshot in gh.fetch_issues(self.client, numbers).values():
-            state = derive_claims(snapshot, self.bots)
-            if not state.view.mine(self.me):
+        # Read as `read` reads them: where refs work, a comment of ours whose ref is gone
+        # (a crashed release) is finished by the ref release, never released by comment.
+        for state in read_existing(self.client, numbers, self.bots).values():
+            if not self._still_ours(state):
                 continue
             try:
                 outcome = self._release(state, reason)
@@ -1267,6 +1279,13 @@ class Coordinator:
             if outcome.action == "released":
                 outcomes.append(outcome)
         return outcomes
+
+    def _still_ours(self, state: IssueClaims) -> bool:
+        """A record of this instance's on the issue: ref or comment, active in ref mode."""
+        if state.view.mine(self.me):
+            return True
+        projections = state.comment_view.mine(self.me) if state.comment_view else []
+        return any(r.state == "active" for r in projections)
 
     # ---- guard -------------------------------------------------------------------------
     def fence(self, number: int, action: str) -> None:

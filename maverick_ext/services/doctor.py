@@ -13,12 +13,20 @@ idempotent write — so a second run finds nothing. Claims are decided as `read`
   but nobody holds a live lease on it (fix: rewrite the snapshot from the stories' facts);
 * ``bprop_journal``: an unfinished block propagation on the epic (fix: finish it);
 * ``dag_drift``: the recorded ``maverick-dag`` differs from GitHub (fix: rewrite it);
+* ``merged_unrecorded``: a story whose closing PR merged while it has no
+  ``merged-to-<branch>`` label or the epic's ``maverick-state`` snapshot says otherwise
+  (fix: add the label, rewrite the snapshot);
+* ``duplicate_pr``: two open PRs or story branches for one issue doctor read (the claimed
+  issues, and with ``--epic`` the stories), naming those that are not the claim holder's
+  (its task-progress record names its branch). Reported only: a person closes the PR.
 * ``orphan_worktree``: a local story worktree whose issue this instance no longer holds
   (reported only: removing a worktree could lose work; `worktree remove` it by hand).
 
 Cost: the claim listing of ``services.fleet`` (claim refs 1, labelled issues 1, reads
-ceil(n/50)); with ``--epic`` the epic and its stories (1 + stories/50) and their claim
-reads (stories/50); one read per local story worktrees' batch. ``--fix`` adds the writes.
+ceil(n/50)); with ``--epic`` the epic with its stories and claim refs (1 + stories/50) and
+the snapshot's claim reads (stories/50, only when it says in_flight); the branch listing
+and the open PRs (1 + 1 per 100); one read per local story worktrees' batch. ``--fix``
+adds the writes.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from maverick_ext.github import issues as gh
 
 if TYPE_CHECKING:
     from maverick_ext.github.client import GhClient
+    from maverick_ext.github.models import IssueSnapshot
+    from maverick_ext.services.claims import IssueClaims
     from maverick_ext.services.epics import EpicContext
 
 Notify = Callable[[str], None]
@@ -50,14 +60,19 @@ class Finding:
         return asdict(self)
 
 
-def claim_findings(
-    client: GhClient, bots: frozenset[str], fix: bool, progress: Notify
-) -> list[Finding]:
-    from maverick_ext.services.claims import prune_closed_claim_refs
+def read_claim_states(
+    client: GhClient, bots: frozenset[str], progress: Notify
+) -> dict[int, IssueClaims]:
+    """Every issue with a claim ref or the claim label, decided as `read` decides it."""
     from maverick_ext.services.fleet import claim_states
 
     progress("doctor: reading the claim refs and the labelled issues…")
-    states = claim_states(client, bots)
+    return claim_states(client, bots)
+
+
+def claim_findings(client: GhClient, states: dict[int, IssueClaims], fix: bool) -> list[Finding]:
+    from maverick_ext.services.claims import prune_closed_claim_refs
+
     closed_refs = [
         Finding(
             "closed_ref",
@@ -195,3 +210,136 @@ def worktree_findings(
                 )
             )
     return found
+
+
+@dataclass(frozen=True)
+class Subject:
+    """An issue doctor read, and who holds it (the live claim's instance, if any)."""
+
+    snapshot: IssueSnapshot
+    holder: str | None
+
+
+def claim_subjects(states: dict[int, IssueClaims]) -> dict[int, Subject]:
+    return {
+        n: Subject(s.snapshot, s.view.holder.instance_id if s.view.holder else None)
+        for n, s in states.items()
+    }
+
+
+def story_subjects(ctx: EpicContext) -> dict[int, Subject]:
+    """The epic's stories with their holders, from the epic's own snapshot (claim refs
+    included: no further request for 50 stories or fewer)."""
+    from maverick_ext.core.dag import story_numbers
+    from maverick_ext.services import epics
+
+    numbers = story_numbers(ctx.number, ctx.issue.body, ctx.issue.sub_issues)
+    found = ctx.fetch_stories(numbers)
+    subjects = {}
+    for number, snapshot in found.items():
+        status = epics.story_status(ctx, snapshot)
+        subjects[number] = Subject(snapshot, status.holder.instance_id if status.holder else None)
+    return subjects
+
+
+def merged_findings(ctx: EpicContext, subjects: dict[int, Subject], fix: bool) -> list[Finding]:
+    """Stories whose closing PR merged while their label or the epic's ``maverick-state``
+    snapshot does not say so (the merge happened, the recording step did not run)."""
+    from maverick_ext.core.labels import merged_label, merged_labels
+    from maverick_ext.services import epics
+
+    recorded = ctx.latest("state")
+    said = (recorded.payload.get("stories") if recorded else None) or {}
+    found: list[tuple[Finding, str | None, bool]] = []  # the finding, its label, stale
+    for number, subject in sorted(subjects.items()):
+        merged = [pr for pr in subject.snapshot.closing_prs if pr.merged]
+        if not merged:
+            continue
+        pr = merged[0]
+        unlabelled = not merged_labels(subject.snapshot.labels)
+        snapshot_says = said.get(str(number)) if isinstance(said, dict) else None
+        stale = recorded is not None and snapshot_says not in (None, "merged")
+        if not (unlabelled or stale):
+            continue
+        label = merged_label(pr.base_ref) if unlabelled and pr.base_ref else None
+        wrong = [f"it has no {merged_label(pr.base_ref or 'BRANCH')} label"] if unlabelled else []
+        wrong += [f"the state snapshot on #{ctx.number} says {snapshot_says}"] if stale else []
+        fixes = [f"add {label}"] if label else []
+        fixes += ["rewrite the maverick-state snapshot (state show --write)"] if stale else []
+        finding = Finding(
+            "merged_unrecorded",
+            number,
+            f"#{number}'s PR #{pr.number} merged, but " + " and ".join(wrong),
+            "; ".join(fixes) or None,
+        )
+        found.append((finding, label, stale))
+    if fix and found:
+        for finding, label, _ in found:
+            if label and finding.issue is not None:
+                gh.add_labels(ctx.client, finding.issue, [label])
+        if any(stale for _, _, stale in found):
+            epics.write_state_snapshot(ctx, epics.statuses(ctx, sorted(subjects)))
+        for finding, _, _ in found:
+            finding.fixed = finding.fix is not None
+    return [finding for finding, _, _ in found]
+
+
+def duplicate_findings(
+    client: GhClient, subjects: dict[int, Subject], bots: frozenset[str]
+) -> list[Finding]:
+    """The duplicate-PR net over the issues doctor read: two open PRs or story branches for
+    one issue, naming what is not the claim holder's. Reported only: closing a PR or
+    deleting a branch could lose work. Cost: the branch listing and the open PRs (2+)."""
+    from maverick_ext.core import duplicate_work as dw
+    from maverick_ext.github.pulls import branch_names, list_pulls
+
+    if not subjects:
+        return []
+    open_prs: list[tuple[int, str, list[int]]] = [
+        (pr.number, pr.head_ref, []) for pr in list_pulls(client, state="open")
+    ]
+    for number, subject in subjects.items():
+        open_prs += [
+            (pr.number, pr.head_ref, [number])
+            for pr in subject.snapshot.closing_prs
+            if pr.state.upper() == "OPEN" and pr.head_ref
+        ]
+    works = dw.work_by_issue(branch_names(client), open_prs)
+    found = []
+    for number, subject in sorted(subjects.items()):
+        branch = _holder_branch(subject, bots)
+        twin = dw.duplicate(number, works.get(number, []), branch)
+        if twin is None:
+            continue
+        extra = ", ".join(w.describe() for w in twin.extra)
+        kept = (
+            f"{twin.kept.describe()} is the holder {subject.holder}'s"
+            if twin.kept is not None
+            else "no task-progress record of a live holder says which to keep"
+        )
+        found.append(
+            Finding(
+                "duplicate_pr",
+                number,
+                f"#{number} has {len(twin.extra) + (twin.kept is not None)} open PRs or "
+                f"branches: {kept}; not the holder's: {extra}",
+                None,
+            )
+        )
+    return found
+
+
+def _holder_branch(subject: Subject, bots: frozenset[str]) -> str | None:
+    """The branch the live holder recorded in the issue's ``maverick-task-progress``."""
+    from maverick_ext.core.trust import TrustPolicy, issue_markers
+
+    if subject.holder is None:
+        return None
+    snapshot = subject.snapshot
+    markers = issue_markers(snapshot.comments, TrustPolicy(snapshot.viewer, bots)).markers
+    for marker in sorted(markers, key=lambda m: m.comment_id or 0, reverse=True):
+        payload = marker.payload
+        if marker.kind == "task-progress" and payload.get("instance_id") == subject.holder:
+            branch = payload.get("branch")
+            return branch if isinstance(branch, str) else None
+    return None

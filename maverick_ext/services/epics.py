@@ -21,6 +21,7 @@ from maverick_ext.github import issues as gh
 from maverick_ext.github.permissions import policy_with_writers
 
 if TYPE_CHECKING:
+    from maverick_ext.core.claim_refs import RefTip
     from maverick_ext.core.claims import ClaimRecord, ClaimView
     from maverick_ext.github.client import GhClient
     from maverick_ext.github.models import IssueSnapshot
@@ -50,6 +51,9 @@ class EpicContext:
     warnings: list[str] = field(default_factory=list)
     progress: Notify = _quiet
     stories: dict[int, IssueSnapshot] = field(default_factory=dict)
+    # Issue -> its claim ref's tip, read with the epic: who holds a story (ref mode). None:
+    # the repository cannot hold refs, so the stories' comment records decide.
+    claim_tips: dict[int, RefTip] | None = None
 
     @property
     def number(self) -> int:
@@ -96,12 +100,21 @@ def open_epic(
     """Read the epic and its first 50 sub-issues in one call. Only reads: pending bprop
     journals are left to the caller (``services.bprop.finish_abandoned`` in commands that
     write, ``warn_pending`` in reads)."""
+    from maverick_ext.github import claim_refs as gh_refs
+
     client.require_repo()
-    issue, stories = gh.fetch_epic(client, number)
+    read = gh.fetch_epic(client, number)
+    issue = read.issue
+    tips = None
+    if read.more_claim_refs:  # more than the 100 the snapshot holds: page through them
+        tips = gh_refs.list_claim_refs(client)
+    elif read.claim_refs is not None:
+        tips = gh_refs.claim_tips(read.claim_refs)
     policy = policy_with_writers(client, issue.comments, TrustPolicy(issue.viewer, bots))
     parsed = issue_markers(issue.comments, policy)
+    warnings = [str(w) for w in parsed.warnings]
     return EpicContext(
-        client, issue, policy, parsed.markers, [str(w) for w in parsed.warnings], progress, stories
+        client, issue, policy, parsed.markers, warnings, progress, read.stories, tips
     )
 
 
@@ -131,6 +144,7 @@ def _no_stories(ctx: EpicContext) -> InvalidData:
 
 def build_dag(ctx: EpicContext) -> core_dag.Dag:
     """The validated DAG as GitHub says it is now, ignoring any recorded marker."""
+    ctx.progress(f"building the DAG of epic #{ctx.number} from GitHub…")
     built = _github_dag(ctx)
     if built is None:
         raise _no_stories(ctx)
@@ -253,9 +267,11 @@ class StoryStatus:
 def story_status(
     ctx: EpicContext, snapshot: IssueSnapshot, view: ClaimView | None = None
 ) -> StoryStatus:
-    """``view``: the story's claim view when the caller read it already (with its claim
-    ref, as `doctor` does); default: the story's comment records."""
+    """``view``: the story's claim view when the caller read it already (as `doctor`
+    does); default: the claim ref read with the epic over the story's comment records, as
+    `read` decides it (comment records alone where the repository holds no refs)."""
     from maverick_ext.core.claims import claim_view
+    from maverick_ext.services.claims import ref_mode_view
 
     now = snapshot.server_time or ctx.server_time
     for label in labels.malformed_block_labels(snapshot.labels):
@@ -264,6 +280,9 @@ def story_status(
             ctx.warnings.append(warning)
     if view is None:
         view = claim_view(ctx.trusted_markers(snapshot), now)
+        if ctx.claim_tips is not None:
+            tip = ctx.claim_tips.get(snapshot.number)
+            view = ref_mode_view(view, tip, snapshot.comments)[0]
     holder = view.holder
     facts = epic_state.StoryFacts(
         labels=tuple(snapshot.labels),

@@ -61,6 +61,8 @@ def _issue_batches() -> list[str]:
 
     client, run = recording_client()
     issues.fetch_issues(client, range(1, 2 + issues.BATCH_SIZE))  # two batches, some missing
+    issues.fetch_issue(client, 2)  # the issue snapshot
+    issues.fetch_epic(client, 1)  # the epic with its stories and the claim refs
     return run.documents()
 
 
@@ -152,8 +154,9 @@ def test_dynamic_documents_are_built_for_real() -> None:
     from maverick_ext.github.issues import PAGED_CONNECTIONS
 
     batches = _issue_batches()
-    assert len(batches) == 2
+    assert len(batches) == 4  # two batches, the snapshot, the epic
     assert "i1: issueOrPullRequest(number: 1)" in batches[0]
+    assert 'claimRefs: refs(refPrefix: "refs/maverick/claims/"' in batches[3]
     pages = _connection_pages()
     assert len(pages) >= len(PAGED_CONNECTIONS)
     for connection in PAGED_CONNECTIONS:

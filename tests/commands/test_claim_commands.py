@@ -84,6 +84,38 @@ def test_max_concurrent_worktrees_from_the_environment_caps_epic_next(run_emulat
     assert bad.exit_code == 2 and "invalid MAX_CONCURRENT_WORKTREES='0'" in bad.stderr
 
 
+def test_release_all_leaves_a_story_whose_ref_another_instance_holds_now(
+    run_emulated, inproc_emulator
+) -> None:
+    """The labelled-issue fallback of `release --all` judges by the ref, as `read` does:
+    our claim comment still says active, but the ref is agent-b's, so nothing is ours."""
+    a, b = {**FAST, "MAVERICK_INSTANCE_ID": "agent-a"}, {**FAST, "MAVERICK_INSTANCE_ID": "agent-b"}
+    assert run_emulated("claim", "2", env=a).exit_code == 0
+    repo = inproc_emulator.emulator.store.repo(OWNER, REPO)
+    del repo.refs["refs/maverick/claims/2"]  # a lost ref (a crashed release, a prune)
+    assert run_emulated("claim", "2", env=b).exit_code == 0  # the ref is b's now
+    result = run_emulated("release", "--all", "--reason", "abort", "--json", env=a)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["results"] == []  # not "released #2": it was never a's to release
+    held = run_emulated("read", "2", "--json").json()["holder"]
+    assert held["instance_id"] == "agent-b"
+    assert "claude-in-progress" in run_emulated("read", "2", "--json").json()["labels"]
+
+
+def test_resume_point_names_the_refs_holder_not_an_old_claim_comment(
+    run_emulated, inproc_emulator
+) -> None:
+    a, b = {**FAST, "MAVERICK_INSTANCE_ID": "agent-a"}, {**FAST, "MAVERICK_INSTANCE_ID": "agent-b"}
+    assert run_emulated("claim", "2", env=a).exit_code == 0
+    del inproc_emulator.emulator.store.repo(OWNER, REPO).refs["refs/maverick/claims/2"]
+    assert run_emulated("claim", "2", env=b).exit_code == 0
+    result = run_emulated("coord", "resume-point", "2", "--json", env=a)
+    assert result.exit_code == 0, result.stderr
+    evidence = result.json()["evidence"]
+    assert (evidence["holder"], evidence["held_by_me"]) == ("agent-b", False)
+    assert len(result.calls) == 1  # the claim read selects the ref: still one request
+
+
 def test_a_heartbeat_repairs_a_claim_comment_the_seeds_rewrote_in_its_usual_calls(
     run_emulated, inproc_emulator
 ) -> None:

@@ -34,8 +34,9 @@ def test_the_demo_epic_builds_from_sub_issues_native_and_text_dependencies(run_e
     assert shown["source"] == "marker" and shown["stories"] == DEMO_DAG
     waves = ok(run_emulated("dag", "waves", "1", "--json"))
     assert waves["waves"] == [[2, 3], [4, 5], [6], [7]]
-    assert waves["stories"]["2"]["critical_path"] == 4
-    assert waves["stories"]["2"]["downstream"] == 4
+    first = waves["stories"][0]  # the story list, in wave order
+    assert (first["number"], first["critical_path"], first["downstream"]) == (2, 4, 4)
+    assert first["status"] == "pending" and first["deps"] == []
 
 
 def test_a_marker_in_the_seeds_exact_shape_is_read_offline_from_stdin(run_stubbed) -> None:
@@ -79,3 +80,22 @@ def test_a_live_claim_makes_a_story_in_flight_and_leaves_next(run_emulated) -> N
     assert row["lease_left_s"] > 0
     nxt = ok(run_emulated("epic", "next", "1", "--json"))
     assert [s["number"] for s in nxt["stories"]] == [3] and nxt["in_flight"] == [2]
+
+
+def test_epic_status_and_next_judge_holders_by_the_claim_refs_in_one_call(
+    run_emulated, inproc_emulator
+) -> None:
+    """Claims are decided by refs (docs/claims.md): the epic snapshot selects the claim refs,
+    so a story whose ref is gone is free although its claim comment still says active, and
+    a taken-over story shows the ref's holder — still one request per command."""
+    a, b = {"MAVERICK_INSTANCE_ID": "agent-a"}, {"MAVERICK_INSTANCE_ID": "agent-b"}
+    assert run_emulated("claim", "2", "3", "--settle", "0", env=a).exit_code == 0
+    repo = inproc_emulator.emulator.store.repo(OWNER, REPO)
+    del repo.refs["refs/maverick/claims/2"]  # the ref decides: #2 is nobody's now
+    status = run_emulated("epic", "status", "1", "--json")
+    assert [(c.method, c.operation) for c in status.calls] == [("POST", "EpicSnapshot")]
+    rows = {r["number"]: (r["status"], r["holder"]) for r in status.json()["stories"]}
+    assert rows[2] == ("pending", None) and rows[3] == ("in_flight", "agent-a")
+    nxt = run_emulated("epic", "next", "1", "--json", env=b)
+    assert [(c.method, c.operation) for c in nxt.calls] == [("POST", "EpicSnapshot")]
+    assert [s["number"] for s in nxt.json()["stories"]] == [2] and nxt.json()["in_flight"] == [3]

@@ -98,3 +98,49 @@ def test_doctor_finds_refs_labels_and_snapshots_without_a_live_lease_fixes_them_
     again = run_emulated("doctor", "--epic", "1", "--json")
     assert again.exit_code == 0 and again.json()["findings"] == []
     assert run_emulated("doctor", "--epic", "1", "--fix", "--json").json()["findings"] == []
+
+
+def test_doctor_names_the_pr_not_held_by_the_claim_holder(run_emulated, inproc_emulator) -> None:
+    store = inproc_emulator.emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    a = {**FAST, "MAVERICK_INSTANCE_ID": "agent-a"}
+    assert run_emulated("claim", "5", env=a).exit_code == 0
+    progress = run_emulated("task-progress", "set", "5", "branch", "--branch", "feat/5-cli", env=a)
+    assert progress.exit_code == 0, progress.stderr
+    mine = store.create_pull(repo, owner, "CLI", "feat/5-cli", "main", body="Closes #5")
+    twin = store.create_pull(repo, owner, "CLI again", "feat/5-cli-v2", "main", body="Closes #5")
+    result = run_emulated("doctor", "--json")
+    assert result.exit_code == 0, result.stderr
+    [finding] = [f for f in result.json()["findings"] if f["check"] == "duplicate_pr"]
+    assert finding["issue"] == 5 and finding["fix"] is None  # a person closes it
+    kept, extra = finding["message"].split("not the holder's: ")
+    assert f"PR #{mine.number} (feat/5-cli) is the holder agent-a's" in kept
+    assert extra == f"PR #{twin.number} (feat/5-cli-v2)"
+    store.update_pull(twin, owner, state="closed")  # the person closes the twin
+    del repo.refs["refs/heads/feat/5-cli-v2"]  # and deletes its branch
+    again = run_emulated("doctor", "--json")
+    assert [f for f in again.json()["findings"] if f["check"] == "duplicate_pr"] == []
+
+
+def test_doctor_records_a_merge_nobody_recorded_once(run_emulated, inproc_emulator) -> None:
+    store = inproc_emulator.emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    assert run_emulated("state", "show", "1", "--write", "--json").exit_code == 0  # 2 pending
+    pull = store.create_pull(repo, owner, "Config", "feat/2-config", "main", body="Closes #2")
+    store.merge_pull(pull, owner)  # merged on GitHub; no merged-to label, snapshot stale
+    dry = run_emulated("doctor", "--epic", "1", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    [finding] = [f for f in dry.json()["findings"] if f["check"] == "merged_unrecorded"]
+    assert finding["issue"] == 2 and not finding["fixed"]
+    assert "no merged-to-main label" in finding["message"] and "says pending" in finding["message"]
+    fixed = run_emulated("doctor", "--epic", "1", "--fix", "--json")
+    assert [f["fixed"] for f in fixed.json()["findings"] if f["check"] == "merged_unrecorded"] == [
+        True
+    ]
+    assert "merged-to-main" in [lb.name for lb in store.issue(repo, 2).labels]
+    shown = run_emulated("gh-state", "read", "1", "maverick-state").json()
+    assert shown["stories"]["2"] == "merged"
+    again = run_emulated("doctor", "--epic", "1", "--json")
+    assert again.json()["findings"] == []

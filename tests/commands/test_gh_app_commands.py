@@ -56,6 +56,7 @@ def test_status_names_the_app_with_one_call_and_never_a_token(run_emulated, app_
 
     assert result.exit_code == 0, result.stderr
     assert result.json() == {
+        "schema_version": 1,
         "configured": True,
         "app_id": str(APP_ID),
         "app_slug": SLUG,

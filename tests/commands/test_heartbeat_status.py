@@ -63,7 +63,9 @@ def test_a_named_issue_without_a_loop_exits_13(run_stubbed, tmp_path) -> None:
     result = run_stubbed("heartbeat-status", "6", "--json")
 
     assert result.exit_code == 13
-    assert result.json() == {"instance_id": "agent-a", "running": False, "pid": None, "loops": []}
+    assert result.json() == {
+        "schema_version": 1, "instance_id": "agent-a", "running": False, "pid": None, "loops": [],
+    }  # fmt: skip
     assert "no heartbeat loop of instance agent-a runs for #6" in result.stderr
     assert "lease is not being renewed" in result.stderr
 

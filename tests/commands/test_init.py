@@ -22,6 +22,7 @@ def test_init_creates_each_missing_label_once(gh_stubs, run_stubbed) -> None:
     result = run_stubbed("init", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json() == {
+        "schema_version": 1,
         "repo": "maverick-sandbox/demo",
         "labels": [
             {"name": "claude-in-progress", "created": True},

@@ -20,6 +20,7 @@ def test_issue_policy_is_on_pr_merge_by_default_and_asks_github_nothing(run_stub
     result = run_stubbed("issue", "policy")
     assert (result.exit_code, result.stdout, result.calls) == (0, "on_pr_merge\n", [])
     assert run_stubbed("issue", "policy", "--json").json() == {
+        "schema_version": 1,
         "close_policy": "on_pr_merge",
         "sources": [],
     }
@@ -30,6 +31,7 @@ def test_issue_policy_reads_the_project_file(run_stubbed, tmp_path: Path) -> Non
     assert run_stubbed("issue", "policy", cwd=repo).stdout == "manual\n"
     document = run_stubbed("issue", "policy", "--json", cwd=repo).json()
     assert document == {
+        "schema_version": 1,
         "close_policy": "manual",
         "sources": [str(repo / ".maverick" / "config.json")],
     }
@@ -55,6 +57,7 @@ def test_branch_name_reads_title_and_labels_from_the_issue(run_emulated) -> None
     result = run_emulated("branch", "name", "8", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json() == {
+        "schema_version": 1,
         "issue": 8,
         "title": "Standalone bug: fix typo in README",
         "labels": ["bug"],
@@ -78,7 +81,11 @@ def test_dag_descendants_are_transitive(run_emulated) -> None:
     # demo seed: 4 <- 6 (native blocked-by) <- 7 (text "depends on #6")
     result = run_emulated("dag", "descendants", "1", "4", "--json")
     assert result.exit_code == 0, result.stderr
-    assert result.json() == {"epic": 1, "story": 4, "descendants": [6, 7]}
+    document = result.json()
+    assert (document["epic"], document["story"], document["descendants"]) == (1, 4, [6, 7])
+    assert [(s["number"], s["deps"], s["status"]) for s in document["stories"]] == [
+        (6, [4], "pending"), (7, [5, 6], "pending"),
+    ]  # fmt: skip
     assert run_emulated("dag", "descendants", "1", "3").stdout == "#4 #6 #7\n"
 
 

@@ -141,20 +141,39 @@ def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothi
                       f"```maverick-bprop\n{journal}\n```\n")  # fmt: skip
     edit = gh("api", "-X", "PATCH", f"repos/{OWNER}/{REPO}/issues/7", "-f", "body=depends on #2")
     assert edit.returncode == 0  # drift: #7 lost its dependencies on #5 and #6... and gained #2
+    merged = store.create_pull(repo, owner, "Config", "feat/2-config", "main", body="Closes #2")
+    store.merge_pull(merged, owner)  # merged, but nobody labelled #2 merged-to-main
+    assert gh_maverick("claim", "6", "--settle", "0", instance="agent-x").returncode == 0
+    recorded = gh_maverick("task-progress", "set", "6", "branch", "--branch", "feat/6-x",
+                           instance="agent-x")  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    store.create_pull(repo, owner, "Report", "feat/6-x", "main", body="Closes #6")
+    twin = store.create_pull(repo, owner, "Report too", "feat/6-y", "main", body="Closes #6")
     emulator.advance_clock(120)  # the journal is abandoned, not live
 
     dry = ok(gh_maverick("doctor", "--epic", "1", "--json"))
     checks = sorted((f["check"], f["issue"]) for f in dry["findings"])
     assert checks == [
         ("bprop_journal", 4), ("closed_claim", 3), ("closed_ref", 3), ("dag_drift", 1),
-        ("stale_label", 5),
+        ("duplicate_pr", 6), ("merged_unrecorded", 2), ("stale_label", 5),
     ]  # fmt: skip
     assert not any(f["fixed"] for f in dry["findings"]) and dry["repo"] == f"{OWNER}/{REPO}"
+    [duplicate] = [f for f in dry["findings"] if f["check"] == "duplicate_pr"]
+    assert duplicate["message"].endswith(f"not the holder's: PR #{twin.number} (feat/6-y)")
 
     fixed = ok(gh_maverick("doctor", "--epic", "1", "--fix", "--json"))
-    assert all(f["fixed"] for f in fixed["findings"]) and len(fixed["findings"]) == 5
+    assert len(fixed["findings"]) == 7
+    assert all(f["fixed"] for f in fixed["findings"] if f["check"] != "duplicate_pr")
     assert "refs/maverick/claims/3" not in repo.refs  # pruned
     assert "blocked-by:#4" in [lb.name for lb in store.issue(repo, 6).labels]
+    assert "merged-to-main" in [lb.name for lb in store.issue(repo, 2).labels]
+    left = ok(gh_maverick("doctor", "--epic", "1", "--json"))
+    assert [(f["check"], f["issue"]) for f in left["findings"]] == [("duplicate_pr", 6)]
+    # The person closes the twin and deletes its branch; then nothing is left.
+    path = f"repos/{OWNER}/{REPO}"
+    assert gh("api", "-X", "PATCH", f"{path}/pulls/{twin.number}", "-f", "state=closed",
+              ).returncode == 0  # fmt: skip
+    assert gh("api", "-X", "DELETE", f"{path}/git/refs/heads/feat/6-y").returncode == 0
     again = ok(gh_maverick("doctor", "--epic", "1", "--json"))
     assert again["findings"] == []
 
@@ -205,8 +224,20 @@ def test_three_agents_drain_a_12_story_epic_with_one_ejection_and_one_hand_close
     numbers = [number for _, number in handled]
     assert len(numbers) == len(set(numbers))  # every story handled exactly once
     assert sorted(numbers) == sorted(set(n) - {hand_closed, n[7], n[10]})
+    for blocked in (n[7], n[10]):  # the ejected story's descendants, and only they
+        assert f"blocked-by:#{ejected}" in [lb.name for lb in store.issue(repo, blocked).labels]
+    assert ok(gh_maverick("claims", "--epic", e, "--json"))["claims"] == []  # all released
     summary = ok(gh_maverick("epic", "summary", e, "--post", "--json"))
     assert summary["counts"] == {
         "merged": 8, "closed": 1, "ejected": 1, "blocked": 2, "in_flight": 0, "pending": 0,
     }  # fmt: skip
     assert summary["closed"] is False  # a person must decide on the ejected story first
+    assert [q["number"] for q in summary["human_queue"]] == [ejected, n[7], n[10]]
+    for decided in (ejected, n[7], n[10]):  # the person drops them: not planned
+        closed = gh("api", "-X", "PATCH", f"repos/{OWNER}/{REPO}/issues/{decided}",
+                    "-f", "state=closed", "-f", "state_reason=not_planned")  # fmt: skip
+        assert closed.returncode == 0, closed.stderr
+    final = ok(gh_maverick("epic", "summary", e, "--post", "--json"))
+    assert final["counts"]["closed"] == 4 and final["counts"]["merged"] == 8
+    assert final["closed"] is True and final["close_policy"] == "on_pr_merge"
+    assert store.issue(repo, epic.number).state == "closed"

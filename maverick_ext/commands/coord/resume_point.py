@@ -42,10 +42,9 @@ def resume_point(
     from maverick_ext.core import resume
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.core.trust import TrustPolicy, issue_markers
-    from maverick_ext.github.issues import fetch_issue
     from maverick_ext.github.permissions import policy_with_writers
     from maverick_ext.github.pulls import list_pulls
-    from maverick_ext.services.claims import derive_claims
+    from maverick_ext.services.claims import read_claims
     from maverick_ext.services.identity import resolve_identity
 
     ref = parse_issue_ref(issue)
@@ -54,7 +53,7 @@ def resume_point(
     client.require_repo()
     bots = trusted_bots(app)
     me = resolve_identity(app.env, instance, app.cwd).instance_id
-    state = derive_claims(fetch_issue(client, number), bots)
+    state = read_claims(client, number, bots)  # the claim ref decides, as `read` says
     snapshot, view = state.snapshot, state.view
     policy = policy_with_writers(client, snapshot.comments, TrustPolicy(snapshot.viewer, bots))
     markers = issue_markers(snapshot.comments, policy).markers

@@ -5,13 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import (
-    epic_argument,
-    flush_warnings,
-    numbers,
-    open_epic,
-    story_number,
-)
+from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers, story_number
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
@@ -36,17 +30,17 @@ def descendants(app: App, epic: str, story: str, repo: str | None, as_json: bool
       gh maverick dag descendants 100 4 --json | jq '.descendants[]'
 
     \b
-    JSON: {"epic": N, "story": N, "descendants": [N]}
+    JSON: {"epic": N, "story": N, "descendants": [N], "stories": [STORY] (docs/json.md)}
     """
     from maverick_ext.core.dag import descendants as transitive
-    from maverick_ext.services import epics
 
-    ctx = open_epic(app, repo, epic)
-    dag, _ = epics.current_dag(ctx)
+    ctx, board = epic_board(app, repo, epic)
     number = story_number(story)
-    found = transitive(dag, number)
-    flush_warnings(ctx)
+    found = transitive(board.dag, number)
     if as_json:
-        emit_json({"epic": dag.epic, "story": number, "descendants": found})
+        emit_json(
+            {"epic": ctx.number, "story": number, "descendants": found,
+             "stories": board.stories(found)}
+        )  # fmt: skip
     else:
         click.echo(numbers(found) if found else f"nothing depends on #{number}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import flush_warnings, numbers, open_epic, plan_document
+from maverick_ext.commands.epic._shared import Board, epic_board, numbers, plan_document
 from maverick_ext.commands.options import json_option, read_file_arg, repo_option
 from maverick_ext.commands.output import emit_json
 from maverick_ext.errors import EXIT_CODE_HELP, InvalidData, UsageError
@@ -42,27 +42,26 @@ def waves(app: App, epic: str | None, source: str | None, repo: str | None, as_j
 
     \b
     JSON: {"epic": N, "waves": [[N, ...], ...],
-           "stories": {"140": {"wave": 1, "critical_path": 3, "downstream": 5,
-                               "deps": ["139"], "files": [str], "title": str}}}
+           "stories": [STORY + {"files": [str], "downstream": n}]}
+    STORY (docs/json.md): {"number", "title", "wave", "critical_path", "deps": [N],
+           "status", "reason", "holder", "lease_left_s", "prs", "url", "blocked_by",
+           "problems"}; with --file the story facts (status ... blocked_by) are null/empty.
     (wave is 1-based; critical_path counts stories on the longest chain from this one,
     itself included; downstream counts every story that depends on it, transitively.)
     """
     from maverick_ext.core.waves import plan_waves
-    from maverick_ext.services import epics
 
     if (epic is None) == (source is None):
         raise UsageError("give either EPIC or --file PATH|-", "for example: dag waves 100")
     if source is not None:
         dag = _dag_from_file(source)
+        board = Board(dag, plan_waves(dag), {})  # offline: no story facts
     else:
-        ctx = open_epic(app, repo, epic or "")
-        dag, _ = epics.current_dag(ctx)
-        flush_warnings(ctx)
-    plan = plan_waves(dag)
+        board = epic_board(app, repo, epic or "")[1]
     if as_json:
-        emit_json(plan_document(dag, plan, with_downstream=True))
+        emit_json(plan_document(board))
         return
-    for index, members in enumerate(plan.waves, 1):
+    for index, members in enumerate(board.plan.waves, 1):
         click.echo(f"wave {index}: {numbers(members)}")
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from maverick_ext.commands.output import progress, warn
+from maverick_ext.commands.output import end_progress, progress, warn
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
@@ -40,7 +41,9 @@ def open_epic(
 
 
 def flush_warnings(ctx: EpicContext) -> None:
-    """Skipped markers and in-progress walks, once each, on stderr."""
+    """Skipped markers and in-progress walks, once each, on stderr (after clearing any
+    progress line: the command's reading is done)."""
+    end_progress()
     for message in dict.fromkeys(ctx.warnings):
         warn(message)
     ctx.warnings.clear()
@@ -52,19 +55,17 @@ def story_number(text: str) -> int:
     return parse_issue_ref(text).number
 
 
-def plan_document(dag: Dag, plan: WavePlan, with_downstream: bool) -> dict[str, Any]:
-    """`dag waves --json`: the waves plus, per story, what decided its place."""
+def plan_document(board: Board) -> dict[str, Any]:
+    """`dag waves --json`: the waves, and the story list with what decided each place."""
     from maverick_ext.core.waves import downstream_counts
 
-    downstream = downstream_counts(dag) if with_downstream else {}
-    payload = dag.to_payload()
-    for number, planned in plan.stories.items():
-        payload["stories"][str(number)].update(
-            wave=planned.wave,
-            critical_path=planned.critical_path,
-            downstream=downstream.get(number),
-        )
-    return {"epic": dag.epic, "waves": plan.waves, "stories": payload["stories"]}
+    downstream = downstream_counts(board.dag)
+    stories = [
+        {**row, "files": list(board.dag.stories[row["number"]].files),
+         "downstream": downstream.get(row["number"])}
+        for row in board.stories()
+    ]  # fmt: skip
+    return {"epic": board.dag.epic, "waves": board.plan.waves, "stories": stories}
 
 
 def numbers(items: list[int]) -> str:
@@ -107,3 +108,28 @@ class Board:
     plan: WavePlan
     statuses: dict[int, StoryStatus]
     offenders: dict[int, list[str]] = field(default_factory=dict)  # story -> its DAG problems
+
+    def story(self, number: int) -> dict[str, Any]:
+        """The one STORY shape of every story list (docs/json.md): what the DAG, the wave
+        plan and the story's own facts say. Facts a command did not read (``dag waves
+        --file`` reads none) are null."""
+        known = self.dag.stories[number]
+        planned = self.plan.stories.get(number)
+        status = self.statuses.get(number)
+        facts = status.to_json() if status else {
+            "number": number, "title": known.title, "status": None, "reason": None,
+            "holder": None, "lease_left_s": None, "prs": [], "url": None, "blocked_by": [],
+        }  # fmt: skip
+        return {
+            **facts,
+            "wave": planned.wave if planned else None,
+            "critical_path": planned.critical_path if planned else None,
+            "deps": sorted(known.deps),
+            "problems": self.offenders.get(number, []),
+        }
+
+    def stories(self, numbers: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """A story list: ``numbers`` (default: every story in wave order) as STORY objects."""
+        if numbers is None:
+            numbers = [n for members in self.plan.waves for n in members]
+        return [self.story(n) for n in numbers]

@@ -66,7 +66,9 @@ def next_(
     JSON: {"epic": N, "wave": W|null, "stories": [STORY], "in_flight": [N], "waiting": [N]}
     --claim JSON: {"epic": N, "claimed": STORY + {"fencing_token"}|null,
                    "tried": [{"number", "action", "exit_code"}], "exit_code": N}
-    STORY: {"number", "title", "critical_path"}
+    STORY (docs/json.md): {"number", "title", "wave", "critical_path", "deps", "status",
+           "reason", "holder", "lease_left_s", "prs", "url", "blocked_by", "problems"}
+    (claimed is the story as read before the claim: status pending, holder null)
     """
     from maverick_ext.core.waves import select_next
 
@@ -77,14 +79,7 @@ def next_(
     ctx, board = epic_board(app, repo, epic)
     status = {n: s.status for n, s in board.statuses.items()}
     chosen = select_next(board.dag, board.plan, status, cap)
-    stories = [
-        {
-            "number": n,
-            "title": board.statuses[n].title,
-            "critical_path": board.plan.stories[n].critical_path,
-        }
-        for n in chosen.ready
-    ]
+    stories = board.stories(chosen.ready)
     if chosen.wave is None:
         info(
             f"nothing left to start on #{ctx.number}: "
@@ -142,9 +137,7 @@ def _claim_next(
     if result.won is not None:
         number = result.won.issue
         document["claimed"] = {
-            "number": number,
-            "title": latest.statuses[number].title,
-            "critical_path": latest.plan.stories[number].critical_path,
+            **latest.story(number),
             "fencing_token": result.won.record.fencing_token if result.won.record else None,
         }
     if result.failure is not None:

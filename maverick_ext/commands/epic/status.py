@@ -35,22 +35,15 @@ def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
     \b
     JSON: {"epic": N, "title": str, "counts": {"pending": n, "in_flight": n, "merged": n,
            "closed": n, "ejected": n, "blocked": n},
-           "stories": [{"number", "title", "wave", "status", "reason", "holder",
-                        "lease_left_s", "prs": [url], "url", "blocked_by": [N],
-                        "problems": [str]}]}
+           "stories": [STORY]}, in wave order
+    STORY (docs/json.md): {"number", "title", "wave", "critical_path", "deps": [N],
+           "status", "reason", "holder", "lease_left_s", "prs": [url], "url",
+           "blocked_by": [N], "problems": [str]}
     """
     from maverick_ext.core.epic_state import STATUSES
 
     ctx, board = epic_board(app, repo, epic, lenient=True)
-    ordered = [n for members in board.plan.waves for n in members]
-    rows = [
-        {
-            **board.statuses[n].to_json(),
-            "wave": board.plan.stories[n].wave,
-            "problems": board.offenders.get(n, []),
-        }
-        for n in ordered
-    ]
+    rows = board.stories()
     if as_json:
         counts = {name: sum(r["status"] == name for r in rows) for name in STATUSES}
         emit_json({"epic": ctx.number, "title": ctx.issue.title, "counts": counts, "stories": rows})

@@ -37,7 +37,7 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
     \b
     JSON: {"epic": N, "counts": {"pending": n, "in_flight": n, "merged": n, "closed": n,
            "ejected": n, "blocked": n}, "prs": {"140": [url]},
-           "human_queue": [{"number", "title", "url", "status", "blocked_by": [N]}],
+           "human_queue": [STORY] (docs/json.md: the story list shape),
            "close_policy": str, "comment_id": int|null,
            "closed": bool, "dag_problems": [str], "markdown": str}
     """
@@ -74,17 +74,7 @@ def summarize(epic: int, board: Board) -> dict[str, Any]:
 
     found = board.statuses
     counts = {name: sum(s.status == name for s in found.values()) for name in STATUSES}
-    queue = [
-        {
-            "number": s.number,
-            "title": s.title,
-            "url": s.url,
-            "status": s.status,
-            "blocked_by": s.to_json()["blocked_by"],
-        }
-        for s in found.values()
-        if s.status in HUMAN_QUEUE
-    ]
+    queue = board.stories([s.number for s in found.values() if s.status in HUMAN_QUEUE])
     lines = [
         f"## Epic #{epic} summary",
         "",

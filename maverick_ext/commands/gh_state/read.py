@@ -7,7 +7,7 @@ import click
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.gh_state import READABLE, marker_kind
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, warn
+from maverick_ext.commands.output import emit_payload, warn
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -39,4 +39,4 @@ def read(app: App, issue: str, kind: str, repo: str | None, as_json: bool) -> No
     found = read_latest(client, number, wanted, trusted_bots(app))
     for message in found.warnings:
         warn(message)
-    emit_json(found.payload)
+    emit_payload(found.payload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, flush_warnings, open_epic
+from maverick_ext.commands.epic._shared import epic_argument, epic_board, flush_warnings
 from maverick_ext.commands.options import json_option, repo_option
 from maverick_ext.commands.output import emit_json, info, table
 from maverick_ext.errors import EXIT_CODE_HELP
@@ -34,14 +34,12 @@ def show(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> N
 
     \b
     JSON: {"epic": N, "stories": {"140": "merged"}, "comment_id": int|null,
-           "details": [{"number", "title", "status", "reason", "holder", "lease_left_s",
-                        "prs": [url], "url", "blocked_by": [N]}]}
+           "details": [STORY]} (docs/json.md; "stories" is the seeds' maverick-state map)
     """
     from maverick_ext.services import epics
 
-    ctx = open_epic(app, repo, epic, journals="finish" if write else "warn")
-    dag, _ = epics.current_dag(ctx)
-    found = epics.statuses(ctx, sorted(dag.stories))
+    ctx, board = epic_board(app, repo, epic, journals="finish" if write else "warn")
+    found = {n: board.statuses[n] for n in sorted(board.statuses)}
     comment_id = epics.write_state_snapshot(ctx, found) if write else None
     flush_warnings(ctx)
     if as_json:
@@ -49,7 +47,7 @@ def show(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> N
             {
                 "epic": ctx.number,
                 "stories": {str(n): s.status for n, s in found.items()},
-                "details": [s.to_json() for s in found.values()],
+                "details": board.stories(list(found)),
                 "comment_id": comment_id,
             }
         )

@@ -7,7 +7,7 @@ import click
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.coordination import issue_client
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, warn
+from maverick_ext.commands.output import emit_payload, warn
 from maverick_ext.errors import EXIT_CODE_HELP
 
 PAYLOAD_JSON = """\b
@@ -43,4 +43,4 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     progress = read_progress(client, number, trusted_bots(app))
     for message in progress.warnings:
         warn(message)
-    emit_json(progress.payload)
+    emit_payload(progress.payload)
