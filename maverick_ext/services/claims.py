@@ -263,7 +263,7 @@ def ref_mode_view(
     ended = sorted(
         (
             r
-            for r in state.view.records
+            for r in comment_view.records
             if r.claim_payload.get("mode") == "ref"
             and r.state != "active"
             and r.comment_id != (ref_record.comment_id if ref_record else None)
