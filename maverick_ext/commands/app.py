@@ -7,6 +7,7 @@ click's runner (a ``GhClient`` over a fake runner, a frozen clock, a fixed insta
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,13 @@ class App:
     _coordination: Coordination | None = field(default=None, init=False, repr=False)
     _github_app: GitHubApp | None = field(default=None, init=False, repr=False)
     _app_token: CachedToken | None = field(default=None, init=False, repr=False)
+
+    def pause(self, seconds: float) -> None:
+        """``sleep``, said on stderr with --debug (next to each ``[gh]`` request line), so a
+        run shows every wait it made: retry backoff, a settle window."""
+        if self.debug:
+            print(f"[sleep] {seconds:.2f} s", file=sys.stderr)
+        self.sleep(seconds)
 
     @property
     def config(self) -> MaverickConfig:
@@ -110,7 +118,7 @@ class App:
         return GhClient(
             repo=repo,
             debug=self.debug,
-            sleep=self.sleep,
+            sleep=self.pause,
             clock=self.monotonic,
             env=self.env,
             policy=retry_policy(self.env, configured),

@@ -52,30 +52,28 @@ def trusted_bots(app: App) -> frozenset[str]:
 def coordinator(
     app: App, repo: RepoRef | None, instance: str | None, detached: bool = False
 ) -> Coordinator:
-    import os
-
     from maverick_ext.services.claims import Coordinator
     from maverick_ext.services.identity import resolve_identity, state_root
+    from maverick_ext.services.lease_memo import memo_dir
     from maverick_ext.services.loops import registry_dir
-    from maverick_ext.services.processes import pid_alive
+    from maverick_ext.services.processes import parent_watch
 
     client = app.client(repo)
     client.require_repo()
     identity = resolve_identity(app.env, instance, app.cwd)
-    parent = os.getppid()
+    loops_dir = registry_dir(state_root(app.env), identity.instance_id)
     return Coordinator(
         client=client,
         identity=identity,
-        sleep=app.sleep,
+        sleep=app.pause,
         monotonic=app.monotonic,
         bots=trusted_bots(app),
         notify=info,
-        loops_dir=registry_dir(state_root(app.env), identity.instance_id),
+        loops_dir=loops_dir,
+        memo_dir=memo_dir(loops_dir),
         # gh forwards no SIGTERM: when gh (our parent) is gone, so is whoever started us.
         # A daemon's starter is meant to be gone: it ends on release, loss or --while-pid.
-        parent_alive=(lambda: True)
-        if detached
-        else (lambda: os.getppid() == parent and pid_alive(parent)),
+        parent_alive=(lambda: True) if detached else parent_watch(),
         detached=detached,
     )
 

@@ -53,10 +53,11 @@ def heartbeat_options(function: F) -> F:
 
 
 HELP_TAIL = """
-    Each heartbeat re-reads the issue and checks this instance still holds it, then edits
-    its own claim comment in place (GitHub's updated_at is the new heartbeat; no comment is
-    added). It exits 13, saying why, when the claim is no longer ours: an earlier claim
-    became visible, the claim was taken over, or the issue got a blocked-by:#N label.
+    Each heartbeat edits this instance's claim comment in place (GitHub's updated_at is the
+    new heartbeat; no comment is added) and, in the same request, checks the claim ref still
+    points at this instance's commit: one request when this instance's state directory
+    remembers the claim, a read first otherwise. It exits 13, saying why, when the claim is
+    no longer ours: taken over, released, or the issue got a blocked-by:#N label.
 
     With --loop it repeats every --interval seconds, rides out transient GitHub errors
     until its own lease deadline (monotonic clock), exits 0 once this instance releases

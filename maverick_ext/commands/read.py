@@ -40,8 +40,9 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     RECORD: {"comment_id", "fencing_token", "instance_id", "host", "state"
              (active|released|superseded|stale), "format" (combined|seed), "scope",
              "claimed_at", "heartbeat_at", "expires_at", "seconds_left", "ttl_s",
-             "supersedes", "reason", "epoch": int|null, "commit": oid|null}
-    In ref mode fencing_token is the epoch of the claim ref's tip (it only grows).
+             "supersedes", "reason", "released_at", "epoch": int|null, "commit": oid|null}
+    In ref mode fencing_token is the epoch of the claim ref's tip (it only grows); after a
+    release the ref is gone and records[0] is the released claim (reason, by whom, when).
     """
     from maverick_ext.commands.coordination import by_repo, trusted_bots
     from maverick_ext.core.refs import parse_issue_ref

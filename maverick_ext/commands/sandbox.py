@@ -113,6 +113,7 @@ def sandbox(
     from maverick_ext.emulator.seeds import USER_TOKEN
     from maverick_ext.emulator.server import env_lines, serve_until_stopped
     from maverick_ext.errors import UsageError
+    from maverick_ext.services.processes import parent_watch
 
     faults = Faults(
         latency_ms=latency_ms,
@@ -147,8 +148,11 @@ def sandbox(
                     hint="choose a writable path",
                 ) from None
         click.echo(f"sandbox listening on {emulator.url} (seed {seed}); Ctrl-C to stop", err=True)
-        why = serve_until_stopped(emulator, stop, idle_timeout, max_lifetime)
-        if why != "signal":
+        # gh forwards no SIGTERM: `gh maverick sandbox & ... kill $!` ends only gh.
+        why = serve_until_stopped(emulator, stop, idle_timeout, max_lifetime, parent_watch())
+        if why == "parent":
+            click.echo("sandbox stopping: the process that started it ended", err=True)
+        elif why != "signal":
             click.echo(f"sandbox stopping: {why} limit reached", err=True)
     finally:
         for sig, handler in previous.items():

@@ -61,6 +61,14 @@ class RefRecord:
     # record's own comment is found by nonce: it is posted after the ref moved).
     comment_id: int | None = None
     supersedes: str | None = None  # the commit oid this one took over from
+    # "released": the claim ended here (over REST a release moves the ref on to such a
+    # commit, since a REST delete is no compare-and-swap); the next claim builds on it.
+    state: Literal["active", "released"] = "active"
+    reason: str | None = None
+
+    @property
+    def released(self) -> bool:
+        return self.state == "released"
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -75,6 +83,8 @@ class RefRecord:
             "scope": list(self.scope),
             "comment_id": self.comment_id,
             "supersedes": self.supersedes,
+            "state": "released" if self.released else None,
+            "reason": self.reason,
         }
         return {k: v for k, v in payload.items() if v is not None}
 
@@ -82,8 +92,9 @@ class RefRecord:
 def render_record(record: RefRecord) -> str:
     """The commit message: a headline for `git log`, then the record as a JSON fence."""
     body = json.dumps(record.to_payload(), sort_keys=True)
+    verb = "release" if record.released else "claim"
     return (
-        f"maverick claim #{record.issue} epoch {record.epoch} by {record.instance_id}\n\n"
+        f"maverick {verb} #{record.issue} epoch {record.epoch} by {record.instance_id}\n\n"
         f"```{RECORD_FENCE}\n{body}\n```\n"
     )
 
@@ -115,7 +126,7 @@ def parse_record(message: str | None) -> RefRecord | None:
     ):
         return None
     scope = data.get("scope")
-    host, supersedes = data.get("host"), data.get("supersedes")
+    host, supersedes, reason = data.get("host"), data.get("supersedes"), data.get("reason")
     return RefRecord(
         issue=issue,
         instance_id=str(instance),
@@ -127,6 +138,8 @@ def parse_record(message: str | None) -> RefRecord | None:
         scope=tuple(str(s) for s in scope) if isinstance(scope, list) else (),
         comment_id=_int(data.get("comment_id")),
         supersedes=supersedes if isinstance(supersedes, str) else None,
+        state="released" if data.get("state") == "released" else "active",
+        reason=reason if isinstance(reason, str) else None,
     )
 
 
@@ -258,7 +271,7 @@ def ref_hold(
     bases = [b for b in (tip.committed_at, comment.updated_at if comment else None) if b]
     ttl = record.ttl_s if record else default_ttl
     expires = max(bases) + timedelta(seconds=ttl) if bases else None
-    live = expires is not None and expires > server_time
+    live = expires is not None and expires > server_time and not (record and record.released)
     return RefHold(tip, record, comment, expires, live, floor)
 
 
@@ -350,8 +363,10 @@ def ref_entry(
     if (stale_rival or stale_foreign) and not takeover:
         who = rival if stale_rival else stale_foreign.instance_id  # type: ignore[union-attr]
         return RefEntry("held_stale", who, before=hold.oid, foreign=stale_foreign)
+    ended = hold.record is not None and hold.record.released
     return RefEntry(
-        "free", before=hold.oid, takes_over=hold.tip is not None or stale_foreign is not None,
+        "free", before=hold.oid,
+        takes_over=(hold.tip is not None and not ended) or stale_foreign is not None,
         foreign=stale_foreign,
     )  # fmt: skip
 
@@ -361,4 +376,4 @@ def _released_by(hold: RefHold, instance_id: str) -> bool:
     if hold.record is None:
         return False
     own = hold.record.instance_id == instance_id
-    return own or (hold.comment is not None and hold.comment.released)
+    return own or hold.record.released or (hold.comment is not None and hold.comment.released)

@@ -114,6 +114,9 @@ class ClaimRecord:
             "ttl_s": self.ttl_s,
             "supersedes": self.supersedes,
             "reason": self.reason,
+            "released_at": self.claim_payload.get("released_at")
+            if self.state == "released"
+            else None,
             "epoch": self.epoch,
             "commit": self.commit,
         }

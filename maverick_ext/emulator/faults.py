@@ -26,6 +26,9 @@ class Faults:
     # may show in listings before an earlier one: visibility NOT monotone in id (GitHub
     # documents the listing order, never that visibility follows it).
     visibility_jitter_ms: int = 0
+    # Named requests answered late, in ms, before they are applied (a slow write lands
+    # after later ones): GraphQL operation names ("Heartbeat") or REST methods ("PATCH").
+    slow_operations: dict[str, int] = field(default_factory=dict)
     # 5xx without applying the request.
     error_rate: float = 0.0
     # Apply the write, then answer 502: the client cannot tell whether it happened.
@@ -47,6 +50,12 @@ class Faults:
     # have a merged pull request in the repository) or NONE, never MEMBER. On by default:
     # organisation membership is private unless each member publicises it (GitHub docs).
     private_membership: bool = True
+    # An older GitHub Enterprise Server without ``Mutation.updateRefs``: a document naming
+    # it is refused whole, ``Field 'updateRefs' doesn't exist on type 'Mutation'``.
+    update_refs_missing: bool = False
+    # A repository whose object store lacks the empty tree: ``POST git/commits`` with it is
+    # 422 ``Tree SHA does not exist`` (a tree made with ``POST git/trees`` works).
+    empty_tree_refused: bool = False
     # Issue fields this server lacks, comma-separated (``blockedBy``, ``subIssues``,
     # ``parent``): GHES up to 3.18 has no ``blockedBy``, older servers no sub-issues. A query
     # naming one fails whole with ``Field 'X' doesn't exist on type 'Issue'``.

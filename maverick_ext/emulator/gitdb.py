@@ -4,7 +4,8 @@ What the claim protocol relies on lives here, stricter than we hope GitHub is:
 
 * ``POST git/commits`` makes a real content-addressed commit (server-stamped author and
   committer when none is given); 422 ``Tree SHA does not exist`` / ``Parent SHA does not
-  exist or is not a commit object``. The empty tree is always known.
+  exist or is not a commit object``. The empty tree is known unless the fault knob
+  ``empty_tree_refused`` is on; ``POST git/trees`` makes trees of inline blobs.
 * ``updateRefs`` (GraphQL) checks every ``beforeOid`` (forty zeros: must not exist) and
   fast-forwardness (unless ``force``) first, then applies the whole list, or nothing. A
   failed check is a *generic* error with no ``type`` (GitHub names no reason: clients must
@@ -84,8 +85,72 @@ def make_empty(repo: Repo) -> None:
     repo.objects.clear()
 
 
-def known_trees(repo: Repo) -> set[str]:
-    return {EMPTY_TREE} | {c.tree for c in repo.objects.values()}
+@dataclass(frozen=True)
+class GitTree:
+    sha: str
+    entries: tuple[tuple[str, str, str, str], ...]  # (mode, type, sha, path)
+
+
+def known_trees(repo: Repo, empty_tree: bool = True) -> set[str]:
+    trees = {o.sha for o in repo.objects.values() if isinstance(o, GitTree)}
+    commits = {o.tree for o in repo.objects.values() if isinstance(o, GitCommit)}
+    return trees | commits | ({EMPTY_TREE} if empty_tree else set())
+
+
+_TREE_MODES = {"100644": "blob", "100755": "blob", "040000": "tree", "160000": "commit",
+               "120000": "blob"}  # fmt: skip
+
+
+def _object_sha(kind: str, raw: bytes) -> str:
+    return hashlib.sha1(b"%s %d\0" % (kind.encode(), len(raw)) + raw).hexdigest()
+
+
+def create_tree(store: Store, repo: Repo, viewer: Viewer, entries: Any, base: Any) -> GitTree:
+    """A tree of inline blobs (``content``) or known objects (``sha``); no ``base_tree``
+    support beyond a known tree (the claim protocol never sends one)."""
+    with store.lock:
+        permissions.require(viewer, repo, permissions.CONTENTS)
+        _require_nonempty(repo)
+        if base is not None and base not in known_trees(repo, not store.faults.empty_tree_refused):
+            raise Unprocessable("base_tree is not a valid tree oid")
+        if not isinstance(entries, list) or not entries:
+            raise Unprocessable("Invalid request.\n\nFor 'properties/tree', must be an array.")
+        made: list[tuple[str, str, str, str]] = []
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+                raise Unprocessable('Invalid request.\n\n"path" wasn\'t supplied.')
+            mode, kind = entry.get("mode"), entry.get("type")
+            if mode not in _TREE_MODES or kind != _TREE_MODES[mode]:
+                raise Unprocessable(f"Invalid request.\n\nInvalid mode/type for {entry['path']}.")
+            if isinstance(entry.get("content"), str) and entry.get("sha") is None:
+                sha = _object_sha("blob", entry["content"].encode())
+            elif isinstance(entry.get("sha"), str):
+                sha = entry["sha"]
+            else:
+                raise Unprocessable("Must supply either tree.sha or tree.content")
+            made.append((mode, kind, sha, entry["path"]))
+        made.sort(key=lambda e: e[3])
+        raw = b"".join(
+            f"{mode} {path}\0".encode() + bytes.fromhex(sha) for mode, _, sha, path in made
+        )
+        tree = GitTree(_object_sha("tree", raw), tuple(made))
+        repo.objects[tree.sha] = tree
+        return tree
+
+
+def tree_json(tree: GitTree, api: str, repo: Repo) -> dict[str, Any]:
+    base = f"{api}/repos/{repo.full_name}/git"
+    return {
+        "sha": tree.sha,
+        "url": f"{base}/trees/{tree.sha}",
+        "truncated": False,
+        "tree": [
+            {"path": path, "mode": mode, "type": kind, "sha": sha,
+             **({"size": 0} if kind == "blob" else {}),
+             "url": f"{base}/{kind}s/{sha}"}
+            for mode, kind, sha, path in tree.entries
+        ],
+    }  # fmt: skip
 
 
 def create_commit(
@@ -103,7 +168,9 @@ def create_commit(
         _require_nonempty(repo)
         if not isinstance(message, str):
             raise Unprocessable('Invalid request.\n\n"message" wasn\'t supplied.')
-        if not isinstance(tree, str) or tree not in known_trees(repo):
+        if not isinstance(tree, str) or tree not in known_trees(
+            repo, not store.faults.empty_tree_refused
+        ):
             raise Unprocessable("Tree SHA does not exist")
         if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
             raise Unprocessable("Invalid request.\n\nFor 'properties/parents', must be an array.")
@@ -122,7 +189,7 @@ def create_commit(
                 f"\n{message}",
             ]
         ).encode()
-        sha = hashlib.sha1(b"commit %d\0" % len(raw) + raw).hexdigest()
+        sha = _object_sha("commit", raw)
         commit = GitCommit(sha, tree, tuple(parents), message, made_by, made_for)
         repo.objects[sha] = commit
         repo.commits[sha] = commit.parents
@@ -134,7 +201,7 @@ def get_commit(store: Store, repo: Repo, viewer: Viewer, sha: str) -> GitCommit:
     with store.lock:
         _require_nonempty(repo)
         found = repo.objects.get(sha)
-        if found is not None:
+        if isinstance(found, GitCommit):
             return found
         if sha not in repo.commits:
             raise NotFoundError()

@@ -6,6 +6,7 @@ GitHub rule lives in the Store so the GraphQL side behaves identically.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import itertools
@@ -659,6 +660,14 @@ def create_git_commit(ctx: Ctx, owner: str, name: str) -> Response:
     return _created(gitdb.commit_json(commit, ctx.urls.api, ctx.urls.web, repo))
 
 
+@route("POST", "{repo}/git/trees")
+def create_git_tree(ctx: Ctx, owner: str, name: str) -> Response:
+    data = ctx.obj()
+    repo = _repo(ctx, owner, name)
+    tree = gitdb.create_tree(ctx.store, repo, ctx.viewer, data.get("tree"), data.get("base_tree"))
+    return _created(gitdb.tree_json(tree, ctx.urls.api, repo))
+
+
 @route("GET", "{repo}/git/commits/(?P<sha>[0-9a-f]{40})")
 def get_git_commit(ctx: Ctx, owner: str, name: str, sha: str) -> Response:
     repo = _repo(ctx, owner, name)
@@ -738,12 +747,24 @@ class Api:
 
     def handle(self, req: Request) -> Response:
         """Answer one API request (never raises for client errors)."""
-        delay = self.faults.delay_s()
+        delay = self.faults.delay_s() + self._slow_s(req)
         if delay:
             time.sleep(delay)  # outside the lock: slow answers must not serialise others
         resource = "graphql" if req.path in ("/graphql", "/api/graphql") else "core"
         response, rate = self._answer(req, resource)
         return self._finish(req, response, rate, resource)
+
+    def _slow_s(self, req: Request) -> float:
+        slow = self.faults.slow_operations
+        if not slow:
+            return 0.0
+        name = req.method
+        if req.path in ("/graphql", "/api/graphql"):
+            with contextlib.suppress(ValueError, AttributeError):
+                payload = json.loads(req.body or b"{}")
+                match = _GRAPHQL_OP.match(str(payload.get("query") or ""))
+                name = payload.get("operationName") or (match.group(1) if match else name)
+        return slow.get(str(name), 0) / 1000.0
 
     def _count(self, login: str, resource: str) -> tuple[int, int]:
         """Charge one call to ``login``; returns (remaining, reset) on the server clock."""

@@ -12,6 +12,7 @@ import json
 import shlex
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -269,14 +270,18 @@ def serve_until_stopped(
     stop: threading.Event,
     idle_timeout: float | None = None,
     max_lifetime: float | None = None,
+    parent_alive: Callable[[], bool] = lambda: True,
 ) -> str:
-    """Block until ``stop`` is set, the emulator is idle too long, or lives too long.
+    """Block until ``stop`` is set, the emulator is idle too long, lives too long, or the
+    process that started it is gone.
 
-    Returns why it stopped ("signal", "idle", "lifetime"). The caller installs the
-    signal handlers that set ``stop`` (only the main thread may).
+    Returns why it stopped ("signal", "idle", "lifetime", "parent"). The caller installs
+    the signal handlers that set ``stop`` (only the main thread may).
     """
     started = time.monotonic()
     while not stop.wait(0.2):
+        if not parent_alive():
+            return "parent"
         now = time.monotonic()
         if idle_timeout is not None and now - emulator.last_request_at >= idle_timeout:
             return "idle"

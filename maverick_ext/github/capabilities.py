@@ -39,6 +39,19 @@ def missing_fields(errors: list[Any]) -> set[str]:
     return found
 
 
+def lacks_field(errors: list[Any], field: str) -> bool:
+    """Whether GitHub said it has no field ``field`` (``undefinedField``), e.g. an older
+    Enterprise Server without ``Mutation.updateRefs``."""
+    for error in errors:
+        if not isinstance(error, dict):
+            continue
+        named = (error.get("extensions") or {}).get("fieldName")
+        match = _UNDEFINED_FIELD.search(str(error.get("message") or ""))
+        if field in (named, match["field"] if match else None):
+            return True
+    return False
+
+
 def without_fields(query: str, fields: set[str]) -> str:
     """``query`` with every selection of ``fields`` (alias, arguments, sub-selection) removed."""
     for field in fields:

@@ -6,6 +6,11 @@
   GitHub stamps its own time).
 * ``update_refs`` — GraphQL ``updateRefs``: every CAS of a claim in one atomic request.
 * ``post_claim`` / ``beat`` / ``release`` — one GraphQL document each.
+* ``update_refs_rest`` — the same moves over REST where GitHub has no ``updateRefs`` (older
+  Enterprise Servers): create ``POST git/refs`` (422 when it exists), move ``PATCH
+  git/refs/{ref}`` with ``force: false`` (422 unless a fast-forward: every transition builds
+  on the tip it read). Not atomic across a list: applied in ascending issue order, and what
+  was applied is undone at the first refusal.
 
 A failed ``beforeOid`` comes back as a generic error (GitHub names no reason), so a refused
 CAS is ``RefUpdateFailed`` and callers re-read the refs to learn what happened.
@@ -13,6 +18,7 @@ CAS is ``RefUpdateFailed`` and callers re-read the refs to learn what happened.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +26,8 @@ from typing import Any
 
 from maverick_ext.core.claim_refs import EMPTY_TREE, ZERO_OID, RefTip, issue_of_ref, ref_name
 from maverick_ext.core.payloads import parse_iso
-from maverick_ext.errors import GitHubRejected, MaverickError, NotFound
+from maverick_ext.errors import GitHubRejected, GitHubUnavailable, MaverickError, NotFound
+from maverick_ext.github.capabilities import lacks_field
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.issues import COMMENT_FIELDS, ISSUE_FIELDS, TIP_FIELDS, _snapshot
 from maverick_ext.github.models import Comment, IssueSnapshot
@@ -32,6 +39,17 @@ class RefsRefused(MaverickError):
 
 class RefUpdateFailed(MaverickError):
     """``updateRefs`` was refused: some ``beforeOid`` no longer matched (or GitHub failed)."""
+
+
+class UpdateRefsMissing(MaverickError):
+    """This GitHub has no ``Mutation.updateRefs`` (an older Enterprise Server): use REST."""
+
+
+def _check_update_refs(response: GhResponse) -> None:
+    """A document naming ``updateRefs`` on a server without it is refused whole."""
+    errors = (response.data or {}).get("errors") or []
+    if lacks_field(errors, "updateRefs"):
+        raise UpdateRefsMissing(str(errors[0].get("message")))
 
 
 @dataclass
@@ -110,15 +128,52 @@ def read_claims(client: GhClient, numbers: Iterable[int], label: str) -> ClaimRe
     return read
 
 
+# A repository that refuses the empty tree gets this tree instead: one small file, never
+# the default branch's tree (its .github/workflows would run `on: push` for every claim).
+CLAIM_TREE_FILE = "claim.json"
+CLAIM_TREE_CONTENT = '{"maverick": "claim record: see the commit message"}\n'
+_claim_trees: dict[str, str] = {}  # repository -> the claim tree made there (this process)
+
+
 def create_commit(client: GhClient, message: str, parent: str | None) -> str:
-    """A claim commit on the empty tree; returns its oid. Retried: a duplicate is harmless."""
+    """A claim commit on the empty tree; returns its oid. Retried: a duplicate is harmless.
+
+    Where the empty tree is refused (422 ``Tree SHA does not exist``) the commit uses a tree
+    holding only ``claim.json``, made once with ``POST git/trees``.
+    """
+    repo = client.require_repo().full_name
+    for tree in dict.fromkeys([_claim_trees.get(repo, EMPTY_TREE), EMPTY_TREE]):
+        try:
+            return _commit(client, message, tree, parent)
+        except GitHubRejected as exc:
+            if exc.status != 422 or "tree" not in exc.message.lower():
+                raise
+            _claim_trees.pop(repo, None)  # a tree remembered from another repository's life
+    tree = _claim_trees[repo] = claim_tree(client)
+    return _commit(client, message, tree, parent)
+
+
+def _commit(client: GhClient, message: str, tree: str, parent: str | None) -> str:
     response = _refs_call(
         lambda: client.post(
             client.repo_path("git/commits"),
-            {"message": message, "tree": EMPTY_TREE, "parents": [parent] if parent else []},
+            {"message": message, "tree": tree, "parents": [parent] if parent else []},
             idempotent=True,  # an unreferenced duplicate commit is garbage, not a second claim
         )
     )
+    return str(response.data["sha"])
+
+
+def claim_tree(client: GhClient) -> str:
+    """``POST git/trees`` with just ``claim.json`` (no base tree): content-addressed, so a
+    retry makes the same tree."""
+    body = {
+        "tree": [
+            {"path": CLAIM_TREE_FILE, "mode": "100644", "type": "blob",
+             "content": CLAIM_TREE_CONTENT}
+        ]
+    }  # fmt: skip
+    response = _refs_call(lambda: client.post(client.repo_path("git/trees"), body, idempotent=True))
     return str(response.data["sha"])
 
 
@@ -149,11 +204,68 @@ def update_refs(
     response = _mutate(
         client, UPDATE_REFS, {"input": {"repositoryId": repository_id, "refUpdates": updates}}
     )
+    _check_update_refs(response)
     errors = (response.data or {}).get("errors") or []
     if errors:
         if any(e.get("type") in ("FORBIDDEN", "UNPROCESSABLE") for e in errors):
             raise RefsRefused(str(errors[0].get("message")))
         raise RefUpdateFailed(str(errors[0].get("message")))
+
+
+Move = tuple[int, str | None, str | None]  # (issue, before, after); None = absent
+
+
+def update_refs_rest(client: GhClient, moves: Sequence[Move]) -> None:
+    """The moves one by one over REST, in ascending issue order; at the first refusal undo
+    the ones applied (newest first) and raise ``RefUpdateFailed``. An ambiguous answer
+    (timeout, 5xx) also undoes what was applied, then raises it: the caller re-reads."""
+    applied: list[Move] = []
+    for move in sorted(moves, key=lambda m: m[0]):
+        try:
+            _move_rest(client, move)
+        except (RefUpdateFailed, GitHubUnavailable):
+            undo_rest(client, applied)
+            raise
+        applied.append(move)
+
+
+def undo_rest(client: GhClient, applied: Sequence[Move]) -> None:
+    """Put refs back where ``applied`` found them. Not a CAS, and it needs none: each ref
+    points at our own commit made seconds ago, whose lease nobody may take over."""
+    for number, before, _after in reversed(applied):
+        with contextlib.suppress(MaverickError):  # else it expires: commit date + TTL
+            if before is None:
+                _refs_call(lambda n=number: client.delete(_ref_path(client, n)))
+            else:
+                _refs_call(lambda n=number, b=before: client.patch(
+                    _ref_path(client, n), {"sha": b, "force": True}
+                ))  # fmt: skip
+
+
+def _ref_path(client: GhClient, number: int) -> str:
+    return client.repo_path(f"git/refs/{ref_name(number).removeprefix('refs/')}")
+
+
+def _move_rest(client: GhClient, move: Move) -> None:
+    number, before, after = move
+    try:
+        if before is None and after is not None:
+            _refs_call(lambda: client.post(
+                client.repo_path("git/refs"), {"ref": ref_name(number), "sha": after},
+                idempotent=False,
+            ))  # fmt: skip
+        elif after is not None:
+            _refs_call(lambda: client.patch(
+                _ref_path(client, number), {"sha": after, "force": False}, idempotent=False
+            ))  # fmt: skip
+        else:  # only our own ref, read a moment ago (release moves it on instead)
+            _refs_call(lambda: client.delete(_ref_path(client, number), idempotent=False))
+    except GitHubRejected as exc:
+        if exc.status != 422:
+            raise
+        raise RefUpdateFailed(exc.message) from None  # exists / not a fast-forward / gone
+    except NotFound as exc:
+        raise RefUpdateFailed(exc.message) from None
 
 
 def _mutate(client: GhClient, query: str, variables: dict[str, Any]) -> GhResponse:
@@ -239,7 +351,7 @@ def release(
     client: GhClient,
     repository_id: str,
     issue: int,
-    our_oid: str,
+    our_oid: str | None,
     comment_node_id: str | None,
     body: str | None,
     issue_id: str,
@@ -249,18 +361,25 @@ def release(
 
     Returns whether the ref CAS applied (GraphQL runs the fields in order and goes on after
     a failed one; the caller puts the label back when the ref was not ours any more).
+    ``our_oid`` None leaves the ref alone (over REST the release moved it already).
     """
-    parts = [
-        "ref: updateRefs(input: {repositoryId: $repo, refUpdates: [{name: $name, "
-        "beforeOid: $oid, afterOid: $zero}]}) { clientMutationId }"
-    ]
-    variables: dict[str, Any] = {
-        "repo": repository_id,
-        "name": ref_name(issue),
-        "oid": our_oid,
-        "zero": ZERO_OID,
-    }
-    declared = ["$repo: ID!", "$name: GitRefname!", "$oid: GitObjectID!", "$zero: GitObjectID!"]
+    parts: list[str] = []
+    variables: dict[str, Any] = {}
+    declared: list[str] = []
+    if our_oid is not None:
+        parts.append(
+            "ref: updateRefs(input: {repositoryId: $repo, refUpdates: [{name: $name, "
+            "beforeOid: $oid, afterOid: $zero}]}) { clientMutationId }"
+        )
+        variables |= {
+            "repo": repository_id,
+            "name": ref_name(issue),
+            "oid": our_oid,
+            "zero": ZERO_OID,
+        }
+        declared += [
+            "$repo: ID!", "$name: GitRefname!", "$oid: GitObjectID!", "$zero: GitObjectID!"
+        ]  # fmt: skip
     if comment_node_id and body:
         parts.append(
             "comment: updateIssueComment(input: {id: $comment, body: $body}) { clientMutationId }"
@@ -274,13 +393,16 @@ def release(
         )
         declared += ["$issue: ID!", "$label: ID!"]
         variables |= {"issue": issue_id, "label": label_id}
+    if not parts:
+        return True
     query = f"mutation Release({', '.join(declared)}) {{ {' '.join(parts)} }}"
     response = _mutate(client, query, variables)
+    _check_update_refs(response)
     data = (response.data or {}).get("data") or {}
     errors = (response.data or {}).get("errors") or []
     if any(e.get("type") == "FORBIDDEN" for e in errors):
         raise RefsRefused(str(errors[0].get("message")))
-    return data.get("ref") is not None
+    return our_oid is None or data.get("ref") is not None
 
 
 def list_claim_refs(client: GhClient) -> dict[int, RefTip]:
@@ -329,5 +451,12 @@ def claim_ref_numbers(client: GhClient) -> list[int]:
 
 
 def delete_refs(client: GhClient, repository_id: str, tips: dict[int, str]) -> None:
-    """Delete claim refs, each only if still at the oid we saw (one atomic request)."""
-    update_refs(client, repository_id, [(n, oid, None) for n, oid in sorted(tips.items())])
+    """Delete claim refs, each only if still at the oid we saw (one atomic request); over
+    REST (no ``updateRefs``) one DELETE each, unconditional."""
+    moves: list[Move] = [(n, oid, None) for n, oid in sorted(tips.items())]
+    try:
+        update_refs(client, repository_id, moves)
+    except UpdateRefsMissing:
+        for move in moves:
+            with contextlib.suppress(RefUpdateFailed):  # already gone
+                _move_rest(client, move)

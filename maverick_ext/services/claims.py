@@ -10,9 +10,11 @@ the label write is skipped when already present); heartbeat 2; release at most 3
 from __future__ import annotations
 
 import contextlib
+import functools
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -41,6 +43,7 @@ from maverick_ext.errors import (
     Blocked,
     ClaimLost,
     ExitCode,
+    GitHubRejected,
     GitHubUnavailable,
     HeldLive,
     HeldStale,
@@ -51,7 +54,7 @@ from maverick_ext.github import claim_refs as gh_refs
 from maverick_ext.github import issues as gh
 from maverick_ext.github.client import GhClient
 from maverick_ext.github.models import Comment, IssueSnapshot
-from maverick_ext.services import loops
+from maverick_ext.services import lease_memo, loops
 from maverick_ext.services.identity import Identity
 from maverick_ext.services.processes import pid_alive
 
@@ -255,7 +258,19 @@ def ref_mode_view(
     hold = ref_hold(tip, comments, now, core.DEFAULT_TTL_S)
     foreign = foreign_records(comment_view)
     ref_record = _ref_claim_record(hold, now)
-    records = [*([ref_record] if ref_record else []), *foreign]
+    # Ended ref-mode claims (newest first): after a release the ref is gone and its
+    # comment, marked released, says by whom, when and why.
+    ended = sorted(
+        (
+            r
+            for r in comment_view.records
+            if r.claim_payload.get("mode") == "ref"
+            and r.state != "active"
+            and r.comment_id != (ref_record.comment_id if ref_record else None)
+        ),
+        key=lambda r: -r.comment_id,
+    )
+    records = [*([ref_record] if ref_record else []), *ended, *foreign]
     live_foreign = min(
         (r for r in foreign if r.state == "active"), key=lambda r: r.comment_id, default=None
     )
@@ -272,10 +287,11 @@ def _ref_claim_record(hold: RefHold, now: datetime) -> core.ClaimRecord | None:
         return None
     comment = hold.comment
     return core.ClaimRecord(
-        comment_id=comment.comment_id if comment else 0,
+        comment_id=comment.comment_id if comment else (record.comment_id or 0),
         instance_id=record.instance_id,
         host=record.host,
-        state="active" if hold.live else "stale",
+        state="released" if record.released else "active" if hold.live else "stale",
+        reason=record.reason,
         claimed_at=hold.tip.committed_at,
         expires_at=hold.expires_at,
         heartbeat_at=(comment.updated_at if comment else None) or hold.tip.committed_at,
@@ -313,13 +329,20 @@ def core_refs_record(tip: RefTip | None) -> RefRecord | None:
 
 @dataclass
 class _Beating:
-    """What a ref-mode heartbeat loop keeps between beats (so each beat is one request)."""
+    """What a ref-mode heartbeat keeps between beats (so each beat is one request)."""
 
     issue: int
     node_id: str
     oid: str
     record: core.ClaimRecord
     server_time: datetime
+    # Recalled from the instance's state dir (``services.lease_memo``), not from this run.
+    recalled: bool = False
+
+
+class _TipMoved(Exception):
+    """The ref's tip is not the commit this heartbeat knew: a fresh read decides (who took
+    it over, for the message; or our own newer claim, from another machine)."""
 
 
 @dataclass
@@ -343,12 +366,18 @@ class Coordinator:
     notify: Callable[[str], None] = lambda message: None
     # Set once refs were refused: every later step of this run uses the comment protocol.
     forced_comment_mode: bool = False
+    # Set once GitHub said it has no ``updateRefs``: refs move over REST from then on.
+    rest_refs: bool = False
     _fallback_noted: bool = False
     # The latest ref read per issue (the CAS and its re-read decide from it).
     _reads: dict[int, gh_refs.ClaimRead] = field(default_factory=dict)
-    _node_ids: dict[int, str] = field(default_factory=dict)
+    # What the next heartbeat of each issue needs (node id, commit): one request a beat.
+    _beatings: dict[int, _Beating] = field(default_factory=dict)
     # The heartbeat-loop registry of this instance (``services.loops``), when known.
     loops_dir: Path | None = None
+    # Where this instance remembers its claims between runs (``services.lease_memo``).
+    memo_dir: Path | None = None
+    wall: Callable[[], float] = time.time
     # False once the process that started us is gone (a loop must not outlive it).
     parent_alive: Callable[[], bool] = lambda: True
     # A `heartbeat --daemon` loop: started detached, it has no parent to outlive.
@@ -522,14 +551,37 @@ class Coordinator:
         read = self._last_read(group[0].issue)
         moves = [(p.issue, p.before, p.oid) for p in group]
         try:
-            gh_refs.update_refs(self.client, read.repository_id or "", moves)
+            self._cas(read.repository_id or "", moves)
             return group
         except (gh_refs.RefUpdateFailed, GitHubUnavailable) as exc:
             if isinstance(exc, GitHubUnavailable):
                 self.notify(f"claim write may or may not have applied ({exc.message}); re-reading")
             after = gh_refs.read_claims(self.client, [p.issue for p in group], CLAIM_LABEL)
             self._reads[group[0].issue] = after
-            return [p for p in group if (after.tips.get(p.issue) or _NO_TIP).oid == p.oid]
+            won = [p for p in group if (after.tips.get(p.issue) or _NO_TIP).oid == p.oid]
+            if len(group) > 1 and len(won) < len(group):
+                # Only over REST (updateRefs is atomic): a scope is all or nothing.
+                gh_refs.undo_rest(self.client, [(p.issue, p.before, p.oid) for p in won])
+                return []
+            return won
+
+    def _cas(self, repository_id: str, moves: list[gh_refs.Move]) -> None:
+        """One atomic ``updateRefs``; over REST where this GitHub has none (said once)."""
+        if not self.rest_refs:
+            try:
+                gh_refs.update_refs(self.client, repository_id, moves)
+                return
+            except gh_refs.UpdateRefsMissing:
+                self._use_rest()
+        gh_refs.update_refs_rest(self.client, moves)
+
+    def _use_rest(self) -> None:
+        if not self.rest_refs:
+            self.rest_refs = True
+            self.notify(
+                "this GitHub has no GraphQL updateRefs; moving claim refs over REST "
+                "(a scope is claimed in ascending order and rolled back on a refusal)"
+            )
 
     def _last_read(self, number: int) -> gh_refs.ClaimRead:
         return self._reads[number]
@@ -552,9 +604,7 @@ class Coordinator:
             posted = self._post_projection(plan, issue_id, body, read.label_id)
         except MaverickError as exc:
             with contextlib.suppress(MaverickError):  # else it expires: commit date + TTL
-                gh_refs.update_refs(
-                    self.client, read.repository_id or "", [(plan.issue, plan.oid, None)]
-                )
+                self._cas(read.repository_id or "", [(plan.issue, plan.oid, None)])
             raise GitHubUnavailable(
                 f"#{plan.issue}: claimed the ref but could not post the claim comment "
                 f"({exc.message}); gave the claim back",
@@ -571,6 +621,8 @@ class Coordinator:
             epoch=plan.record.epoch, commit=plan.oid,
             supersedes=plan.record.comment_id if plan.record.supersedes else None,
         )  # fmt: skip
+        if posted.node_id:
+            self._remember_beating(_Beating(plan.issue, posted.node_id, plan.oid, record, now))
         took = " (took over a stale claim)" if plan.record.supersedes else ""
         return Outcome(
             plan.issue, ExitCode.OK, "claimed", f"#{plan.issue}: claimed{took}", record, now
@@ -802,7 +854,14 @@ class Coordinator:
         assert hold is not None
         record = state.view.records[0] if hold.record is not None else None
         why: str
-        if hold.record is not None and hold.record.instance_id == self.me and record is not None:
+        if hold.record is not None and hold.record.released:
+            if hold.record.instance_id == self.me:
+                raise ClaimReleased(
+                    f"#{number}: this instance released the claim ({hold.record.reason})",
+                    "stop work, push nothing",
+                )
+            why = f"the claim was released by {hold.record.instance_id}"
+        elif hold.record is not None and hold.record.instance_id == self.me and record is not None:
             blocks = block_labels(state.snapshot.labels)
             if not hold.live and not allow_stale:
                 why = f"the lease expired at {iso(hold.expires_at) if hold.expires_at else '?'}"
@@ -838,10 +897,27 @@ class Coordinator:
         ]
 
     def heartbeat(self, number: int) -> Outcome:
-        """Re-check ownership, then push the lease forward by editing our own comment."""
+        """Push the lease forward by editing our own comment, checking ownership in the same
+        request when this instance remembers the claim (1 call), else after a read (2)."""
+        known = self._beatings.get(number) or self._recall(number)
+        if known is not None:
+            try:
+                return self._beat(known)
+            except _TipMoved:
+                pass
+            except GitHubRejected:
+                if not known.recalled:
+                    raise
+                self._forget(number)  # the remembered comment is gone: read instead
         state = self.read(number)
         if state.mode == "ref":
-            return self._beat(self._beating(state))
+            try:
+                return self._beat(self._beating(state))
+            except _TipMoved:
+                raise ClaimLost(
+                    f"#{number}: not held by {self.me}: the claim ref moved while renewing",
+                    "stop work, push nothing",
+                ) from None
         record = self._owned(state)
         claim, lease = core.heartbeat_payloads(record, state.server_time)
         comment, response = gh.update_comment(
@@ -874,9 +950,33 @@ class Coordinator:
                 "crashed before posting it)",
                 "release it and claim again",
             )
-        return _Beating(
+        beating = _Beating(
             state.snapshot.number, hold.comment.node_id, hold.oid, record, state.server_time
         )
+        self._beatings[beating.issue] = beating
+        return beating
+
+    def _recall(self, number: int) -> _Beating | None:
+        if self.memo_dir is None or self.forced_comment_mode:
+            return None
+        memo = lease_memo.load(self.memo_dir, self.client.require_repo().full_name, number)
+        if memo is None or memo.record.instance_id != self.me:
+            return None
+        return _Beating(number, memo.node_id, memo.commit, memo.record,
+                        memo.server_time_now(self.wall()), recalled=True)  # fmt: skip
+
+    def _remember_beating(self, beating: _Beating) -> None:
+        self._beatings[beating.issue] = beating
+        if self.memo_dir is not None:
+            memo = lease_memo.Memo(beating.node_id, beating.oid, beating.record,
+                                   beating.server_time, self.wall())  # fmt: skip
+            lease_memo.save(self.memo_dir, self.client.require_repo().full_name,
+                            beating.issue, memo)  # fmt: skip
+
+    def _forget(self, number: int) -> None:
+        self._beatings.pop(number, None)
+        if self.memo_dir is not None:
+            lease_memo.forget(self.memo_dir, self.client.require_repo().full_name, number)
 
     def _beat(self, beating: _Beating) -> Outcome:
         """One request: edit the claim comment and read the ref's tip in the same answer."""
@@ -890,13 +990,12 @@ class Coordinator:
             body = core.record_body(*core.released_payloads(claim, lease, now, ended))
             with contextlib.suppress(MaverickError):
                 gh_refs.beat(self.client, beating.node_id, body, number)
+            self._forget(number)
             if answer.tip_oid is None:
                 raise ClaimReleased(f"#{number}: the claim was released (its ref is gone)")
-            raise ClaimLost(
-                f"#{number}: not held by {self.me}: the claim ref moved to {answer.tip_oid[:12]}",
-                "stop work, push nothing",
-            )
+            raise _TipMoved()  # taken over, or our own newer claim: a read says which
         if blocks := block_labels(answer.labels):
+            self._forget(number)
             raise ClaimLost(
                 f"#{number}: not held by {self.me}: the issue is now blocked ({', '.join(blocks)})",
                 "stop work, push nothing",
@@ -909,7 +1008,7 @@ class Coordinator:
             claim_payload=claim,
             lease_payload=lease,
         )
-        beating.record, beating.server_time = renewed, now
+        self._remember_beating(replace(beating, record=renewed, server_time=now, recalled=False))
         return Outcome(
             number, ExitCode.OK, "renewed", f"#{number}: lease renewed for {record.ttl_s}s",
             renewed, now,
@@ -953,8 +1052,10 @@ class Coordinator:
         alive: Callable[[int], bool],
     ) -> Outcome:
         deadline: float | None = None
-        beating: _Beating | None = None
-        policy = self.client.policy
+        client = self.client
+        policy, client_deadline, client_clock = client.policy, client.deadline, client.clock
+        # Rate-limit waits (Retry-After) inside the client never run past our deadline.
+        client.clock = self.monotonic
         try:
             while True:
                 if while_pid is not None and not alive(while_pid):
@@ -968,11 +1069,12 @@ class Coordinator:
                 started = self.monotonic()
                 if deadline is not None:
                     left = deadline - started
-                    self.client.policy = replace(
+                    client.policy = replace(
                         policy, timeout_s=max(0.1, min(policy.timeout_s, left)), attempts=1
                     )
+                    client.deadline = deadline
                 try:
-                    beat = self.heartbeat(number) if beating is None else self._beat(beating)
+                    beat = self.heartbeat(number)
                 except ClaimReleased as exc:
                     return Outcome(number, ExitCode.OK, "released", exc.message)
                 except GitHubUnavailable as exc:
@@ -998,8 +1100,6 @@ class Coordinator:
                         f"({beat.record.ttl_s}s): the lease would expire between heartbeats",
                         f"use an interval of at most {beat.record.ttl_s / 3:g}s",
                     )
-                if beating is None and beat.record.format == "ref":
-                    beating = self._beating_from(beat)
                 if self.loops_dir is not None and beat.record.heartbeat_at is not None:
                     repo = self.client.require_repo().full_name
                     loops.renewed(self.loops_dir, repo, number, beat.record.heartbeat_at,
@@ -1010,17 +1110,7 @@ class Coordinator:
                 deadline = started + beat.record.ttl_s * (1 - HOLDER_MARGIN)
                 self._wait(interval_s or beat.record.ttl_s / 5, while_pid, alive)
         finally:
-            self.client.policy = policy
-
-    def _beating_from(self, beat: Outcome) -> _Beating | None:
-        """After the first (read + beat) renewal, keep what the next beats need."""
-        record = beat.record
-        if record is None or record.commit is None or beat.server_time is None:
-            return None
-        node_id = self._node_ids.get(record.comment_id)
-        if node_id is None:
-            return None
-        return _Beating(beat.issue, node_id, record.commit, record, beat.server_time)
+            client.policy, client.deadline, client.clock = policy, client_deadline, client_clock
 
     def _wait(self, seconds: float, while_pid: int | None, alive: Callable[[int], bool]) -> None:
         """Sleep, in short slices when watching a process so its exit is noticed quickly."""
@@ -1039,6 +1129,7 @@ class Coordinator:
             repo = self.client.require_repo().full_name
             if loops.stop(self.loops_dir, repo, number):
                 self.notify(f"#{number}: stopped this instance's heartbeat loop")
+        self._forget(number)
         return self._release(self.read(number), reason)
 
     def _release(self, state: IssueClaims, reason: str) -> Outcome:
@@ -1082,18 +1173,18 @@ class Coordinator:
         assert hold is not None and read is not None
         try:
             record = self._owned_ref(state, allow_stale=True)
-        except ClaimReleased as exc:
-            self._unlabel_if_unclaimed(state)
-            return Outcome(number, ExitCode.OK, "already_released", exc.message)
-        except ClaimLost:
-            if hold.tip is not None:
+        except ClaimLost as exc:
+            ended = isinstance(exc, ClaimReleased)
+            if hold.tip is not None and not ended:
                 raise
-            # No ref, yet our comment still says active (a crashed release): finish it.
+            # The ref is gone or released, yet our comment may still say active (a crashed
+            # release): finish it.
             for mine in self._own_projections(state, active_only=True):
                 self._mark_released(mine.comment_id, dict(mine.claim_payload),
                                     dict(mine.lease_payload or {}), now, reason)  # fmt: skip
             self._unlabel_if_unclaimed(state)
-            return Outcome(number, ExitCode.OK, "already_released", f"#{number}: not claimed")
+            message = exc.message if ended else f"#{number}: not claimed"
+            return Outcome(number, ExitCode.OK, "already_released", message)
         comment, body = hold.comment, None
         if comment is not None:
             body = core.record_body(
@@ -1105,11 +1196,20 @@ class Coordinator:
             if r.format != "ref" and r.state == "active" and r.instance_id != self.me
         ]
         unlabel = has_label(state.snapshot.labels, CLAIM_LABEL) and not foreign_live
-        applied = gh_refs.release(
-            self.client, read.repository_id or "", number, hold.oid or "",
-            comment.node_id if comment else None, body, read.issue_ids[number],
-            read.label_id if unlabel else None,
+        ref_oid = None if self.rest_refs else hold.oid
+        if ref_oid is None:
+            self._release_ref_rest(hold, reason)
+        release = functools.partial(
+            gh_refs.release, self.client, read.repository_id or "", number,
+            comment_node_id=comment.node_id if comment else None, body=body,
+            issue_id=read.issue_ids[number], label_id=read.label_id if unlabel else None,
         )  # fmt: skip
+        try:
+            applied = release(our_oid=ref_oid)
+        except gh_refs.UpdateRefsMissing:  # refused whole: nothing was applied
+            self._use_rest()
+            self._release_ref_rest(hold, reason)
+            applied = release(our_oid=None)
         if not applied:
             if unlabel:  # the label is the new holder's now
                 gh.add_labels(self.client, number, [CLAIM_LABEL])
@@ -1121,6 +1221,21 @@ class Coordinator:
         return Outcome(
             number, ExitCode.OK, "released", f"#{number}: released ({reason})", released, now
         )
+
+    def _release_ref_rest(self, hold: RefHold, reason: str) -> None:
+        """Over REST a delete is no compare-and-swap: move the ref on (fast-forward only) to
+        a commit whose record says released; the next claim builds on it."""
+        assert hold.record is not None and hold.oid is not None
+        ended = replace(hold.record, state="released", reason=reason, supersedes=None,
+                        comment_id=hold.comment.comment_id if hold.comment else None)  # fmt: skip
+        oid = gh_refs.create_commit(self.client, render_record(ended), hold.oid)
+        try:
+            gh_refs.update_refs_rest(self.client, [(hold.record.issue, hold.oid, oid)])
+        except gh_refs.RefUpdateFailed:
+            raise ClaimLost(
+                f"#{hold.record.issue}: the claim ref moved before the release (taken over)",
+                "stop work, push nothing",
+            ) from None
 
     def _unlabel_if_unclaimed(self, state: IssueClaims) -> list[core.ClaimRecord]:
         """Remove `claude-in-progress` unless another instance still has an active claim;

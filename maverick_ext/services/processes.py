@@ -1,8 +1,9 @@
-"""Whether a process is alive: a zombie (exited, not yet reaped) counts as dead."""
+"""Whether a process is alive (a zombie counts as dead), and whether our parent still is."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -21,6 +22,23 @@ def pid_alive(pid: int) -> bool:
         return True  # no /proc (macOS): kill(0) is all we know
     # Field 3, after the parenthesised command name (which may hold spaces or parens).
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+_started_by: int | None = None
+
+
+def note_parent() -> None:
+    """Remember the process that started us (``python -m maverick_ext`` calls it first)."""
+    global _started_by
+    _started_by = os.getppid()
+
+
+def parent_watch() -> Callable[[], bool]:
+    """Whether the process that started us still runs. gh forwards no SIGTERM to an
+    extension: when `kill $!` ends gh, this is how its child learns (it is re-parented).
+    The parent is the one noted at start-up, not whoever is the parent by now."""
+    parent = _started_by if _started_by is not None else os.getppid()
+    return lambda: os.getppid() == parent and pid_alive(parent)
 
 
 def process_start(pid: int) -> str | None:

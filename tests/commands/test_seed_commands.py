@@ -171,6 +171,13 @@ def test_coord_speaks_json_takes_the_repo_first_and_status_is_read(run_emulated)
     assert released["results"][0]["record"]["reason"] == "session-end"
     after = ok(run_emulated("coord", "read", SLUG, "2"))  # the ref is gone: nobody holds #2
     assert after["holder"] is None and after["in_progress"] is False
+    assert after["mode"] == "ref"
+    ended = after["records"][0]  # what ended it, from the comment the release marked
+    assert ended["released_at"] and (ended["state"], ended["reason"], ended["instance_id"]) == (
+        "released",
+        "session-end",
+        "agent-a",
+    )
     empty = run_emulated("coord", "release", SLUG, "3", "--reason", " ")
     assert empty.exit_code == 2 and "empty --reason" in empty.stderr
 

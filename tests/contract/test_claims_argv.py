@@ -155,6 +155,30 @@ def test_heartbeat_is_read_then_one_mutation_reading_the_ref(fp, gh_reply, coord
     assert lease["heartbeat_at"] == "2026-11-21T12:00:00Z"  # the Date header, not our clock
 
 
+def test_heartbeat_of_a_remembered_claim_is_one_mutation(fp, gh_reply, sent, tmp_path):
+    """The first heartbeat reads (2 calls) and remembers the claim in the instance's state
+    dir; the next process of that instance sends only the mutation (1 call)."""
+    fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()], True)))
+    beat = {"data": {"updateIssueComment": {"issueComment": {
+        "updatedAt": "2026-11-21T12:00:00Z", "issue": {"labels": {"nodes": []}},
+        "repository": {"ref": {"target": {"oid": OUR_COMMIT}}}}}}}  # fmt: skip
+    for _ in range(2):
+        fp.register(READ, stdout=gh_reply(body=json.dumps(beat)), stdin_callable=sent.append)
+
+    def process() -> Coordinator:
+        client = GhClient(repo=REPO, sleep=lambda s: None)
+        return Coordinator(client, Identity("me", "box"), lambda s: None, lambda: 0.0,
+                           memo_dir=tmp_path)  # fmt: skip
+
+    assert process().heartbeat(2).code == 0
+    assert fp.call_count(READ) == 2
+    assert process().heartbeat(2).code == 0
+    assert fp.call_count(READ) == 3  # one more request: the mutation alone
+    request = json.loads(sent[1])
+    assert request["variables"]["id"] == "IC_ours"
+    assert 'ref(qualifiedName: "refs/maverick/claims/2")' in request["query"]
+
+
 def test_release_is_read_then_ref_comment_and_label_in_one_request(
     fp, gh_reply, coordinator, sent
 ) -> None:

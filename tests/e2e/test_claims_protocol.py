@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,6 +58,7 @@ def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
         token: str | None = None,
         run: Callable[..., Any] = process.run,
         mode: str = "ref",
+        memo_dir: Path | None = None,
     ) -> Coordinator:
         env = {**os.environ, **emulator.env(**({"token": token} if token else {}))}
         client = GhClient(
@@ -68,8 +70,9 @@ def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
             run=run,
         )
         coordinator = Coordinator(
-            client, Identity(instance, "test-host"), clock.sleep, clock.monotonic
-        )
+            client, Identity(instance, "test-host"), clock.sleep, clock.monotonic,
+            memo_dir=memo_dir,
+        )  # fmt: skip
         # The comment-order fallback (SPEC 5.8), as when refs are refused.
         coordinator.forced_comment_mode = mode == "comment"
         return coordinator
@@ -92,8 +95,8 @@ def calls(emulator: Emulator) -> tuple[int, int]:
 # ---- API budget ---------------------------------------------------------------------------
 
 
-def test_api_budget_per_operation(emulator: Emulator, agent) -> None:
-    a = agent()
+def test_api_budget_per_operation(emulator: Emulator, agent, tmp_path) -> None:
+    a = agent(memo_dir=tmp_path)
     emulator.clear_log()
     assert a.claim([2], FAST)[0].code == ExitCode.OK
     # read; POST git/commits; updateRefs; comment + label in one GraphQL document
@@ -103,9 +106,16 @@ def test_api_budget_per_operation(emulator: Emulator, agent) -> None:
     a.read(2)
     assert calls(emulator) == (1, 0)
 
+    # A one-shot heartbeat in a later process of the same instance: the state dir holds the
+    # comment's node id and the claim commit, so one mutation (which also reads the ref).
+    for _ in range(2):
+        emulator.clear_log()
+        assert agent(memo_dir=tmp_path).heartbeat(2).code == ExitCode.OK
+        assert calls(emulator) == (1, 0)
+    # The same instance on another machine (no state): read, then the same mutation.
     emulator.clear_log()
-    a.heartbeat(2)
-    assert calls(emulator) == (2, 0)  # read, then one mutation that also reads the ref
+    assert agent(memo_dir=tmp_path / "elsewhere").heartbeat(2).code == ExitCode.OK
+    assert calls(emulator) == (2, 0)
 
     emulator.clear_log()
     a.release(2, "merged")
@@ -131,7 +141,7 @@ def test_budget_does_not_grow_with_unrelated_comments(emulator: Emulator, agent)
     # The read pages once more through the comments; nothing else grows.
     assert calls(emulator) == (4 + 1, 1)
     emulator.clear_log()
-    a.heartbeat(3)
+    agent().heartbeat(3)  # no remembered claim: the read pages too
     assert calls(emulator) == (2 + 1, 0)
 
 
@@ -318,3 +328,153 @@ def test_a_plain_claim_never_takes_over_silently(emulator, agent, clock) -> None
     clock.sleep(FAST.ttl_s)
     outcome = agent("new").claim([7], FAST)[0]
     assert outcome.code == HeldStale.exit_code
+
+
+def test_a_remembered_claim_that_was_taken_over_is_lost_in_one_beat(
+    emulator, agent, clock, tmp_path
+) -> None:
+    agent("a", memo_dir=tmp_path).claim([2], FAST)
+    clock.sleep(FAST.ttl_s + 1)
+    assert agent("b").claim([2], FAST, takeover=True)[0].code == ExitCode.OK
+
+    emulator.clear_log()
+    with pytest.raises(ClaimLost, match="taken over by b"):
+        agent("a", memo_dir=tmp_path).heartbeat(2)
+    # the beat (tip differs), the comment put back to "lost", then the read that decides
+    assert calls(emulator) == (3, 0)
+    assert not list(tmp_path.glob("*.json"))  # nothing stale is remembered
+    assert agent("b").read(2).view.holder.instance_id == "b"
+
+
+def test_a_remembered_claim_of_this_instance_reclaimed_elsewhere_still_renews(
+    emulator, agent, tmp_path
+) -> None:
+    """The state dir may lag: our own newer claim (another machine, same instance id) is
+    found by the read the stale memo falls back to."""
+    agent("a", memo_dir=tmp_path).claim([2], FAST)
+    agent("a").release(2, "abort")
+    agent("a").claim([2], FAST)
+    assert agent("a", memo_dir=tmp_path).heartbeat(2).code == ExitCode.OK
+
+
+# ---- where GitHub has no updateRefs (older Enterprise Server): the REST CAS -------------------
+
+
+def requests(emulator: Emulator) -> list[str]:
+    return [f"{e.method} {e.path.split('/demo/')[-1]} {e.operation or ''}".strip()
+            for e in emulator.request_log]  # fmt: skip
+
+
+def test_without_update_refs_claims_move_refs_over_rest(emulator, agent, clock) -> None:
+    emulator.faults.update(update_refs_missing=True)
+    notes: list[str] = []
+    a, b = agent("a"), agent("b")
+    a.notify = notes.append
+    emulator.clear_log()
+    assert a.claim([2], FAST)[0].code == ExitCode.OK
+    assert requests(emulator) == [
+        "POST /graphql ClaimRead", "POST git/commits", "POST /graphql ClaimRefs",
+        "POST git/refs", "POST /graphql ClaimComment",
+    ]  # fmt: skip
+    assert len(notes) == 1 and "over REST" in notes[0]
+    assert b.claim([2], FAST)[0].code == ExitCode.HELD_LIVE
+    assert a.heartbeat(2).code == ExitCode.OK
+
+    # Release: a REST delete is no CAS, so the ref moves on (fast-forward) to a released
+    # record, which `read` shows and the next claim builds on.
+    emulator.clear_log()
+    assert a.release(2, "merged").action == "released"
+    assert requests(emulator) == [
+        "POST /graphql ClaimRead", "POST git/commits", "PATCH git/refs/maverick/claims/2",
+        "POST /graphql Release",
+    ]  # fmt: skip
+    state = b.read(2)
+    assert state.view.holder is None and CLAIM_LABEL not in state.snapshot.labels
+    ended = state.view.records[0]
+    assert (ended.state, ended.reason, ended.instance_id) == ("released", "merged", "a")
+    with pytest.raises(ClaimLost, match="released"):
+        a.guard(2)
+    taken = b.claim([2], FAST)[0]
+    assert taken.code == ExitCode.OK and "took over" not in taken.message
+    assert taken.record is not None and taken.record.epoch == 2
+
+
+def test_rest_takeover_is_a_fast_forward_from_the_stale_holder(emulator, agent, clock) -> None:
+    """Two takers of one stale claim over REST: both PATCH from the stale commit with
+    force false; the second is no fast-forward any more and loses (13)."""
+    emulator.faults.update(update_refs_missing=True)
+    agent("old").claim([3], FAST)
+    clock.sleep(FAST.ttl_s + 1)
+    first = agent("first")
+    firsts: list[ExitCode] = []
+
+    def run(argv, **kw):
+        if "PATCH" in argv and not firsts:  # `first` wins between our read and our write
+            firsts.append(first.claim([3], FAST, takeover=True)[0].code)
+        return process.run(argv, **kw)
+
+    lost = agent("second", run=run).claim([3], FAST, takeover=True)[0]
+    assert firsts == [ExitCode.OK]
+    assert lost.code == ExitCode.LOST and "race lost to first" in lost.message
+    assert agent("x").read(3).view.holder.instance_id == "first"
+
+
+def test_a_rest_scope_claim_rolls_back_what_it_took_on_the_first_refusal(emulator, agent) -> None:
+    """Over REST a scope is not atomic: claimed in ascending order; when #6 turns out taken
+    between our read and our write, #5 (already created) is deleted again."""
+    emulator.faults.update(update_refs_missing=True)
+    store = emulator.store
+    repo = store.repo("maverick-sandbox", "demo")
+    seen: list[str] = []
+
+    def run(argv, **kw):
+        if "repos/maverick-sandbox/demo/git/refs" in argv and not seen:
+            seen.append("raced")  # a rival's ref for #6 appears just before our first write
+            store.create_ref(repo, "refs/maverick/claims/6", next(iter(repo.commits)))
+        return process.run(argv, **kw)
+
+    b = agent("b", run=run)
+    results = b.claim([5], FAST, scope=[6])
+    assert [r.code for r in results] == [ExitCode.LOST, ExitCode.LOST]
+    assert "refs/maverick/claims/5" not in repo.refs  # rolled back
+    assert repo.refs["refs/maverick/claims/6"] == next(iter(repo.commits))
+    assert not claim_comments(emulator, 5) and not claim_comments(emulator, 6)
+
+
+def test_a_repository_refusing_the_empty_tree_gets_a_one_file_claim_tree(emulator, agent) -> None:
+    emulator.faults.update(empty_tree_refused=True)
+    a = agent("a")
+    emulator.clear_log()
+    outcome = a.claim([2], FAST)[0]
+    assert outcome.code == ExitCode.OK and outcome.record is not None
+    assert requests(emulator)[:4] == [
+        "POST /graphql ClaimRead", "POST git/commits", "POST git/trees", "POST git/commits",
+    ]  # fmt: skip
+    repo = emulator.store.repo("maverick-sandbox", "demo")
+    commit = repo.objects[outcome.record.commit]
+    tree = repo.objects[commit.tree]
+    assert [entry[3] for entry in tree.entries] == ["claim.json"]  # never a workflow file
+    emulator.clear_log()
+    a.release(2, "merged")
+    assert a.claim([2], FAST)[0].code == ExitCode.OK
+    assert "POST git/trees" not in requests(emulator)  # made once per process
+
+
+def test_rate_limit_waits_never_carry_the_loop_past_its_deadline(emulator, agent, clock) -> None:
+    """GitHub says wait 30 s (Retry-After) on every request once the loop has renewed: the
+    client must not sleep through the lease; the loop reports loss before a taker may start."""
+    a = agent()
+    a.client.sleep = clock.sleep  # Retry-After waits advance the same clock as the loop's
+    short = ClaimSettings(ttl_s=20, settle_s=0.0)
+    a.claim([2], short)
+
+    def throttle_everything() -> None:
+        emulator.faults.update(throttle_rate=1.0, throttle_retry_after_s=30)
+
+    clock.on_sleep.append(throttle_everything)
+    started = clock.now
+    with pytest.raises(ClaimLost, match="could not renew the lease before it ran out"):
+        a.heartbeat_loop(2, interval_s=4)
+    assert any(e.status in (403, 429) for e in emulator.request_log)  # it was throttled
+    assert clock.now < started + short.ttl_s * (1 - HOLDER_MARGIN) + 0.5
+    assert a.client.deadline is None  # the loop's deadline does not outlive it

@@ -147,3 +147,18 @@ def test_moving_the_clock_back_hides_nothing_that_exists(
     query = '{ repository(owner: "maverick-sandbox", name: "demo") { issue(number: 2) { comments(first: 10) { nodes { body } } } } }'
     nodes = client.post("/graphql", {"query": query}).json["data"]["repository"]["issue"]
     assert nodes["comments"]["nodes"] == [{"body": "live holder"}]
+
+
+def test_a_named_slow_operation_is_answered_late(emu: Emulator, client: Client) -> None:
+    """``slow_operations`` delays one kind of request before it is applied, so a slow
+    heartbeat edit lands after a release sent later."""
+    emu.faults.update(slow_operations={"Heartbeat": 300, "PATCH": 300})
+
+    def took(method: str, path: str, body: dict) -> float:
+        started = time.monotonic()
+        getattr(client, method)(path, body)
+        return time.monotonic() - started
+
+    assert took("post", "/graphql", {"query": "mutation Heartbeat { __typename }"}) >= 0.3
+    assert took("post", "/graphql", {"query": "query Other { __typename }"}) < 0.3
+    assert took("patch", f"{REPO}/issues/2", {"title": "slow"}) >= 0.3

@@ -205,3 +205,47 @@ def test_visibility_jitter_makes_listing_non_monotone(emu: Emulator, client: Cli
     issue = emu.store.issue(emu.store.repo("maverick-sandbox", "demo"), 1)
     visible_at = [c.visible_at for c in issue.comments if c.id in ids]
     assert visible_at != sorted(visible_at)  # some later comment shows first
+
+
+def test_a_server_without_update_refs_refuses_the_whole_document(
+    emu: Emulator, client: Client
+) -> None:
+    """An older GitHub Enterprise Server: the field is unknown, validation fails, nothing
+    applies (HTTP 200, ``undefinedField``), as graphql-ruby answers."""
+    emu.store.faults.update(update_refs_missing=True)
+    sha = _commit(client)
+    reply = _update_refs(client, [{"name": CLAIM_REF, "beforeOid": ZERO_OID, "afterOid": sha}])
+    (error,) = reply["errors"]
+    assert error["message"] == "Field 'updateRefs' doesn't exist on type 'Mutation'"
+    assert error["extensions"] == {
+        "code": "undefinedField", "typeName": "Mutation", "fieldName": "updateRefs"
+    }  # fmt: skip
+    assert "data" not in reply and _tip(client) is None
+    # REST still works there: create is exclusive, PATCH fast-forward only.
+    assert client.post(f"{REPO}/git/refs", {"ref": CLAIM_REF, "sha": sha}).status == 201
+    emu.store.faults.update(update_refs_missing=False)
+    assert "errors" not in _update_refs(
+        client, [{"name": CLAIM_REF, "beforeOid": sha, "afterOid": _commit(client, "n", [sha])}]
+    )
+
+
+def test_a_repository_refusing_the_empty_tree_takes_a_tree_of_one_file(
+    emu: Emulator, client: Client
+) -> None:
+    emu.store.faults.update(empty_tree_refused=True)
+    refused = client.post(
+        f"{REPO}/git/commits", {"message": "m", "tree": EMPTY_TREE, "parents": []}
+    )
+    assert (refused.status, refused.json["message"]) == (422, "Tree SHA does not exist")
+    entry = {"path": "claim.json", "mode": "100644", "type": "blob", "content": "{}\n"}
+    tree = client.post(f"{REPO}/git/trees", {"tree": [entry]})
+    assert tree.status == 201
+    assert [(e["path"], e["type"]) for e in tree.json["tree"]] == [("claim.json", "blob")]
+    again = client.post(f"{REPO}/git/trees", {"tree": [entry]})
+    assert again.json["sha"] == tree.json["sha"]  # content-addressed
+    made = client.post(
+        f"{REPO}/git/commits", {"message": "m", "tree": tree.json["sha"], "parents": []}
+    )
+    assert made.status == 201 and made.json["tree"]["sha"] == tree.json["sha"]
+    bad = client.post(f"{REPO}/git/trees", {"tree": [{**entry, "mode": "100644", "type": "tree"}]})
+    assert bad.status == 422

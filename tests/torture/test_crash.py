@@ -247,7 +247,9 @@ def test_a_crash_after_any_call_converges_on_rerun(name, demo, cli, crash_after_
 
 
 def test_release_killed_before_unlabelling_converges_on_rerun(demo, cli, crash_after_calls) -> None:
-    """Killed after marking its record released (call 2), before unlabelling (call 3): the
-    rerun must still remove claude-in-progress."""
+    """Release is 2 calls in ref mode: the read, then one document that deletes the claim
+    ref, marks the comment released and removes the label. Killed right after that second
+    call (before it could report), the rerun must find it released and leave nothing behind:
+    no ref, no claude-in-progress, the comment released with the first run's reason."""
     emu = demo()
     crash_then_converge(SCENARIOS["release"], emu, cli(emu), crash_after_calls(2), 2)

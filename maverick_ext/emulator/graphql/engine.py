@@ -66,11 +66,13 @@ _INTERNAL = (
 
 
 @functools.cache
-def schema(int32_database_id: bool = True) -> GraphQLSchema:
+def schema(int32_database_id: bool = True, update_refs: bool = True) -> GraphQLSchema:
     """The subset schema with resolvers attached; built once per process and strictness.
 
     With ``int32_database_id`` ``databaseId`` keeps graphql-core's 32-bit Int check, as a
-    real GraphQL server must: an id beyond 2**31-1 is a field error, not a value.
+    real GraphQL server must: an id beyond 2**31-1 is a field error, not a value. Without
+    ``update_refs`` the schema is an older GitHub Enterprise Server's: no
+    ``Mutation.updateRefs``, so a document naming it fails validation as a whole.
     """
     sdl = resources.files(__package__).joinpath("schema.graphql").read_text(encoding="utf-8")
     built = build_schema(sdl)
@@ -94,6 +96,9 @@ def schema(int32_database_id: bool = True) -> GraphQLSchema:
             gql_type.fields["databaseId"].type = _DATABASE_ID
     for timestamp in ("DateTime", "GitTimestamp"):
         _set_output(built.type_map[timestamp], _datetime)
+    if not update_refs:
+        assert built.mutation_type is not None
+        del built.mutation_type.fields["updateRefs"]
     return built
 
 
@@ -124,13 +129,18 @@ def _github_rules_filter(error: GraphQLError) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _prepare(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+def _prepare(
+    query: str, update_refs: bool = True
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
     """Parse and validate a query once; gh sends the same few documents over and over."""
     try:
         document = parse(query)
     except GraphQLError as err:
         return None, (err,)
-    errors = tuple(e for e in validate(schema(), document) if _github_rules_filter(e))
+    # Positional, as in ``_run``: functools.cache keys on how it is called, and a second
+    # build of the schema costs about a second of CPU per process.
+    checked = schema(True, update_refs)
+    errors = tuple(e for e in validate(checked, document) if _github_rules_filter(e))
     return (None, errors) if errors else (document, ())
 
 
@@ -228,14 +238,15 @@ def _run(store: Store, viewer: Viewer, payload: dict[str, Any]) -> dict[str, Any
         variables = json.loads(variables) if variables.strip() else None
     if variables is not None and not isinstance(variables, dict):
         return {"errors": [{"message": "Variables are invalid JSON."}]}
-    document, errors = _prepare(query)
+    update_refs = not store.faults.update_refs_missing
+    document, errors = _prepare(query, update_refs)
     if document is None:
         return {"errors": [_format(e) for e in errors]}
     absent = store.faults.absent_issue_field_set()
     if absent and (undefined := _absent_fields_named(document, absent)):
         return {"errors": list(undefined)}
     result = gql_execute(
-        schema(store.faults.int32_database_id),
+        schema(store.faults.int32_database_id, update_refs),
         document,
         context_value=Context(store, viewer, store.visibility_clock()),
         variable_values=variables,

@@ -1,0 +1,115 @@
+"""What this instance remembers of its ref-mode claims, so a heartbeat is one request.
+
+A heartbeat needs the claim comment's node id (to edit it) and the claim commit (to check
+the ref's tip against). ``claim``/``takeover`` and every renewal write them to
+``<state dir>/gh-maverick/instances/<instance id>/claims/<owner>__<repo>__<issue>.json``;
+``release`` and a lost claim delete the file. A heartbeat with the file is one GraphQL
+mutation; without it (another machine, a wiped state dir) it reads first: two requests.
+
+The file is a cache, never the authority: the ref's tip in the same answer decides, and a
+tip that is not the remembered commit sends the heartbeat back to a full read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from maverick_ext.core.claims import ClaimRecord
+from maverick_ext.core.payloads import iso, parse_iso
+
+
+def memo_dir(loops_dir: Path) -> Path:
+    """Next to the loop registry (``services.loops.registry_dir``) of the same instance."""
+    return loops_dir.parent / "claims"
+
+
+@dataclass(frozen=True)
+class Memo:
+    node_id: str
+    commit: str
+    record: ClaimRecord
+    # GitHub's clock at the last answer, and this machine's wall clock then.
+    server_time: datetime
+    saved_at: float
+
+    def server_time_now(self, wall: float) -> datetime:
+        """GitHub's time estimated from the last answer (only the lease fence's display
+        fields use it; the lease clock is the comment's ``updated_at``)."""
+        return self.server_time + timedelta(seconds=max(0.0, wall - self.saved_at))
+
+
+def _path(directory: Path, repo: str, issue: int) -> Path:
+    return directory / f"{repo.replace('/', '__')}__{issue}.json"
+
+
+def save(directory: Path, repo: str, issue: int, memo: Memo) -> None:
+    record = memo.record
+    data = {
+        "repo": repo,
+        "issue": issue,
+        "node_id": memo.node_id,
+        "commit": memo.commit,
+        "server_time": iso(memo.server_time),
+        "saved_at": memo.saved_at,
+        "record": {
+            "comment_id": record.comment_id,
+            "instance_id": record.instance_id,
+            "host": record.host,
+            "ttl_s": record.ttl_s,
+            "scope": list(record.scope),
+            "nonce": record.nonce,
+            "epoch": record.epoch,
+            "supersedes": record.supersedes,
+            "claimed_at": iso(record.claimed_at) if record.claimed_at else None,
+            "claim_payload": dict(record.claim_payload),
+            "lease_payload": dict(record.lease_payload or {}),
+        },
+    }
+    path = _path(directory, repo, issue)
+    with contextlib.suppress(OSError):  # no writable state dir: heartbeats just read first
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        partial.replace(path)
+
+
+def load(directory: Path, repo: str, issue: int) -> Memo | None:
+    """The remembered claim of ``repo#issue``, or None (absent, unreadable, another repo)."""
+    try:
+        data = json.loads(_path(directory, repo, issue).read_text(encoding="utf-8"))
+        saved = data["record"]
+        server_time = parse_iso(data["server_time"])
+        if data["repo"] != repo or data["issue"] != issue or server_time is None:
+            return None
+        record = ClaimRecord(
+            comment_id=int(saved["comment_id"]),
+            instance_id=str(saved["instance_id"]),
+            host=saved.get("host"),
+            state="active",
+            claimed_at=parse_iso(saved.get("claimed_at")),
+            expires_at=None,
+            heartbeat_at=None,
+            ttl_s=int(saved["ttl_s"]),
+            format="ref",
+            scope=tuple(str(s) for s in saved.get("scope") or ()),
+            nonce=saved.get("nonce"),
+            supersedes=saved.get("supersedes"),
+            claim_payload=dict(saved["claim_payload"]),
+            lease_payload=dict(saved.get("lease_payload") or {}),
+            epoch=saved.get("epoch"),
+            commit=str(data["commit"]),
+        )
+        return Memo(str(data["node_id"]), str(data["commit"]), record, server_time,
+                    float(data["saved_at"]))  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget(directory: Path, repo: str, issue: int) -> None:
+    with contextlib.suppress(OSError):
+        _path(directory, repo, issue).unlink()
