@@ -43,6 +43,18 @@ def real_gh() -> str:
     return found
 
 
+@pytest.fixture(autouse=True)
+def private_state_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own $XDG_STATE_HOME: the instance id, the heartbeat-loop registry
+    and the App token cache live there. Shared, two tests (or two pytest workers) would be one
+    instance, and one test's `release` could stop another's loop; nothing is written to the
+    real home either. Every environment a test builds starts from os.environ, so it inherits
+    this unless the test names its own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture(scope="session")
 def extension_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """GH_CONFIG_DIR + XDG_DATA_HOME in which `gh extension install .` ran once."""
