@@ -169,13 +169,20 @@ def test_a_landed_but_unseen_ambiguous_post_does_not_make_us_lose_to_ourselves(
     """The first POST lands but answers 502 and stays invisible past the nonce lookup, so the
     claim is posted again. Both copies carry one nonce: the earlier one holds the issue for
     us, and the duplicate is withdrawn."""
-    emulator.faults.update(visibility_delay_ms=1500)  # longer than the 1 s settle window
+    # Out of listings until the claim posts again, whatever the machine's speed: a fixed delay
+    # raced the gh calls in between and lost on a loaded machine (the copy was seen, no re-post).
+    emulator.faults.update(visibility_delay_ms=3_600_000)
+    story = emulator.store.issue(emulator.store.repo("maverick-sandbox", "demo"), 2)
     posts: list[str] = []
 
     def first_comment_post_ambiguous(argv, **kw):
         is_comment_post = "POST" in argv and argv[-1].endswith("issues/2/comments")
         if is_comment_post:
             posts.append(argv[-1])
+            if len(posts) == 2:  # the re-post: GitHub's listings have caught up by now
+                emulator.faults.update(visibility_delay_ms=0)
+                for landed in story.comments:
+                    landed.visible_at = 0.0
         emulator.faults.update(ambiguous_rate=1.0 if is_comment_post and len(posts) == 1 else 0.0)
         return process.run(argv, **kw)
 
