@@ -16,8 +16,6 @@ _METRICS: tuple[tuple[str, Callable[[Run], float]], ...] = (
 )
 _W = (18, 22, 22, 13)
 _NOTES = {
-    "claim": "ours' wall time includes its settle window (sleep, then re-read)",
-    "takeover": "ours' wall time includes its settle window (sleep, then re-read)",
     "dag waves": "outcome: the waves printed, stories separated by commas",
     "bprop run": "outcome: descendants carrying blocked-by:#<ejected> afterwards",
 }  # column widths: metric, ours, theirs, ratio
