@@ -108,7 +108,8 @@ def test_the_daemon_survives_its_shell_shows_in_status_and_stops_on_release(
         assert _until(lambda: not pid_alive(pid), 10)
         code, shown = _status(mav, "5")
         assert code == 13 and shown == {
-            "instance_id": "agent-a", "running": False, "pid": None, "loops": []
+            "schema_version": 1, "instance_id": "agent-a", "running": False, "pid": None,
+            "loops": [],
         }  # fmt: skip
     finally:
         if shell.poll() is None:
