@@ -10,6 +10,7 @@ is not guaranteed: docs/claims.md, "Mixed fleets".
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -53,6 +54,16 @@ def harness() -> Path:
     executable, done = venv / "bin" / "maverick", venv / "installed"
     if done.exists():
         return executable
+    # pytest workers (and parallel runs) share the cache: one builds, the others wait for it.
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.with_name(venv.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            _install(venv, done)
+    return executable
+
+
+def _install(venv: Path, done: Path) -> None:
     # A venv's scripts name their interpreter by path, so it is built where it stays; the
     # ``installed`` file marks a finished install (an interrupted one is rebuilt).
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
@@ -69,7 +80,6 @@ def harness() -> Path:
             pytest.skip(f"PyPI unreachable: cannot install {HARNESS}=={HARNESS_VERSION}")
         pytest.fail(f"pip install {HARNESS} failed: {install.stderr.strip()[-500:]}")
     done.write_text(f"{HARNESS}=={HARNESS_VERSION}\n")
-    return executable
 
 
 SeedRun = Callable[..., subprocess.CompletedProcess[str]]
