@@ -87,7 +87,7 @@ def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:
         "lease": dict(shown.lease_payload) if shown and shown.lease_payload else None,
         "server_time": iso(now),
         "warnings": [str(w) for w in state.warnings],
-        # "ref": the claim ref decides; "comment": the comment-order fallback (SPEC 5.8).
+        # "ref": the claim ref decides; "comment": the comment-order fallback (docs/claims.md).
         "mode": state.mode,
     }
 

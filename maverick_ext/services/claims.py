@@ -412,7 +412,7 @@ class Coordinator:
     ) -> list[Outcome]:
         """Claim every issue; with ``scope``, all of them or none.
 
-        Ref mode (SPEC 5.1): one read, one commit per issue, one atomic ``updateRefs`` CAS
+        Ref mode (docs/claims.md): one read, one commit per issue, one atomic ``updateRefs`` CAS
         (all of a scope together), one comment-and-label write per won issue; no waiting.
         Where refs are refused, the comment-order protocol below runs instead.
         """
@@ -647,7 +647,7 @@ class Coordinator:
         self, wanted: list[int], settings: ClaimSettings, scoped: bool, takeover: bool,
         reason: str | None,
     ) -> list[Outcome]:  # fmt: skip
-        """The comment-order fallback (SPEC 5.8): post, settle, re-read, lowest id wins."""
+        """The comment-order fallback (docs/claims.md): post, settle, re-read, lowest id wins."""
         scope_payload = [str(n) for n in wanted] if scoped else []
         outcomes: dict[int, Outcome] = {}
         stakes: list[_Stake] = []
