@@ -21,7 +21,7 @@ def _json_error(code: int, message: str, hint: str | None) -> None:
 
     from maverick_ext.commands import output
 
-    if output.json_emitted:
+    if output.run_state.json_emitted:
         return  # the command already printed its document (e.g. a failing preflight report)
 
     document = {"schema_version": output.SCHEMA_VERSION, "exit_code": code, "error": message}
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     app.as_app = app.as_app or as_app
     from maverick_ext.commands import output
 
-    output.json_emitted = False
+    output.run_state.json_emitted = False
     try:
         result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
     except MaverickError as exc:

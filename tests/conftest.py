@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import AGENT_TOKEN
+from tests.inprocess import Instances, per_thread_output
 
 # Property tests assert what is generated, not how fast: on a loaded two-core machine the
 # "input generation is slow" health check and per-example deadlines fail correct code.
@@ -93,6 +94,14 @@ def extension_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def emulator() -> Iterator[Emulator]:
     with Emulator(seed="demo") as emu:
         yield emu
+
+
+@pytest.fixture
+def instances(tmp_path: Path) -> Iterator[Callable[..., Instances]]:
+    """``instances(emulator)``: in-process `gh maverick` instances (tests/inprocess.py)
+    against that emulator, many at once if need be; ``clock=FakeClock(...)`` or ``env=``."""
+    with per_thread_output():
+        yield lambda emu, **kw: Instances(emu, tmp_path / "inproc-home", **kw)
 
 
 def _runner(

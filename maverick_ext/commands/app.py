@@ -33,6 +33,9 @@ class App:
     monotonic: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], float] = time.time  # JWT claims, token expiry
     make_client: Callable[..., GhClient] | None = None
+    # What every client sends its `gh api` argv through; None starts gh. Tests put an
+    # in-process GitHub here and keep the rest of the client exactly as production builds it.
+    gh_run: Callable[..., Any] | None = None
     cwd: str | None = None
     # `--as-app` (or github_app.act_as_app): every gh child acts with the App's token.
     as_app: bool = False
@@ -115,7 +118,7 @@ class App:
                 # A broken file is reported by whoever needs its settings (and preflight
                 # lists it as a failed check): the client itself falls back to the default.
                 configured = None
-        return GhClient(
+        client = GhClient(
             repo=repo,
             debug=self.debug,
             sleep=self.pause,
@@ -123,6 +126,9 @@ class App:
             env=self.env,
             policy=retry_policy(self.env, configured),
         )
+        if self.gh_run is not None:
+            client.run = self.gh_run
+        return client
 
     def coordination(self) -> Coordination:
         """The ``coordination`` settings, once per run. Without a config file they are the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,9 +13,19 @@ import click
 # docs/json.md: every document carries it; a breaking change to any shape bumps it.
 SCHEMA_VERSION = 1
 
-# Whether this run printed its one --json document (a report that then fails, such as
-# preflight's, must not be followed by a second, error document).
-json_emitted = False
+
+class _RunState(threading.local):
+    """What this command run has shown so far. Per thread, not per process: tests run many
+    commands at once in one process (racing instances), each its own run."""
+
+    # Whether this run printed its one --json document (a report that then fails, such as
+    # preflight's, must not be followed by a second, error document).
+    json_emitted = False
+    # A progress line is on the terminal, to be cleared before anything else is said.
+    progress_shown = False
+
+
+run_state = _RunState()
 
 
 def emit_json(data: dict[str, Any]) -> None:
@@ -25,10 +36,9 @@ def emit_json(data: dict[str, Any]) -> None:
 def emit_payload(data: Any) -> None:
     """A marker's payload exactly as written (`gh-state read`, `task-progress read`): the
     seeds' shape, so it can be written back unchanged; no ``schema_version`` is added."""
-    global json_emitted
     end_progress()
     click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
-    json_emitted = True
+    run_state.json_emitted = True
 
 
 def warn(message: str) -> None:
@@ -51,8 +61,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-# A progress line is on the terminal, to be cleared before anything else is said.
-_progress_shown = False
 _CLEAR_LINE = "\r\x1b[K"
 
 
@@ -60,17 +68,15 @@ def progress(message: str) -> None:
     """Progress for long operations (bprop walks, DAG builds, doctor), only when a person
     is watching stderr: one line, rewritten in place; "" clears it (the operation is
     done). Silent in pipes and files."""
-    global _progress_shown
     if not message:
         end_progress()
     elif sys.stderr.isatty():
         click.echo(f"{_CLEAR_LINE}{message}", err=True, nl=False)
-        _progress_shown = True
+        run_state.progress_shown = True
 
 
 def end_progress() -> None:
     """Clear the progress line, if one is shown (before other output, and at exit)."""
-    global _progress_shown
-    if _progress_shown:
+    if run_state.progress_shown:
         click.echo(_CLEAR_LINE, err=True, nl=False)
-        _progress_shown = False
+        run_state.progress_shown = False
