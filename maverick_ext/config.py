@@ -107,6 +107,8 @@ class CoordinationConfig(_Section):
     settle_s: float = Field(default=COORDINATION_DEFAULTS.settle_s, ge=0)
     # All rate-limit waits of one GitHub request together (MAVERICK_MAX_RETRY_WAIT_S wins).
     max_retry_wait_s: float = Field(default=COORDINATION_DEFAULTS.max_retry_wait_s, ge=0)
+    # The seeds' implementation claims the same issues (docs/claims.md, "Mixed fleets").
+    mixed_fleet: bool = COORDINATION_DEFAULTS.mixed_fleet
 
 
 class GitHubAppConfig(_Section):

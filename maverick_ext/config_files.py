@@ -30,6 +30,8 @@ class Coordination:
     settle_s: float = 2.0
     # All rate-limit waits of one GitHub request together (MAVERICK_MAX_RETRY_WAIT_S wins).
     max_retry_wait_s: float = 600.0
+    # The seeds' implementation claims the same issues (docs/claims.md, "Mixed fleets").
+    mixed_fleet: bool = False
 
 
 COORDINATION_DEFAULTS = Coordination()
@@ -89,6 +91,7 @@ def _switch(raw: str) -> bool:
 ENV_OVERRIDES: dict[str, tuple[str, str, Callable[[str], Any]]] = {
     "MAX_CONCURRENT_WORKTREES": ("coordination", "max_concurrent_worktrees", _positive_int),
     "MAVERICK_SETTLE_S": ("coordination", "settle_s", _non_negative_seconds),
+    "MAVERICK_MIXED_FLEET": ("coordination", "mixed_fleet", _switch),
     "MAVERICK_APP_ID": ("github_app", "app_id", str),
     "MAVERICK_APP_PRIVATE_KEY_PATH": ("github_app", "private_key_path", str),
     "MAVERICK_APP_INSTALLATION_ID": ("github_app", "installation_id", _positive_int),

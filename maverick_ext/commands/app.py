@@ -176,6 +176,7 @@ class App:
             lease_ttl_s=section.lease_ttl_s,
             settle_s=section.settle_s,
             max_retry_wait_s=section.max_retry_wait_s,
+            mixed_fleet=section.mixed_fleet,
         )
 
     def github_app(self) -> GitHubApp:

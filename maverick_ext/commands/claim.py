@@ -40,12 +40,16 @@ def claim(
 ) -> None:
     """Claim ISSUE... for this instance: exit 0 means you alone own it.
 
-    Posts one comment per issue (a maverick-claim plus a maverick-lease fence), waits the
-    settle window, re-reads, and keeps the claim only if it is the earliest live one
-    (lowest comment id). A loser marks its own comment released and exits 13. Claiming
-    an issue you already hold is a no-op (0, same fencing token). A stale holder is never
-    taken over silently (12: use `takeover`). With several issues (or `-` for numbers on
-    stdin) each is reported and the exit code is the worst one.
+    Moves the claim ref refs/maverick/claims/ISSUE by compare-and-swap (GitHub lets one
+    writer win), then posts the claim comment (a maverick-claim plus a maverick-lease
+    fence: the lease clock, readable by the seeds' tools) and adds the claude-in-progress
+    label. A loser exits 13 and writes nothing. In a repository with no commit yet the
+    comment-order protocol runs instead (post, wait the settle window, re-read, the
+    earliest live comment wins). With coordination.mixed_fleet (MAVERICK_MIXED_FLEET=1)
+    a claim waits the settle window and yields (13) to a seeds claim that landed
+    meanwhile. Claiming an issue you already hold is a no-op (0, same fencing token). A
+    stale holder is never taken over silently (12: use `takeover`). With several issues
+    (or `-` for numbers on stdin) each is reported and the exit code is the worst one.
 
     \b
     Examples:

@@ -75,6 +75,7 @@ def coordinator(
         # A daemon's starter is meant to be gone: it ends on release, loss or --while-pid.
         parent_alive=(lambda: True) if detached else parent_watch(),
         detached=detached,
+        mixed_fleet=app.coordination().mixed_fleet,
     )
 
 

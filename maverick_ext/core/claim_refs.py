@@ -293,6 +293,31 @@ def foreign_records(view: ClaimView) -> list[ClaimRecord]:
     return [r for r in view.records if r.claim_payload.get("mode") != "ref"]
 
 
+def seeds_ahead(
+    view: ClaimView, listed: Sequence[int], instance_id: str, ours: int | None
+) -> ClaimRecord | None:
+    """A live comment-only claim of another instance that the seeds' reader puts ahead of
+    ours, or None. Their reader names the holder by the *latest* claim fence in the listing
+    (maverick-harness 5.1.1, docs/claims.md "Mixed fleets"), so such a claimer believes it
+    holds the issue while our ref says we do: one of us must stop, and only we can tell.
+
+    ``listed`` is the issue's comment ids in listing order; ``ours`` our claim comment's id
+    (a heartbeat: only claims listed after it count, an earlier one's own heartbeat fails),
+    or None right after claiming: then any live one counts, since none was live when we
+    read (it would have refused us) and we cannot know whether its race check passed.
+    """
+    position = {comment_id: index for index, comment_id in enumerate(listed)}
+    after = -1 if ours is None else position.get(ours, len(listed))
+    rivals = [
+        r
+        for r in foreign_records(view)
+        if r.state == "active"
+        and r.instance_id != instance_id
+        and position.get(r.comment_id, -1) > after
+    ]
+    return max(rivals, key=lambda r: position[r.comment_id], default=None)
+
+
 def ref_claim_payloads(
     record: RefRecord, oid: str, server_time: datetime, reason: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -33,6 +33,7 @@ from maverick_ext.core.claim_refs import (
     ref_entry,
     ref_hold,
     render_record,
+    seeds_ahead,
 )
 from maverick_ext.core.labels import CLAIM_LABEL, block_labels, has_label
 from maverick_ext.core.markers import MarkerWarning
@@ -382,6 +383,9 @@ class Coordinator:
     parent_alive: Callable[[], bool] = lambda: True
     # A `heartbeat --daemon` loop: started detached, it has no parent to outlive.
     detached: bool = False
+    # ``coordination.mixed_fleet``: the seeds' implementation claims these issues too, so a
+    # claim waits the settle window for a racing seeds claim and every heartbeat reads.
+    mixed_fleet: bool = False
 
     @property
     def me(self) -> str:
@@ -490,7 +494,56 @@ class Coordinator:
                     outcomes[plan.issue] = self._project(plan, states[plan.issue], settings)
                 else:
                     outcomes[plan.issue] = failed(plan.issue, self._lost(plan, states))
+        if self.mixed_fleet:
+            outcomes |= self._confirm_against_seeds(outcomes, settings, scoped)
         return [outcomes[n] for n in wanted]
+
+    def _confirm_against_seeds(
+        self, outcomes: dict[int, Outcome], settings: ClaimSettings, scoped: bool
+    ) -> dict[int, Outcome]:
+        """A mixed fleet's claim: after the settle window, yield every issue on which a
+        seeds claim landed meanwhile (its claimer may believe it won; docs/claims.md)."""
+        claimed = [n for n, o in outcomes.items() if o.action == "claimed"]
+        if not claimed:
+            return {}
+        self.sleep(settings.settle_s)
+        states = read_many(self.client, claimed, self.bots)
+        rivals = {n: self._seeds_rival(self._remember(states[n]), ours=None) for n in claimed}
+        first = next((r for r in rivals.values() if r is not None), None)
+        if scoped and first is not None:
+            rivals = {n: rivals[n] or first for n in claimed}  # a scope is all or nothing
+        yielded = {}
+        for number, rival in rivals.items():
+            if rival is not None:
+                yielded[number] = failed(number, self._yield_to_seeds(states[number], rival))
+        return yielded
+
+    def _stop_behind_seeds(self, state: IssueClaims) -> None:
+        """Yield (exit 13) when a seeds claim listed after ours makes its claimer believe it
+        holds the issue (a race both sides won): their rule is the latest claim, and their
+        heartbeat refuses them only when ours is the latest. Free: the read is done."""
+        hold = state.hold
+        ours = hold.comment.comment_id if hold is not None and hold.comment else None
+        if ours is not None and (rival := self._seeds_rival(state, ours)) is not None:
+            raise self._yield_to_seeds(state, rival)
+
+    def _seeds_rival(self, state: IssueClaims, ours: int | None) -> core.ClaimRecord | None:
+        listed = [comment.id for comment in state.snapshot.comments]
+        return seeds_ahead(state.view, listed, self.me, ours)
+
+    def _yield_to_seeds(self, state: IssueClaims, rival: core.ClaimRecord) -> ClaimLost:
+        """Give our ref back to a seeds claimer that believes it holds the issue: the ref
+        goes, our comment is marked released unless their lease write now fills it, and the
+        label stays (it is theirs now). Returns the error to report (exit 13)."""
+        number = state.snapshot.number
+        self._forget(number)
+        with contextlib.suppress(ClaimLost):  # the ref moved meanwhile: not ours to give
+            self._release_ref(state, "yielded")
+        return ClaimLost(
+            f"#{number}: yielded to {rival.instance_id}, whose seeds-format claim came later "
+            "(the seeds' implementation takes the latest claim as the holder)",
+            "stop, push nothing: the issue is theirs",
+        )
 
     def _plan(
         self,
@@ -899,7 +952,7 @@ class Coordinator:
     def heartbeat(self, number: int) -> Outcome:
         """Push the lease forward by editing our own comment, checking ownership in the same
         request when this instance remembers the claim (1 call), else after a read (2)."""
-        known = self._beatings.get(number) or self._recall(number)
+        known = None if self.mixed_fleet else self._beatings.get(number) or self._recall(number)
         if known is not None:
             try:
                 return self._beat(known)
@@ -944,6 +997,7 @@ class Coordinator:
         record = self._owned(state)
         hold = state.hold
         assert hold is not None and hold.oid is not None
+        self._stop_behind_seeds(state)
         if hold.comment is None or hold.comment.node_id is None:
             raise ClaimLost(
                 f"#{state.snapshot.number}: the claim has no comment to renew (a claim that "
@@ -1186,7 +1240,13 @@ class Coordinator:
             message = exc.message if ended else f"#{number}: not claimed"
             return Outcome(number, ExitCode.OK, "already_released", message)
         comment, body = hold.comment, None
-        if comment is not None:
+        # A seeds claimer's lease write over our comment is its lease now: leave it be.
+        theirs = (
+            comment is not None
+            and comment.overwritten
+            and ((comment.lease or {}).get("instance_id") != self.me)
+        )
+        if comment is not None and not theirs:
             body = core.record_body(
                 *core.released_payloads(comment.claim, comment.lease or {}, now, reason)
             )
@@ -1308,6 +1368,8 @@ class Coordinator:
     def guard(self, number: int) -> Outcome:
         state = self.read(number)
         record = self._owned(state)
+        if state.mode == "ref":
+            self._stop_behind_seeds(state)
         return Outcome(
             number, ExitCode.OK, "held", f"#{number}: held by {self.me}", record, state.server_time
         )

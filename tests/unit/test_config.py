@@ -223,6 +223,18 @@ def test_the_environment_overrides_the_defaults_without_a_file_too(repo, env):
     assert load_config(repo, env=app.env).coordination.max_concurrent_worktrees == 7
 
 
+def test_a_mixed_fleet_is_switched_on_by_file_or_environment(repo, env):
+    from maverick_ext.commands.app import App
+
+    assert App(env=env, cwd=str(repo)).coordination().mixed_fleet is False
+    switched = {**env, "MAVERICK_MIXED_FLEET": "yes"}
+    assert App(env=switched, cwd=str(repo)).coordination().mixed_fleet is True
+    write(project_file(repo), {"coordination": {"mixed_fleet": True}})
+    assert App(env=env, cwd=str(repo)).coordination().mixed_fleet is True
+    off = {**env, "MAVERICK_MIXED_FLEET": "off"}
+    assert load_config(repo, env=off).coordination.mixed_fleet is False
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -231,6 +243,7 @@ def test_the_environment_overrides_the_defaults_without_a_file_too(repo, env):
         ("MAVERICK_SETTLE_S", "-1"),
         ("MAVERICK_SETTLE_S", "soon"),
         ("MAVERICK_SETTLE_S", "nan"),
+        ("MAVERICK_MIXED_FLEET", "maybe"),
     ],
 )
 def test_an_invalid_environment_override_names_the_variable(repo, env, name, value):

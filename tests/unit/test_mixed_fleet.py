@@ -145,3 +145,41 @@ def test_only_our_own_instance_rewriting_the_comment_renews_our_lease() -> None:
     hold = ref_hold(TIP, [by_taker], at(750), 600)
     assert hold.comment is not None and hold.comment.overwritten
     assert not hold.live and hold.expires_at == at(600)
+
+
+def _seed_claim(comment_id: int, instance: str, state: str = "active") -> core.ClaimRecord:
+    return core.ClaimRecord(
+        comment_id,
+        instance,
+        None,
+        state,
+        T0,
+        at(600),
+        T0,
+        600,
+        "seed",  # type: ignore[arg-type]
+        claim_payload={"instance_id": instance},
+    )
+
+
+def test_the_seeds_rival_is_the_latest_live_foreign_claim_listed_after_ours() -> None:
+    from maverick_ext.core.claim_refs import seeds_ahead
+
+    ours = core.ClaimRecord(
+        20, "agent-a", None, "active", T0, at(600), T0, 600, "ref",
+        claim_payload={"instance_id": "agent-a", "mode": "ref"},
+    )  # fmt: skip
+    # Listing order, not ids, is what the seeds' reader goes by.
+    before, after, later = (
+        _seed_claim(30, "seed-b"),
+        _seed_claim(10, "seed-c"),
+        _seed_claim(40, "seed-d"),
+    )
+    dead, same = _seed_claim(50, "seed-e", "stale"), _seed_claim(60, "agent-a")
+    view = core.ClaimView(T0, [ours, before, after, later, dead, same], ours, None)
+    listed = [30, 20, 10, 40, 50, 60]
+    assert seeds_ahead(view, listed, "agent-a", ours=20) is later
+    assert seeds_ahead(view, [30, 20, 50, 60], "agent-a", ours=20) is None  # only dead/own after
+    assert seeds_ahead(view, listed, "agent-a", ours=None) is later  # right after claiming: any
+    assert seeds_ahead(view, [20, 30], "agent-a", ours=None) is before
+    assert seeds_ahead(view, listed, "agent-a", ours=99) is None  # our comment is gone
