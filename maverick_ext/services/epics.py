@@ -90,7 +90,7 @@ class EpicContext:
         return parsed.markers
 
 
-def open_epic(
+def read_epic(
     client: GhClient,
     number: int,
     bots: frozenset[str] = frozenset(),
