@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import AGENT_TOKEN
-from tests.inprocess import Instances, per_thread_output
+from tests.inprocess import Instances
 
 # Property tests assert what is generated, not how fast: on a loaded two-core machine the
 # "input generation is slow" health check and per-example deadlines fail correct code.
@@ -97,11 +97,10 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def instances(tmp_path: Path) -> Iterator[Callable[..., Instances]]:
+def instances(tmp_path: Path) -> Callable[..., Instances]:
     """``instances(emulator)``: in-process `gh maverick` instances (tests/inprocess.py)
     against that emulator, many at once if need be; ``clock=FakeClock(...)`` or ``env=``."""
-    with per_thread_output():
-        yield lambda emu, **kw: Instances(emu, tmp_path / "inproc-home", **kw)
+    return lambda emu, **kw: Instances(emu, tmp_path / "inproc-home", **kw)
 
 
 def _runner(

@@ -8,7 +8,7 @@ store is locked per request, as under the HTTP server's threads. What is left ou
 Python start and one `gh` start per command — most of what the real-gh tier costs.
 
 - Several commands may run at once from several threads (racing instances): each thread's
-  stdout and stderr go to its own buffers (``per_thread_output``), so every racer's exit
+  stdout and stderr go to its own buffers (``_PerThreadStream``), so every racer's exit
   code and stdout JSON are its own.
 - ``dies_after=k`` models SIGKILL just after call k: call k is applied and answered, then
   the command is stopped by ``Killed`` (a BaseException: no ``except Exception`` in the
@@ -103,21 +103,20 @@ class _PerThreadStream(io.TextIOBase):
             self._local.buffer = None
 
 
-_streams: tuple[_PerThreadStream, _PerThreadStream] | None = None
+_install = threading.Lock()
 
 
-@contextmanager
-def per_thread_output() -> Iterator[None]:
-    """Install the per-thread sys.stdout and sys.stderr for the block (once per test)."""
-    global _streams
-    saved = sys.stdout, sys.stderr
-    _streams = _PerThreadStream(sys.stdout), _PerThreadStream(sys.stderr)
-    sys.stdout, sys.stderr = _streams
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
-        _streams = None
+def _per_thread_streams() -> tuple[_PerThreadStream, _PerThreadStream]:
+    """sys.stdout and sys.stderr as per-thread streams, installed over whatever is there.
+
+    Installed at a command's start rather than by a fixture: pytest puts its own capture
+    streams back between a test's setup and call phases, never during one."""
+    with _install:
+        if not isinstance(sys.stdout, _PerThreadStream):
+            sys.stdout = _PerThreadStream(sys.stdout)
+        if not isinstance(sys.stderr, _PerThreadStream):
+            sys.stderr = _PerThreadStream(sys.stderr)
+        return sys.stdout, sys.stderr
 
 
 @dataclass
@@ -153,7 +152,6 @@ class Instances:
     ) -> CliResult:
         from maverick_ext import cli
 
-        assert _streams is not None, "use the per_thread_output() fixture"
         transport = InProcessEmulator(self.emulator, token=token or AGENT_TOKEN)
         send = transport.run if dies_after is None else DiesAfter(transport, dies_after).run
         clock = self.clock
@@ -164,7 +162,7 @@ class Instances:
             monotonic=clock.monotonic if clock else time.monotonic,
             cwd=str(self.home),
         )
-        out_stream, err_stream = _streams
+        out_stream, err_stream = _per_thread_streams()
         with out_stream.capture() as out, err_stream.capture() as err:
             try:
                 cli.main(list(args), app=app)

@@ -1,13 +1,147 @@
-"""Claim commands in-process (moved from tests/e2e/test_claims_cli.py and test_read.py:
-exit codes and messages for bad input, several issues at once, `init`, none of which needs
-a separate process; what does — racing processes, --while-pid — stays there)."""
+"""Claim commands in-process (moved from tests/e2e/test_claims_cli.py and test_read.py):
+`claim|heartbeat|release|takeover|guard|read`, one exit code per situation an agent meets,
+bad input, several issues at once, `init` and the protocol properties that need no
+separate process; what does — processes racing for one issue — stays there."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from maverick_ext.core.labels import CLAIM_LABEL
 from maverick_ext.core.markers import parse_body
-from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.core.payloads import iso
+from maverick_ext.emulator.seeds import OWNER, REPO, USER_TOKEN
 
 FAST = {"MAVERICK_SETTLE_S": "0.2"}
+
+
+def issue(inproc_emulator, number: int):
+    store = inproc_emulator.emulator.store
+    return store.issue(store.repo(OWNER, REPO), number)
+
+
+def labels(inproc_emulator, number: int) -> list[str]:
+    return [label.name for label in issue(inproc_emulator, number).labels]
+
+
+@pytest.fixture
+def mav(run_emulated):
+    """`gh maverick` as ``instance`` with a short settle window (the same protocol, faster)."""
+
+    def run(*args: str, instance: str = "agent-a", **kw):
+        env = {**FAST, "MAVERICK_INSTANCE_ID": instance, **kw.pop("env", {})}
+        return run_emulated(*args, env=env, **kw)
+
+    return run
+
+
+def test_lifecycle_adds_exactly_one_comment_and_cleans_the_label(mav, inproc_emulator) -> None:
+    before = len(issue(inproc_emulator, 2).comments)
+    claimed = mav("claim", "2", "--json")
+    assert claimed.exit_code == 0, claimed.stderr
+    token = claimed.json()["results"][0]["fencing_token"]
+
+    for _ in range(2):
+        assert mav("heartbeat", "2").exit_code == 0
+    shown = mav("read", "2", "--json").json()
+    assert shown["holder"]["fencing_token"] == token and shown["lease_live"]
+    assert mav("guard", "2").exit_code == 0
+
+    released = mav("release", "2", "--reason", "merged")
+    assert released.exit_code == 0, released.stderr
+    assert len(issue(inproc_emulator, 2).comments) == before + 1
+    assert CLAIM_LABEL not in labels(inproc_emulator, 2)
+    assert mav("guard", "2").exit_code == 13
+
+
+def test_claiming_what_you_hold_is_idempotent(mav) -> None:
+    first = mav("claim", "2", "--json").json()["results"][0]
+    again = mav("coord", "claim", "2", "--json")
+    assert again.exit_code == 0
+    assert again.json()["results"][0]["fencing_token"] == first["fencing_token"]
+
+
+def test_entry_refusals_each_have_their_code(mav, inproc_emulator) -> None:
+    inproc_emulator.emulator.store.add_labels(issue(inproc_emulator, 4), ["blocked-by:#3"])
+    blocked = mav("claim", "4")
+    assert blocked.exit_code == 10 and "blocked-by:#3" in blocked.stderr
+
+    assert mav("claim", "2", instance="a").exit_code == 0
+    held = mav("claim", "2", instance="b")
+    assert held.exit_code == 11 and "held by a" in held.stderr
+    assert mav("release", "2", "--reason", "abort", instance="b").exit_code == 13
+    assert mav("takeover", "2", instance="b").exit_code == 11
+    assert mav("heartbeat", "2", instance="b").exit_code == 13
+
+
+def test_a_dead_holder_is_taken_over_only_explicitly_and_then_loses(mav, inproc_emulator) -> None:
+    """Property 6: no release, the TTL passes on GitHub's clock."""
+    assert mav("claim", "5", "--ttl", "90s", instance="old").exit_code == 0
+    inproc_emulator.emulator.advance_clock(91)
+
+    stale = mav("claim", "5", instance="new")
+    assert stale.exit_code == 12 and "takeover" in stale.stderr
+    taken = mav("takeover", "5", "--reason", "holder vanished", instance="new")
+    assert taken.exit_code == 0, taken.stderr
+
+    lost = mav("heartbeat", "5", instance="old")
+    assert lost.exit_code == 13 and "taken over by new" in lost.stderr
+    assert mav("guard", "5", instance="old").exit_code == 13
+    assert mav("guard", "5", instance="new").exit_code == 0
+
+
+@pytest.mark.parametrize("skew_s", [-3600, 3600])
+def test_github_clock_skew_changes_no_decision(mav, inproc_emulator, skew_s: int) -> None:
+    """Property 3: GitHub's clock an hour off from ours; leases still last exactly the TTL."""
+    emulator = inproc_emulator.emulator
+    emulator.store.set_skew(skew_s)
+    assert mav("claim", "6", "--ttl", "2m", instance="a").exit_code == 0
+    emulator.advance_clock(90)  # (plus the settle windows these commands sleep)
+    assert mav("claim", "6", instance="b").exit_code == 11
+    emulator.advance_clock(31)
+    assert mav("claim", "6", instance="b").exit_code == 12
+
+
+def test_a_strangers_pasted_claim_changes_nothing(mav, inproc_emulator) -> None:
+    """Property 4: a live-looking claim from someone without repo access is ignored."""
+    body = (
+        "```maverick-claim\n"
+        '{"instance_id": "intruder", "state": "active", "ttl_s": 86400}\n```\n\n'
+        '```maverick-lease\n{"instance_id": "intruder", "expires_at": "2999-01-01T00:00:00Z"}\n```'
+    )
+    store = inproc_emulator.emulator.store
+    store.add_comment(issue(inproc_emulator, 7), store.identify("as:stranger:NONE"), body)
+    assert mav("claim", "7").exit_code == 0
+
+
+def test_seed_format_claim_and_lease_comments_hold_the_issue(mav, inproc_emulator) -> None:
+    """Property 7: the seeds' separate claim and lease comments, lease expiring in 10 min."""
+    store = inproc_emulator.emulator.store
+    now = store.now()
+    stamp, expires = iso(now), iso(now + timedelta(minutes=10))
+    claim = {"instance_id": "seed-agent", "host": "box", "scope": ["8"], "claimed_at": stamp}
+    lease = {"instance_id": "seed-agent", "heartbeat_at": stamp, "expires_at": expires}
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    for kind, payload in (("claim", claim), ("lease", lease)):
+        body = f"<!-- maverick {kind} -->\n\n```maverick-{kind}\n{json.dumps(payload)}\n```"
+        store.add_comment(issue(inproc_emulator, 8), owner, body)
+    store.add_labels(issue(inproc_emulator, 8), [CLAIM_LABEL])
+
+    held = mav("claim", "8", instance="agent-b")
+    assert held.exit_code == 11 and "seed-agent" in held.stderr
+
+
+def test_heartbeat_loop_releases_when_the_watched_process_is_gone(mav, inproc_emulator) -> None:
+    assert mav("claim", "2").exit_code == 0
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    looped = mav("coord", "heartbeat-loop", "2", "--while-pid", str(gone.pid))
+    assert looped.exit_code == 0, looped.stderr
+    assert CLAIM_LABEL not in labels(inproc_emulator, 2)
 
 
 def test_several_issues_report_each_and_exit_with_the_worst(run_emulated) -> None:
@@ -140,3 +274,31 @@ def test_a_heartbeat_repairs_a_claim_comment_the_seeds_rewrote_in_its_usual_call
         return {k: v for k, v in claim.items() if k != "claimed_at"}
 
     assert claim_fence(repaired[0].body) == claim_fence(record)
+
+
+def test_read_json_shows_the_holder_records_and_skips_a_malformed_marker(
+    mav, inproc_emulator
+) -> None:
+    assert mav("claim", "2", env={"MAVERICK_SETTLE_S": "0"}).exit_code == 0
+    store = inproc_emulator.emulator.store
+    # The repository's owner: OWNER whatever the org's membership visibility (a private
+    # member shows as NONE, whose markers are not read at all, so nothing would be skipped).
+    owner = store.identify(USER_TOKEN)
+    store.add_comment(issue(inproc_emulator, 2), owner, "```maverick-claim\n{not json\n```")
+
+    result = mav("read", "2", "--json", instance="agent-b")
+
+    assert result.exit_code == 0, result.stderr
+    assert len(result.calls) == 1  # labels, comments and the clock in one call
+    state = result.json()
+    assert state["issue"] == 2 and state["in_progress"] and state["lease_live"]
+    holder = state["holder"]
+    assert holder["instance_id"] == "agent-a" and holder["state"] == "active"
+    assert state["mode"] == "ref" and holder["commit"]
+    assert holder["fencing_token"] == holder["epoch"] == 1  # the claim ref's epoch
+    assert 0 < holder["seconds_left"] <= 600  # a default 10-minute lease, counted down
+    assert [r["instance_id"] for r in state["records"]] == ["agent-a"]
+    assert state["claim"]["instance_id"] == "agent-a"  # the seeds' `coord read` keys
+    assert state["lease"]["expires_at"] <= holder["expires_at"]  # written from an earlier read
+    assert "skipped maverick-claim marker" in result.stderr and "invalid JSON" in result.stderr
+    assert state["warnings"] and "Traceback" not in result.stderr

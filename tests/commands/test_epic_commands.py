@@ -1,6 +1,6 @@
-"""Epic commands in-process against the demo epic #1 (moved from tests/e2e/test_epics.py:
-they prove the commands and the emulator's answers, which the real gh adds nothing to;
-the end-to-end journey and the eight racing processes stay there).
+"""Epic commands in-process against the demo epic #1 (moved from tests/e2e/test_epics.py
+and test_epic_scale.py: they prove the commands and the emulator's answers, which the real
+gh adds nothing to; processes racing on one epic stay there).
 
 Demo epic: stories #2-#7 as sub-issues; #4 blocked by #3 natively and "depends on #2" in
 text; #5 depends on #2; #6 blocked by #4 natively; #7 depends on #5 and #6.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 from maverick_ext.emulator.seeds import OWNER, REPO
+
+NOTICE_TAG = "maverick-bprop-notice epic={epic} ejected={ejected}"
 
 DEMO_DAG = {
     "2": {"deps": [], "files": ["app/config.py"], "title": "Config loader"},
@@ -99,3 +101,140 @@ def test_epic_status_and_next_judge_holders_by_the_claim_refs_in_one_call(
     nxt = run_emulated("epic", "next", "1", "--json", env=b)
     assert [(c.method, c.operation) for c in nxt.calls] == [("POST", "EpicSnapshot")]
     assert [s["number"] for s in nxt.json()["stories"]] == [2] and nxt.json()["in_flight"] == [3]
+
+
+def labels(inproc_emulator, number: int) -> list[str]:
+    store = inproc_emulator.emulator.store
+    return [label.name for label in store.issue(store.repo(OWNER, REPO), number).labels]
+
+
+def edit_body(inproc_emulator, number: int, body: str) -> None:
+    store = inproc_emulator.emulator.store
+    issue = store.issue(store.repo(OWNER, REPO), number)
+    store.update_issue(issue, store.identify(f"as:{OWNER}:OWNER"), body=body)
+
+
+def test_eject_block_and_plan_the_rest(run_emulated, inproc_emulator) -> None:
+    assert ok(run_emulated("state", "set", "1", "4", "ejected", "--json"))["status"] == "ejected"
+    ran = ok(run_emulated("bprop", "run", "1", "--ejected", "4", "--json"))
+    assert ran["descendants"] == [6, 7]
+    assert "blocked-by:#4" in labels(inproc_emulator, 6)
+    assert "blocked-by:#4" in labels(inproc_emulator, 7)
+    state = ok(run_emulated("state", "show", "1", "--write", "--json"))
+    assert state["stories"] == {
+        "2": "pending", "3": "pending", "4": "ejected", "5": "pending",
+        "6": "blocked", "7": "blocked",
+    }  # fmt: skip
+    nxt = ok(run_emulated("epic", "next", "1", "--max", "1", "--json"))
+    assert nxt["wave"] == 1 and [s["number"] for s in nxt["stories"]] == [2]
+    status = run_emulated("epic", "status", "1")
+    assert status.exit_code == 0
+    assert "#6     Admin UI         3     blocked" in status.stdout
+    summary = ok(run_emulated("epic", "summary", "1", "--post", "--json"))
+    assert summary["counts"]["ejected"] == 1 and summary["closed"] is False
+    assert [q["number"] for q in summary["human_queue"]] == [4, 6, 7]
+
+
+def test_a_story_closed_by_hand_is_terminal_and_the_epic_can_complete(
+    run_emulated, inproc_emulator
+) -> None:
+    store = inproc_emulator.emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    store.update_issue(store.issue(repo, 2), owner, state="closed", state_reason="not_planned")
+    nxt = ok(run_emulated("epic", "next", "1", "--json"))
+    assert [s["number"] for s in nxt["stories"]] == [3]  # #2 skipped, not offered forever
+    status = ok(run_emulated("epic", "status", "1", "--json"))
+    row = next(r for r in status["stories"] if r["number"] == 2)
+    assert (row["status"], status["counts"]["closed"]) == ("closed", 1)
+    for story in (3, 4, 5, 6, 7):
+        ok(run_emulated("state", "set", "1", str(story), "merged", "--branch", "main", "--json"))
+    assert ok(run_emulated("epic", "next", "1", "--json"))["wave"] is None
+    summary = ok(run_emulated("epic", "summary", "1", "--post", "--json"))
+    assert (summary["counts"]["merged"], summary["counts"]["closed"]) == (5, 1)
+    assert summary["closed"] is True
+    assert store.issue(repo, 1).state == "closed"
+
+
+def test_a_stale_marker_warns_with_the_difference_and_next_follows_github(
+    run_emulated, inproc_emulator
+) -> None:
+    ok(run_emulated("dag", "build", "1", "--write", "--json"))
+    # #3 gains a dependency on #2 after the DAG was recorded
+    edit_body(inproc_emulator, 3, "Tables and migrations.\n\ndepends on #2\n\nFiles:\n- app/db.py\n")
+    nxt = run_emulated("epic", "next", "1", "--json")
+    assert [s["number"] for s in ok(nxt)["stories"]] == [2]  # not #3: it now waits on #2
+    assert "differs from GitHub: new dependencies #3 on #2" in nxt.stderr
+    waves = run_emulated("dag", "waves", "1", "--json")
+    assert ok(waves)["waves"][0] == [2] and "new dependencies #3 on #2" in waves.stderr
+    ok(run_emulated("dag", "build", "1", "--write", "--json"))  # refreshes the marker
+    quiet = run_emulated("epic", "next", "1", "--json")
+    assert quiet.exit_code == 0 and "differs" not in quiet.stderr
+
+
+def test_an_invalid_dag_still_shows_every_story_and_names_every_offender(
+    run_emulated, inproc_emulator
+) -> None:
+    edit_body(inproc_emulator, 2, "depends on #7")  # cycle #2 #4 #5 #6 #7
+    edit_body(inproc_emulator, 3, "depends on #99")  # outside the epic
+    edit_body(inproc_emulator, 1, "| #2 | a |\n| #42 | not an issue |\n")  # unknown to GitHub
+    status = run_emulated("epic", "status", "1", "--json")
+    document = ok(status)
+    assert sorted(r["number"] for r in document["stories"]) == [2, 3, 4, 5, 6, 7]
+    marked = {r["number"] for r in document["stories"] if r["problems"]}
+    assert marked == {2, 3, 4, 5, 6, 7}
+    for offender in ("#42", "#3 depends on #99", "dependency cycle among #2, #4, #5, #6, #7"):
+        assert offender in status.stderr
+    summary = ok(run_emulated("epic", "summary", "1", "--json"))
+    assert sum(summary["counts"].values()) == 6 and len(summary["dag_problems"]) == 3
+    strict = run_emulated("epic", "next", "1")
+    assert strict.exit_code == 15 and "#42" in strict.stderr and "cycle" in strict.stderr
+
+
+def test_block_propagations_run_again_post_one_notice_per_descendant(
+    run_emulated, inproc_emulator
+) -> None:
+    """Four instances in turn (racing processes: tests/e2e/test_epic_scale.py), then a rerun:
+    each descendant gets one notice and its label, whoever ran first."""
+    store = inproc_emulator.emulator.store
+    repo = store.repo(OWNER, REPO)
+    ok(run_emulated("state", "set", "1", "2", "ejected", "--json"))
+    for i in range(4):
+        again = run_emulated("bprop", "run", "1", "--ejected", "2",
+                             env={"MAVERICK_INSTANCE_ID": f"r{i}"})  # fmt: skip
+        assert again.exit_code == 0, again.stderr
+    rerun = ok(run_emulated("bprop", "run", "1", "--ejected", "2", "--json"))
+    assert rerun["descendants"] == [4, 5, 6, 7] and rerun["commented"] == []
+    tag = NOTICE_TAG.format(epic=1, ejected=2)
+    notices = {
+        n: sum(tag in c.body for c in store.list_comments(store.issue(repo, n)))
+        for n in (4, 5, 6, 7)
+    }
+    assert notices == dict.fromkeys((4, 5, 6, 7), 1)
+    assert all("blocked-by:#2" in labels(inproc_emulator, n) for n in (4, 7))
+
+
+def test_an_epic_of_150_sub_issues_is_planned_blocked_and_summarised_whole(
+    run_emulated, inproc_emulator
+) -> None:
+    store = inproc_emulator.emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    epic = store.create_issue(repo, owner, "Epic: a big one", "150 stories as sub-issues.")
+    stories = [store.create_issue(repo, owner, f"Story {i}", "") for i in range(150)]
+    root = stories[0].number
+    late = [s.number for s in stories[140:]]  # beyond the first page of 100 sub-issues
+    for story in stories:
+        if story.number in late:
+            story.body = f"depends on #{root}"
+        store.add_sub_issue(epic, story)
+    e = str(epic.number)
+    waves = ok(run_emulated("dag", "waves", e, "--json"))
+    assert sum(len(w) for w in waves["waves"]) == 150 and waves["waves"][1] == late
+    ok(run_emulated("state", "set", e, str(root), "ejected", "--json"))
+    ran = ok(run_emulated("bprop", "run", e, "--ejected", str(root), "--json"))
+    assert ran["descendants"] == late and ran["labelled"] == late
+    summary = ok(run_emulated("epic", "summary", e, "--json"))
+    assert summary["counts"]["blocked"] == 10 and summary["counts"]["ejected"] == 1
+    assert summary["counts"]["pending"] == 139
+    assert sum(summary["counts"].values()) == 150

@@ -1,11 +1,17 @@
-"""`claims` and `doctor` in-process on the ref protocol: what they find, what they cost
-(every request is recorded), and doctor's dry run / --fix / nothing-left cycle."""
+"""The fleet's commands in-process on the ref protocol: `claims`, `whoami`, `epic next
+--claim`, an account's own markers under each spelling, a 12-story epic drained by three
+agents taking turns, and `doctor`'s dry run / --fix / nothing-left cycle — what they find
+and what they cost (every request is recorded). Agents racing in separate processes are in
+tests/e2e/test_fleet.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from math import ceil
 
-from maverick_ext.emulator.seeds import OWNER, REPO
+import pytest
+
+from maverick_ext.emulator.seeds import AGENT_APP, AGENT_TOKEN, OWNER, REPO, USER_TOKEN
 
 FAST = {"MAVERICK_SETTLE_S": "0"}
 
@@ -144,3 +150,201 @@ def test_doctor_records_a_merge_nobody_recorded_once(run_emulated, inproc_emulat
     assert shown["stories"]["2"] == "merged"
     again = run_emulated("doctor", "--epic", "1", "--json")
     assert again.json()["findings"] == []
+
+
+def test_claims_whoami_and_next_claim(run_emulated) -> None:
+    me = run_emulated("whoami", "--json").json()
+    assert (me["instance_id"], me["source"]) == ("agent-a", "MAVERICK_INSTANCE_ID")
+    assert me["repo"] == f"{OWNER}/{REPO}" and me["honoured"] is True
+    won = run_emulated("epic", "next", "1", "--claim", "--settle", "0")
+    assert won.exit_code == 0, won.stderr
+    assert won.stdout.startswith("#2\t")  # critical path first
+    b, c = {"MAVERICK_INSTANCE_ID": "agent-b"}, {"MAVERICK_INSTANCE_ID": "agent-c"}
+    second = run_emulated("epic", "next", "1", "--claim", "--settle", "0", "--json", env=b)
+    assert second.json()["claimed"]["number"] == 3
+    fleet = run_emulated("claims", "--json").json()
+    assert [(c["issue"], c["instance_id"], c["epic"]) for c in fleet["claims"]] == [
+        (2, "agent-a", 1), (3, "agent-b", 1),
+    ]  # fmt: skip
+    mine = run_emulated("claims", "--mine", "--epic", "1", "--json", env=b).json()
+    assert [c["issue"] for c in mine["claims"]] == [3]
+    waiting = run_emulated("epic", "next", "1", "--claim", "--settle", "0", env=c)
+    assert waiting.exit_code == 16 and "in flight #2 #3" in waiting.stderr
+
+
+def _as(inproc_emulator, method: str, path: str, token: str, body: object = None):
+    """One request straight to the emulator (what `gh api` would send), as ``token``."""
+    import json
+
+    headers = {"Authorization": f"token {token}"}
+    data = json.dumps(body).encode() if body is not None else b""
+    answer = inproc_emulator.emulator.handle(method, path, headers, data)
+    assert answer.status < 400, answer.body
+    return answer.body
+
+
+@pytest.mark.parametrize(
+    ("token", "account", "graphql_login"),
+    [
+        (AGENT_TOKEN, f"{AGENT_APP}[bot]", AGENT_APP),  # the tiers' default: a GitHub App's Bot
+        (USER_TOKEN, OWNER, OWNER),  # a person's account: one spelling everywhere
+    ],
+)
+def test_an_account_recognises_its_own_markers_under_each_spelling(
+    run_emulated, inproc_emulator, token, account, graphql_login
+) -> None:
+    """viewer.login and REST say ``slug[bot]``, GraphQL ``author.login`` says ``slug``: the
+    second write still edits the first one's comment instead of posting another."""
+    inproc_emulator.token = token
+    me = run_emulated("whoami", "--json").json()
+    assert (me["account"], me["honoured"]) == (account, True)
+    for phase in ("design", "tasks"):
+        assert run_emulated("task-progress", "set", "5", phase, "--json").exit_code == 0
+    comments = _as(inproc_emulator, "GET", f"/repos/{OWNER}/{REPO}/issues/5/comments", token)
+    assert [c["user"]["login"] for c in comments] == [account]
+    query = (
+        f'query {{ repository(owner: "{OWNER}", name: "{REPO}") {{ issue(number: 5) {{ '
+        "comments(first: 5) { nodes { author { login } } } } } }"
+    )
+    found = _as(inproc_emulator, "POST", "/graphql", token, {"query": query})
+    nodes = found["data"]["repository"]["issue"]["comments"]["nodes"]
+    assert [n["author"]["login"] for n in nodes] == [graphql_login]
+    progress = run_emulated("task-progress", "read", "5", "--json").json()
+    assert progress["phase"] == "tasks"
+
+
+def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothing(
+    run_emulated, inproc_emulator
+) -> None:
+    emulator = inproc_emulator.emulator
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    assert run_emulated("dag", "build", "1", "--write", "--json").exit_code == 0
+    store.add_labels(store.issue(repo, 5), ["claude-in-progress"])  # a label, no claim
+    gone, x = {**FAST, "MAVERICK_INSTANCE_ID": "gone"}, {**FAST, "MAVERICK_INSTANCE_ID": "agent-x"}
+    assert run_emulated("claim", "3", env=gone).exit_code == 0
+    store.update_issue(store.issue(repo, 3), owner, state="closed")  # closed under a claim
+    assert run_emulated("state", "set", "1", "4", "ejected", "--json").exit_code == 0
+    journal = '{"epic": 1, "ejected": 4, "descendants": [6, 7], "labelled": [], "commented": []}'
+    store.add_comment(store.issue(repo, 1), store.identify(USER_TOKEN),
+                      f"```maverick-bprop\n{journal}\n```\n")  # fmt: skip
+    # drift: #7 lost its dependencies on #5 and #6... and gained #2
+    store.update_issue(store.issue(repo, 7), owner, body="depends on #2")
+    merged = store.create_pull(repo, owner, "Config", "feat/2-config", "main", body="Closes #2")
+    store.merge_pull(merged, owner)  # merged, but nobody labelled #2 merged-to-main
+    assert run_emulated("claim", "6", env=x).exit_code == 0
+    recorded = run_emulated("task-progress", "set", "6", "branch", "--branch", "feat/6-x", env=x)
+    assert recorded.exit_code == 0, recorded.stderr
+    store.create_pull(repo, owner, "Report", "feat/6-x", "main", body="Closes #6")
+    twin = store.create_pull(repo, owner, "Report too", "feat/6-y", "main", body="Closes #6")
+    emulator.advance_clock(120)  # the journal is abandoned, not live
+
+    dry = run_emulated("doctor", "--epic", "1", "--json").json()
+    checks = sorted((f["check"], f["issue"]) for f in dry["findings"])
+    assert checks == [
+        ("bprop_journal", 4), ("closed_claim", 3), ("closed_ref", 3), ("dag_drift", 1),
+        ("duplicate_pr", 6), ("merged_unrecorded", 2), ("stale_label", 5),
+    ]  # fmt: skip
+    assert not any(f["fixed"] for f in dry["findings"]) and dry["repo"] == f"{OWNER}/{REPO}"
+    [duplicate] = [f for f in dry["findings"] if f["check"] == "duplicate_pr"]
+    assert duplicate["message"].endswith(f"not the holder's: PR #{twin.number} (feat/6-y)")
+
+    fixed = run_emulated("doctor", "--epic", "1", "--fix", "--json").json()
+    assert len(fixed["findings"]) == 7
+    assert all(f["fixed"] for f in fixed["findings"] if f["check"] != "duplicate_pr")
+    assert "refs/maverick/claims/3" not in repo.refs  # pruned
+    assert "blocked-by:#4" in [lb.name for lb in store.issue(repo, 6).labels]
+    assert "merged-to-main" in [lb.name for lb in store.issue(repo, 2).labels]
+    left = run_emulated("doctor", "--epic", "1", "--json").json()
+    assert [(f["check"], f["issue"]) for f in left["findings"]] == [("duplicate_pr", 6)]
+    # The person closes the twin and deletes its branch; then nothing is left.
+    store.update_pull(twin, owner, state="closed")
+    store.delete_ref(repo, "refs/heads/feat/6-y")
+    again = run_emulated("doctor", "--epic", "1", "--json").json()
+    assert again["findings"] == []
+
+
+def test_three_agents_taking_turns_drain_a_12_story_epic_with_one_ejection_and_one_hand_close(
+    run_emulated, inproc_emulator
+) -> None:
+    """Each agent's loop as the seeds run it (next --claim, state set, bprop, release), the
+    three interleaved one command at a time: claims stay visible to the others while held.
+    (Agents racing in separate processes: tests/e2e/test_fleet.py.)"""
+    emulator = inproc_emulator.emulator
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    owner = store.identify(f"as:{OWNER}:OWNER")
+    epic = store.create_issue(repo, owner, "Epic: fleet", "twelve stories")
+    stories = [store.create_issue(repo, owner, f"Fleet story {i}", "") for i in range(12)]
+    n = [s.number for s in stories]
+    for i, story in enumerate(stories):
+        if i >= 3:  # three chains of four: i depends on i - 3
+            story.body = f"depends on #{n[i - 3]}"
+        store.add_sub_issue(epic, story)
+    ejected, hand_closed = n[4], n[11]  # #4 blocks #7 and #10; #11 is closed by a person
+    store.update_issue(store.issue(repo, hand_closed), owner, state="closed")
+    e = str(epic.number)
+    handled: list[tuple[str, int]] = []
+    seen_in_flight: list[int] = []
+
+    def agent(name: str) -> Iterator[None]:
+        env = {"MAVERICK_INSTANCE_ID": name}
+        for _ in range(20):  # bounded: at most 20 picks per agent
+            picked = run_emulated("epic", "next", e, "--claim", "--settle", "0.5", "--json",
+                                  env=env)  # fmt: skip
+            if picked.exit_code == 17:
+                return
+            yield
+            if picked.exit_code == 16:
+                continue  # others are in flight: look again
+            assert picked.exit_code == 0, picked.stderr
+            number = picked.json()["claimed"]["number"]
+            handled.append((name, number))
+            outcome = "ejected" if number == ejected else "merged"
+            args = ["state", "set", e, str(number), outcome] + (
+                ["--branch", "main"] if outcome == "merged" else []
+            )
+            assert run_emulated(*args, env=env).exit_code == 0
+            yield
+            if outcome == "ejected":
+                assert run_emulated("bprop", "run", e, "--ejected", str(number),
+                                    env=env).exit_code == 0  # fmt: skip
+            fleet = run_emulated("claims", "--epic", e, "--json").json()
+            claimed = [c["issue"] for c in fleet["claims"]]
+            assert number in claimed  # the fleet is visible
+            seen_in_flight.append(len(claimed))
+            yield
+            released = run_emulated("release", str(number), "--reason", outcome, env=env)
+            assert released.exit_code == 0, released.stderr
+
+    running = [agent(name) for name in ("agent-1", "agent-2", "agent-3")]
+    for _ in range(200):  # bounded round-robin: one step of each agent in turn
+        if not running:
+            break
+        for turn in list(running):
+            if next(turn, StopIteration) is StopIteration:
+                running.remove(turn)
+    assert not running
+    numbers = [number for _, number in handled]
+    assert len(numbers) == len(set(numbers))  # every story handled exactly once
+    assert sorted(numbers) == sorted(set(n) - {hand_closed, n[7], n[10]})
+    assert max(seen_in_flight) == 3  # the three held stories at once
+    assert {name for name, _ in handled} == {"agent-1", "agent-2", "agent-3"}
+    for blocked in (n[7], n[10]):  # the ejected story's descendants, and only they
+        assert f"blocked-by:#{ejected}" in [lb.name for lb in store.issue(repo, blocked).labels]
+    assert run_emulated("claims", "--epic", e, "--json").json()["claims"] == []  # all released
+    summary = run_emulated("epic", "summary", e, "--post", "--json").json()
+    assert summary["counts"] == {
+        "merged": 8, "closed": 1, "ejected": 1, "blocked": 2, "in_flight": 0, "pending": 0,
+    }  # fmt: skip
+    assert summary["closed"] is False  # a person must decide on the ejected story first
+    assert [q["number"] for q in summary["human_queue"]] == [ejected, n[7], n[10]]
+    for decided in (ejected, n[7], n[10]):  # the person drops them: not planned
+        store.update_issue(
+            store.issue(repo, decided), owner, state="closed", state_reason="not_planned"
+        )
+    final = run_emulated("epic", "summary", e, "--post", "--json").json()
+    assert final["counts"]["closed"] == 4 and final["counts"]["merged"] == 8
+    assert final["closed"] is True and final["close_policy"] == "on_pr_merge"
+    assert store.issue(repo, epic.number).state == "closed"

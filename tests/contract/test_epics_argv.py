@@ -11,7 +11,7 @@ from maverick_ext.core.markers import parse_body, render_comment
 from maverick_ext.core.refs import RepoRef
 from maverick_ext.github.client import GhClient
 from maverick_ext.services import bprop, epics
-from maverick_ext.services.epics import open_epic
+from maverick_ext.services.epics import read_epic
 
 REPO = RepoRef("octo", "widgets")
 GH_API = ["gh", "api", "--include", "--method"]
@@ -86,7 +86,7 @@ def test_bprop_run_is_journal_read_label_notice_record_delete(fp, gh_reply) -> N
     fp.register(GRAPHQL, stdout=gh_reply(body=batch(noticed)), **keep)
     fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
 
-    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
+    ctx = read_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     outcome = bprop.run(ctx, 4)
 
     assert (outcome.descendants, outcome.labelled, outcome.commented) == ([6], [6], [6])
@@ -119,7 +119,7 @@ def test_a_racing_runs_older_notice_wins_and_ours_is_deleted(fp, gh_reply) -> No
     )
     fp.register(DELETE_JOURNAL, stdout=gh_reply(204, ""))
 
-    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
+    ctx = read_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     outcome = bprop.run(ctx, 4)
 
     assert (outcome.labelled, outcome.commented) == ([], [])  # 901 stays: the other run's
@@ -134,7 +134,7 @@ def test_state_set_is_one_label_on_the_story_only(fp, gh_reply) -> None:
     labels_after = json.dumps([{"name": "needs-human", "color": "d93f0b"}])
     fp.register(LABEL_6, stdout=gh_reply(body=labels_after), stdin_callable=sent.append)
 
-    ctx = open_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
+    ctx = read_epic(GhClient(repo=REPO, sleep=lambda s: None), 1)
     status, added = epics.record_fact(ctx, 6, fact_for("ejected"))
 
     assert (status.status, added) == ("ejected", True)

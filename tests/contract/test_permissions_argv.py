@@ -7,7 +7,7 @@ import json
 
 from maverick_ext.core.markers import render_comment
 from maverick_ext.github.client import GhClient
-from maverick_ext.services.epics import current_dag, open_epic
+from maverick_ext.services.epics import current_dag, read_epic
 
 from .test_epics_argv import DAG, GH_API, GRAPHQL, REPO, batch, comment, issue, single
 
@@ -31,7 +31,7 @@ def test_a_private_members_dag_counts_after_one_lookup_per_command(fp, gh_reply)
     fp.register(GRAPHQL, stdout=gh_reply(body=batch(issue(4, comments=[progress]), issue(6))))
     client = GhClient(repo=REPO)
 
-    ctx = open_epic(client, 1)
+    ctx = read_epic(client, 1)
     assert current_dag(ctx)[1] == "marker"
     # Reading the stories by the same author again asks GitHub nothing more.
     for snapshot in ctx.fetch_stories([4, 6]).values():
@@ -45,7 +45,7 @@ def test_a_reader_is_not_trusted_and_its_dag_is_ignored(fp, gh_reply) -> None:
     fp.register(GRAPHQL, stdout=gh_reply(body=single(issue(1, comments=[dag]))))
     fp.register(PERMISSION, stdout=gh_reply(body=permission("read", "triage")))
     client = GhClient(repo=REPO)
-    ctx = open_epic(client, 1)
+    ctx = read_epic(client, 1)
     assert ctx.latest("dag") is None and client.permission_lookups == 1
 
 
@@ -54,5 +54,5 @@ def test_an_unanswerable_lookup_trusts_nobody_and_does_not_fail(fp, gh_reply) ->
     fp.register(GRAPHQL, stdout=gh_reply(body=single(issue(1, comments=[dag]))))
     fp.register(PERMISSION, stdout=gh_reply(403, '{"message": "Must have push access"}'),
                 returncode=1)  # fmt: skip
-    ctx = open_epic(GhClient(repo=REPO), 1)
+    ctx = read_epic(GhClient(repo=REPO), 1)
     assert ctx.latest("dag") is None

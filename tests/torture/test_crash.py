@@ -3,30 +3,30 @@ normal run converge under 5xx and ambiguous writes. Nothing leaks, nothing doubl
 
 For every command the number of calls k of an uninterrupted run is measured first (from
 the emulator's request log). Then for each k from 1 to that count, on a fresh demo
-emulator: run the command with `crash_after_calls(k)` (SIGKILL just after call k was
-applied), check it really died after exactly k calls, switch on faults (5 % 5xx, 5 %
-ambiguous writes), and let the same instance rerun the same command until it exits 0 —
-retrying 14 (GitHub unavailable) as an agent would, a minute later on GitHub's clock (so a
-dead run's block-propagation journal counts as abandoned). Then the convergence
-invariants are checked on the emulator's store and, for claims, the lifecycle is finished.
+emulator: run the command so that it dies just after call k was applied, check it really
+died after exactly k calls, switch on faults (5 % 5xx, 5 % ambiguous writes), and let the
+same instance rerun the same command until it exits 0 — retrying 14 (GitHub unavailable)
+as an agent would, a minute later on GitHub's clock (so a dead run's block-propagation
+journal counts as abandoned). Then the convergence invariants are checked on the
+emulator's store and, for claims, the lifecycle is finished.
 
-Each k gets its own emulator so the k's run two at a time (two cores) without sharing
-request logs or fault rolls.
+The commands run in this process (tests/inprocess.py) on a fake clock (a retry's backoff
+moves GitHub's clock and takes no time); the kill is ``dies_after=k``: call k is answered,
+then the command stops and no later request of it reaches GitHub, as after SIGKILL.
+tests/e2e/test_crash_injection.py kills a real gh-maverick process at the same point.
+Each k gets its own emulator, so no k sees another's request log or fault rolls.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from maverick_ext.emulator import Emulator
-from tests.conftest import real_gh
+from tests.commands.conftest import CliResult, FakeClock, InProcessEmulator
+from tests.inprocess import KILLED, Instances
 from tests.torture.oracle import (
     CLAIM_LABEL,
     active,
@@ -41,10 +41,13 @@ pytestmark = pytest.mark.torture
 
 CONVERGE_FAULTS = {"error_rate": 0.05, "ambiguous_rate": 0.05}
 CONVERGE_ATTEMPTS = 6
+# Fault sequences per crash point: in-process a crash point costs milliseconds, so each k
+# converges under three different rolls of the same rates.
+FAULT_SEEDS_PER_CRASH = 3
 JOURNAL_STALE_S = 61  # bprop leaves a journal edited in the last 60 s to its own run
 EPIC, EJECTED, DESCENDANTS, BYSTANDERS = 1, 3, (4, 6, 7), (2, 5, 8)
 
-Cli = Callable[..., subprocess.CompletedProcess[str]]
+Cli = Callable[..., CliResult]
 
 
 @dataclass(frozen=True)
@@ -56,33 +59,18 @@ class Scenario:
 
 
 @pytest.fixture
-def cli(extension_home: dict[str, str], tmp_path: Path) -> Callable[[Emulator], Cli]:
-    """`gh maverick` through the installed extension against a given emulator."""
+def cli(instances: Callable[..., Instances]) -> Callable[[Emulator], Cli]:
+    """`gh maverick` as in-process instances against a given emulator, on its fake clock."""
 
     def bind(emu: Emulator) -> Cli:
-        def run(*args: str, instance: str = "agent-a", env: dict[str, str] | None = None):
-            return subprocess.run(
-                [real_gh(), "maverick", *args],
-                env={
-                    **os.environ,
-                    **emu.env(),
-                    **extension_home,
-                    "MAVERICK_INSTANCE_ID": instance,
-                    **(env or {}),
-                },
-                capture_output=True,
-                text=True,
-                timeout=120,
-                cwd=tmp_path,
-            )
-
-        return run
+        clock = FakeClock(InProcessEmulator(emu))
+        return instances(emu, clock=clock, env={"MAVERICK_SETTLE_S": "0"}).run
 
     return bind
 
 
-def ok(result: subprocess.CompletedProcess[str]) -> None:
-    assert result.returncode == 0, result.stderr
+def ok(result: CliResult) -> None:
+    assert result.exit_code == 0, result.stderr
 
 
 # ---- the invariants ---------------------------------------------------------------------
@@ -173,19 +161,9 @@ SCENARIOS = {
 # ---- the driver -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo() -> Iterator[Callable[[], Emulator]]:
-    """Fresh demo emulators on demand, all stopped at the end."""
-    started: list[Emulator] = []
-
-    def start() -> Emulator:
-        emu = Emulator(seed="demo").start()
-        started.append(emu)
-        return emu
-
-    yield start
-    for emu in started:
-        emu.stop()
+def demo() -> Emulator:
+    """A fresh demo emulator (answering in this process only)."""
+    return Emulator(seed="demo")
 
 
 def clean_run_calls(scenario: Scenario, emu: Emulator, run: Cli) -> int:
@@ -198,58 +176,57 @@ def clean_run_calls(scenario: Scenario, emu: Emulator, run: Cli) -> int:
 
 
 def crash_then_converge(
-    scenario: Scenario, emu: Emulator, run: Cli, crash_env: dict[str, str], k: int
+    scenario: Scenario, emu: Emulator, run: Cli, k: int, seed: int | None = None
 ) -> None:
     scenario.prepare(emu, run)
     emu.clear_log()
-    crashed = run(*scenario.argv, instance=scenario.instance, env=crash_env)
-    assert crashed.returncode != 0, f"k={k}: the command was not killed"
+    crashed = run(*scenario.argv, instance=scenario.instance, dies_after=k)
+    assert crashed.exit_code == KILLED, f"k={k}: the command was not killed"
     assert len(emu.request_log) == k, f"k={k}: died after {len(emu.request_log)} calls"
 
-    emu.faults.update(seed=k, **CONVERGE_FAULTS)
+    emu.faults.update(seed=k if seed is None else seed, **CONVERGE_FAULTS)
     codes = []
     for _ in range(CONVERGE_ATTEMPTS):
         emu.advance_clock(JOURNAL_STALE_S)
         rerun = run(*scenario.argv, instance=scenario.instance)
         assert "Traceback" not in rerun.stderr, rerun.stderr
-        codes.append(rerun.returncode)
-        if rerun.returncode != 14:
+        codes.append(rerun.exit_code)
+        if rerun.exit_code != 14:
             break
     emu.faults.update(error_rate=0, ambiguous_rate=0)
     assert codes[-1] == 0, f"k={k}: reruns exited {codes}: {rerun.stderr}"
     scenario.converged(emu, run)
 
 
-def converges_after_every_crash(name: str, demo, cli, crash_after_calls) -> dict[int, str]:
+def converges_after_every_crash(name: str, cli) -> dict[int, str]:
     """Run every crash point of one command; the failures by k (empty when all converged)."""
     scenario = SCENARIOS[name]
     emu = demo()
     calls = clean_run_calls(scenario, emu, cli(emu))
-
-    def one(k: int) -> tuple[int, str | None]:
-        emu = demo()
-        try:
-            crash_then_converge(scenario, emu, cli(emu), crash_after_calls(k), k)
-        except AssertionError as exc:
-            return k, str(exc)
-        return k, None
-
-    with ThreadPoolExecutor(2) as pool:
-        outcomes = pool.map(one, range(1, calls + 1))
-    failures = {k: why for k, why in outcomes if why is not None}
-    print(f"\n{name}: {calls} calls, crash points failing: {sorted(failures)}")
+    failures = {}
+    for k in range(1, calls + 1):
+        for seed in range(k, k + 1000 * FAULT_SEEDS_PER_CRASH, 1000):
+            emu = demo()
+            try:
+                crash_then_converge(scenario, emu, cli(emu), k, seed)
+            except AssertionError as exc:
+                failures.setdefault(k, f"fault seed {seed}: {exc}")
+    print(
+        f"\n{name}: {calls} calls, {FAULT_SEEDS_PER_CRASH} fault seeds each, "
+        f"crash points failing: {sorted(failures)}"
+    )
     return failures
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_a_crash_after_any_call_converges_on_rerun(name, demo, cli, crash_after_calls) -> None:
-    assert converges_after_every_crash(name, demo, cli, crash_after_calls) == {}
+def test_a_crash_after_any_call_converges_on_rerun(name, cli) -> None:
+    assert converges_after_every_crash(name, cli) == {}
 
 
-def test_release_killed_before_unlabelling_converges_on_rerun(demo, cli, crash_after_calls) -> None:
+def test_release_killed_before_unlabelling_converges_on_rerun(cli) -> None:
     """Release is 2 calls in ref mode: the read, then one document that deletes the claim
     ref, marks the comment released and removes the label. Killed right after that second
     call (before it could report), the rerun must find it released and leave nothing behind:
     no ref, no claude-in-progress, the comment released with the first run's reason."""
     emu = demo()
-    crash_then_converge(SCENARIOS["release"], emu, cli(emu), crash_after_calls(2), 2)
+    crash_then_converge(SCENARIOS["release"], emu, cli(emu), 2)

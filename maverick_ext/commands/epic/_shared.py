@@ -32,7 +32,7 @@ def open_epic(
     ref = parse_issue_ref(epic)
     client = app.client(ref.repo or app.resolve_repo(repo_flag))
     bots = frozenset(app.coordination().trusted_bots)
-    ctx = epics.open_epic(client, ref.number, bots, progress=progress)
+    ctx = epics.read_epic(client, ref.number, bots, progress=progress)
     if journals == "finish":
         bprop.finish_abandoned(ctx)
     elif journals == "warn":

@@ -1,29 +1,31 @@
-"""The claim protocol driven in-process (real gh, real emulator) with an injected clock.
+"""The claim protocol driven in-process (the emulator behind GhClient, no gh) with an
+injected clock.
 
 Sleeping advances the emulator's clock and our monotonic clock together, so settle windows,
 lease expiry and the heartbeat loop's deadline run in no wall time. API budgets are read
-from the emulator's request log.
+from the emulator's request log. Agents act as the tiers' GitHub App Bot (AGENT_TOKEN).
+What separate processes prove (racing claimers, --while-pid) is in tests/e2e.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from maverick_ext import process
 from maverick_ext.core.labels import CLAIM_LABEL
-from maverick_ext.core.refs import parse_repo
+from maverick_ext.core.refs import RepoRef
 from maverick_ext.emulator import Emulator
-from maverick_ext.emulator.seeds import AGENT_TOKEN
+from maverick_ext.emulator.seeds import AGENT_TOKEN, OWNER, REPO
+from maverick_ext.emulator.server import GH_HOST
 from maverick_ext.errors import ClaimLost, ExitCode, HeldStale
 from maverick_ext.github.client import GhClient, RetryPolicy
 from maverick_ext.services.claims import HOLDER_MARGIN, ClaimSettings, Coordinator
+from maverick_ext.services.fleet import claim_first, find_claims
 from maverick_ext.services.identity import Identity
-from tests.conftest import real_gh
+from tests.commands.conftest import InProcessEmulator
 
 FAST = ClaimSettings(ttl_s=60, settle_s=1.0)
 
@@ -47,27 +49,34 @@ class Clock:
 
 
 @pytest.fixture
+def transport() -> InProcessEmulator:
+    """The demo seed behind GhClient, every request made as the agents' Bot."""
+    return InProcessEmulator(Emulator(seed="demo"), token=AGENT_TOKEN)
+
+
+@pytest.fixture
+def emulator(transport: InProcessEmulator) -> Emulator:
+    return transport.emulator
+
+
+@pytest.fixture
 def clock(emulator: Emulator) -> Clock:
     return Clock(emulator)
 
 
 @pytest.fixture
-def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
+def agent(transport: InProcessEmulator, clock: Clock) -> Callable[..., Coordinator]:
     def make(
         instance: str = "agent-a",
-        token: str | None = None,
-        run: Callable[..., Any] = process.run,
+        run: Callable[..., Any] | None = None,
         mode: str = "ref",
         memo_dir: Path | None = None,
     ) -> Coordinator:
-        env = {**os.environ, **emulator.env(**({"token": token} if token else {}))}
         client = GhClient(
-            repo=parse_repo(env["GH_REPO"]),
-            env=env,
-            gh=real_gh(),
+            repo=RepoRef(OWNER, REPO, GH_HOST),
             sleep=lambda seconds: None,  # client retry backoff: no real waiting
             policy=RetryPolicy(attempts=2),
-            run=run,
+            run=run or transport.run,
         )
         coordinator = Coordinator(
             client, Identity(instance, "test-host"), clock.sleep, clock.monotonic,
@@ -81,7 +90,7 @@ def agent(emulator: Emulator, clock: Clock) -> Callable[..., Coordinator]:
 
 
 def claim_comments(emulator: Emulator, number: int) -> list[str]:
-    issue = emulator.store.issue(emulator.store.repo("maverick-sandbox", "demo"), number)
+    issue = emulator.store.issue(emulator.store.repo(OWNER, REPO), number)
     return [c.body for c in issue.comments if "maverick-claim" in c.body]
 
 
@@ -131,7 +140,7 @@ def test_comment_mode_budget(emulator: Emulator, agent) -> None:
 
 def test_budget_does_not_grow_with_unrelated_comments(emulator: Emulator, agent) -> None:
     store = emulator.store
-    issue = store.issue(store.repo("maverick-sandbox", "demo"), 3)
+    issue = store.issue(store.repo(OWNER, REPO), 3)
     talker = store.identify("as:talker:CONTRIBUTOR")
     for n in range(150):
         store.add_comment(issue, talker, f"unrelated comment {n}")
@@ -149,13 +158,13 @@ def test_budget_does_not_grow_with_unrelated_comments(emulator: Emulator, agent)
 
 
 def test_an_ambiguous_claim_post_is_found_by_its_nonce_not_duplicated(
-    emulator: Emulator, agent, clock: Clock
+    emulator: Emulator, agent, clock: Clock, transport: InProcessEmulator
 ) -> None:
     def comment_post_applied_but_answered_502(argv, **kw):
         # Only the claim comment's POST gets the fault; it clears once the agent waits.
         is_comment_post = "POST" in argv and argv[-1].endswith("issues/2/comments")
         emulator.faults.update(ambiguous_rate=1.0 if is_comment_post else 0.0)
-        return process.run(argv, **kw)
+        return transport.run(argv, **kw)
 
     outcome = agent(run=comment_post_applied_but_answered_502, mode="comment").claim([2], FAST)[0]
 
@@ -164,7 +173,7 @@ def test_an_ambiguous_claim_post_is_found_by_its_nonce_not_duplicated(
 
 
 def test_a_landed_but_unseen_ambiguous_post_does_not_make_us_lose_to_ourselves(
-    emulator: Emulator, agent, clock: Clock
+    emulator: Emulator, agent, clock: Clock, transport: InProcessEmulator
 ) -> None:
     """The first POST lands but answers 502 and stays invisible past the nonce lookup, so the
     claim is posted again. Both copies carry one nonce: the earlier one holds the issue for
@@ -172,7 +181,7 @@ def test_a_landed_but_unseen_ambiguous_post_does_not_make_us_lose_to_ourselves(
     # Out of listings until the claim posts again, whatever the machine's speed: a fixed delay
     # raced the gh calls in between and lost on a loaded machine (the copy was seen, no re-post).
     emulator.faults.update(visibility_delay_ms=3_600_000)
-    story = emulator.store.issue(emulator.store.repo("maverick-sandbox", "demo"), 2)
+    story = emulator.store.issue(emulator.store.repo(OWNER, REPO), 2)
     posts: list[str] = []
 
     def first_comment_post_ambiguous(argv, **kw):
@@ -184,7 +193,7 @@ def test_a_landed_but_unseen_ambiguous_post_does_not_make_us_lose_to_ourselves(
                 for landed in story.comments:
                     landed.visible_at = 0.0
         emulator.faults.update(ambiguous_rate=1.0 if is_comment_post and len(posts) == 1 else 0.0)
-        return process.run(argv, **kw)
+        return transport.run(argv, **kw)
 
     outcome = agent(run=first_comment_post_ambiguous, mode="comment").claim([2], FAST)[0]
 
@@ -250,7 +259,7 @@ def test_loop_reports_loss_when_the_issue_gets_blocked(emulator, agent, clock) -
     a = agent()
     a.claim([2], FAST)
     store = emulator.store
-    issue = store.issue(store.repo("maverick-sandbox", "demo"), 2)
+    issue = store.issue(store.repo(OWNER, REPO), 2)
     clock.on_sleep.append(lambda: store.add_labels(issue, ["blocked-by:#1"]))
     with pytest.raises(ClaimLost, match=r"blocked \(blocked-by:#1\)"):
         a.heartbeat_loop(2, interval_s=5)
@@ -317,7 +326,7 @@ def test_release_ends_every_active_record_of_this_instance(emulator, agent) -> N
     a = agent("a", mode="comment")
     a.claim([2], FAST)
     store = emulator.store
-    issue = store.issue(store.repo("maverick-sandbox", "demo"), 2)
+    issue = store.issue(store.repo(OWNER, REPO), 2)
     (body,) = claim_comments(emulator, 2)
     store.add_comment(issue, store.identify(AGENT_TOKEN), body)  # a second copy of ours
     assert len([r for r in a.read(2).view.records if r.state == "active"]) == 2
@@ -406,7 +415,9 @@ def test_without_update_refs_claims_move_refs_over_rest(emulator, agent, clock) 
     assert taken.record is not None and taken.record.epoch == 2
 
 
-def test_rest_takeover_is_a_fast_forward_from_the_stale_holder(emulator, agent, clock) -> None:
+def test_rest_takeover_is_a_fast_forward_from_the_stale_holder(
+    emulator, agent, clock, transport
+) -> None:
     """Two takers of one stale claim over REST: both PATCH from the stale commit with
     force false; the second is no fast-forward any more and loses (13)."""
     emulator.faults.update(update_refs_missing=True)
@@ -418,7 +429,7 @@ def test_rest_takeover_is_a_fast_forward_from_the_stale_holder(emulator, agent, 
     def run(argv, **kw):
         if "PATCH" in argv and not firsts:  # `first` wins between our read and our write
             firsts.append(first.claim([3], FAST, takeover=True)[0].code)
-        return process.run(argv, **kw)
+        return transport.run(argv, **kw)
 
     lost = agent("second", run=run).claim([3], FAST, takeover=True)[0]
     assert firsts == [ExitCode.OK]
@@ -426,19 +437,21 @@ def test_rest_takeover_is_a_fast_forward_from_the_stale_holder(emulator, agent, 
     assert agent("x").read(3).view.holder.instance_id == "first"
 
 
-def test_a_rest_scope_claim_rolls_back_what_it_took_on_the_first_refusal(emulator, agent) -> None:
+def test_a_rest_scope_claim_rolls_back_what_it_took_on_the_first_refusal(
+    emulator, agent, transport
+) -> None:
     """Over REST a scope is not atomic: claimed in ascending order; when #6 turns out taken
     between our read and our write, #5 (already created) is deleted again."""
     emulator.faults.update(update_refs_missing=True)
     store = emulator.store
-    repo = store.repo("maverick-sandbox", "demo")
+    repo = store.repo(OWNER, REPO)
     seen: list[str] = []
 
     def run(argv, **kw):
         if "repos/maverick-sandbox/demo/git/refs" in argv and not seen:
             seen.append("raced")  # a rival's ref for #6 appears just before our first write
             store.create_ref(repo, "refs/maverick/claims/6", next(iter(repo.commits)))
-        return process.run(argv, **kw)
+        return transport.run(argv, **kw)
 
     b = agent("b", run=run)
     results = b.claim([5], FAST, scope=[6])
@@ -457,7 +470,7 @@ def test_a_repository_refusing_the_empty_tree_gets_a_one_file_claim_tree(emulato
     assert requests(emulator)[:4] == [
         "POST /graphql ClaimRead", "POST git/commits", "POST git/trees", "POST git/commits",
     ]  # fmt: skip
-    repo = emulator.store.repo("maverick-sandbox", "demo")
+    repo = emulator.store.repo(OWNER, REPO)
     commit = repo.objects[outcome.record.commit]
     tree = repo.objects[commit.tree]
     assert [entry[3] for entry in tree.entries] == ["claim.json"]  # never a workflow file
@@ -485,3 +498,42 @@ def test_rate_limit_waits_never_carry_the_loop_past_its_deadline(emulator, agent
     assert any(e.status in (403, 429) for e in emulator.request_log)  # it was throttled
     assert clock.now < started + short.ttl_s * (1 - HOLDER_MARGIN) + 0.5
     assert a.client.deadline is None  # the loop's deadline does not outlive it
+
+
+# ---- the fleet's services: find_claims, claim_first (commands: test_fleet_commands.py) -----
+
+
+def test_a_claim_on_a_closed_issue_is_refused_and_leaves_no_claim_ref(
+    emulator: Emulator, agent
+) -> None:
+    # Ref mode has no settle window to close the issue in: the read before the CAS decides
+    # (a close after the CAS leaves a ref that `doctor` reports as closed_ref).
+    store = emulator.store
+    repo = store.repo(OWNER, REPO)
+    store.update_issue(store.issue(repo, 5), store.identify(f"as:{OWNER}:OWNER"), state="closed")
+    (outcome,) = agent("a").claim([5], FAST)
+    assert outcome.code == ExitCode.USAGE and "closed" in outcome.message
+    assert "refs/maverick/claims/5" not in repo.refs
+    assert find_claims(agent("b").client, frozenset()) == []
+
+
+def test_find_claims_lists_every_holder_with_its_epic(emulator: Emulator, agent) -> None:
+    a, b = agent("a"), agent("b")
+    a.claim([2, 3], FAST)
+    b.claim([8], FAST)
+    emulator.clear_log()
+    found = find_claims(a.client, frozenset())
+    assert [(c.issue, c.record.instance_id, c.epic) for c in found] == [
+        (2, "a", 1), (3, "a", 1), (8, "b", None),
+    ]  # fmt: skip
+    assert len(emulator.request_log) == 3  # the claim refs, the label listing, one batch
+    assert {c.to_json()["mode"] for c in found} == {"ref"}
+    assert [c.to_json()["epoch"] for c in found] == [1, 1, 1]
+    assert all(c.to_json()["lease_left_s"] > 0 for c in found)
+
+
+def test_claim_first_moves_past_a_story_another_agent_holds(emulator: Emulator, agent) -> None:
+    agent("b").claim([2], FAST)
+    result = claim_first(agent("a"), FAST, lambda tried: [2, 3, 5])
+    assert result.won is not None and result.won.issue == 3
+    assert [(t["number"], t["exit_code"]) for t in result.tried] == [(2, 11), (3, 0)]
