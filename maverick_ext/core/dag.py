@@ -21,10 +21,13 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maverick_ext.core.refs import issue_number
 from maverick_ext.errors import InvalidData, UsageError
+
+if TYPE_CHECKING:
+    from maverick_ext.core.payloads import Payload
 
 FIX_HINT = "fix the 'depends on' lines or blocked-by links, then rerun `gh maverick dag build`"
 
@@ -386,13 +389,20 @@ def cycles(dag: Dag) -> list[list[int]]:
 def dag_from_payload(
     payload: Mapping[str, Any], epic: int | None = None, *, check: bool = True
 ) -> Dag:
-    """A DAG from a ``maverick-dag`` payload (ours or another implementation's), validated
-    unless ``check`` is False (comparing a marker with GitHub needs no valid marker)."""
+    """A DAG from a raw ``maverick-dag`` payload (an agent's file, a seed fixture): the
+    payload's check first, then ``dag_from_checked``."""
     from maverick_ext.core.payloads import validate as validate_payload
 
     typed = validate_payload("dag", dict(payload))
     if isinstance(typed, str):
         raise InvalidData(f"malformed maverick-dag payload: {typed}")
+    return dag_from_checked(typed, epic, check=check)
+
+
+def dag_from_checked(typed: Payload, epic: int | None = None, *, check: bool = True) -> Dag:
+    """A DAG from a payload that passed the ``dag`` check (a trusted marker's ``typed``),
+    its graph validated unless ``check`` is False (comparing a marker with GitHub needs no
+    valid graph)."""
     stories: dict[int, Story] = {}
     for key, node in typed.stories.items():
         number = _as_number(key)

@@ -64,7 +64,7 @@ def journals(ctx: EpicContext) -> list[tuple[core.Journal, datetime | None]]:
     found = []
     for marker in ctx.markers:
         if marker.kind == "bprop":
-            journal = core.journal_from_payload(marker.payload, marker.comment_id, ctx.number)
+            journal = core.journal_from_checked(marker.typed, marker.comment_id, ctx.number)
             found.append((journal, parse_iso(marker.updated_at)))
     return found
 

@@ -181,7 +181,7 @@ def read_dag(ctx: EpicContext, *, lenient: bool = False) -> DagView:
     recorded = None
     if marker is not None:
         try:
-            recorded = core_dag.dag_from_payload(marker.payload, ctx.number, check=False)
+            recorded = core_dag.dag_from_checked(marker.typed, ctx.number, check=False)
         except InvalidData as exc:
             ctx.warnings.append(f"#{ctx.number}: ignoring the maverick-dag marker: {exc.message}")
     built = _github_dag(ctx)
