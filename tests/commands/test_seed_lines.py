@@ -13,7 +13,6 @@ the background heartbeat loop) run through the real gh in tests/e2e/test_seed_li
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,16 +33,6 @@ from tests.seed_lines import (
     seed_lines,
 )
 
-LOCAL_GH = """#!/bin/sh
-# Stand-in for the local gh's two non-API answers (preflight); every API request goes
-# through the in-process transport. The real gh's answers: tests/e2e/test_preflight.py.
-case "$1" in
-  --version) echo "gh version 2.60.0 (stand-in)" ;;
-  auth) exit 0 ;;
-  *) echo "stand-in gh: only --version and auth status" >&2; exit 1 ;;
-esac
-"""
-
 
 def test_the_kept_copy_of_the_seed_lines_is_current() -> None:
     if not SEEDS.is_dir():
@@ -52,27 +41,15 @@ def test_the_kept_copy_of_the_seed_lines_is_current() -> None:
     assert kept == seed_lines()
 
 
-def local_tools(tmp_path: Path) -> str:
-    """A PATH with the real git and the stand-in gh, nothing else."""
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    git = shutil.which("git")
-    assert git, "git is required"
-    (tools / "git").symlink_to(git)
-    (tools / "gh").write_text(LOCAL_GH)
-    (tools / "gh").chmod(0o755)
-    return str(tools)
-
-
 def test_every_seed_line_runs_under_gh_maverick_with_its_meaning(
-    run_emulated, inproc_emulator, tmp_path: Path
+    run_emulated, inproc_emulator, local_tools: str, tmp_path: Path
 ) -> None:
     emulator = inproc_emulator.emulator
     inproc_emulator.token = AGENT_TOKEN  # as the tiers' agents: the Bot (its App, below)
     clone = make_clone(tmp_path)
     ran: set[str] = set()
     register(emulator.store)
-    app = {**app_env(write_key(tmp_path)), "PATH": local_tools(tmp_path)}
+    app = {**app_env(write_key(tmp_path)), "PATH": local_tools}
 
     def run(template: str, *extra: str, instance: str = "agent-a", env=None, **values: str):
         ran.add(template)
