@@ -7,7 +7,6 @@ cached per git worktree, so two agents in two worktrees of one machine stay two 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 
@@ -30,6 +29,8 @@ def checked_instance_id(value: str, source: str) -> str:
 
 
 def session_instance_id(session_id: str) -> str:
+    import hashlib  # here: loading OpenSSL's hashes costs more than the rest of this module
+
     return "cc-" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()[:12]
 
 

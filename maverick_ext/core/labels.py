@@ -15,7 +15,6 @@ to stop. They name no upstream story, so they never reach a GitHub query.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 from maverick_ext.core.refs import issue_number
@@ -56,6 +55,8 @@ def merged_label(branch: str) -> str:
     full = f"{MERGED_LABEL_PREFIX}{branch}"
     if len(full) <= MAX_LABEL_CHARS:
         return full
+    import hashlib  # here: only a long branch needs it, and every command reads labels
+
     digest = hashlib.sha256(branch.encode("utf-8")).hexdigest()[:_SHORT_HASH_CHARS]
     keep = MAX_LABEL_CHARS - len(MERGED_LABEL_PREFIX) - 1 - _SHORT_HASH_CHARS
     return f"{MERGED_LABEL_PREFIX}{branch[:keep]}~{digest}"

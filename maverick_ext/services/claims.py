@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import secrets
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maverick_ext.core import claims as core
 from maverick_ext.core.claim_refs import (
@@ -55,15 +53,28 @@ from maverick_ext.github import claim_refs as gh_refs
 from maverick_ext.github import issues as gh
 from maverick_ext.github.client import GhClient
 from maverick_ext.github.models import Comment, IssueSnapshot
-from maverick_ext.services import lease_memo, loops
-from maverick_ext.services.identity import Identity
 from maverick_ext.services.processes import pid_alive
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from maverick_ext.services.identity import Identity
+
+# Imported where used, not here: `read` needs none of them, and each costs start-up time
+# (docs/ARCHITECTURE.md, Dependencies): `secrets` (hashlib, hmac) only makes a claim's nonce,
+# `loops` only serves heartbeat loops and release, `lease_memo` only heartbeats.
 
 DEFAULT_SETTLE_S = 2.0
 # How often a claimer re-reads while its own new comment is not visible yet.
 MAX_SETTLES = 3
 # The share of the TTL a heartbeat loop keeps in hand before a taker could start.
 HOLDER_MARGIN = 0.1
+
+
+def _nonce() -> str:
+    import secrets
+
+    return secrets.token_hex(8)
 
 
 class _LoopStopped(Exception):
@@ -587,7 +598,7 @@ class Coordinator:
             issue=number,
             instance_id=self.me,
             login=login,
-            nonce=secrets.token_hex(8),
+            nonce=_nonce(),
             epoch=hold.next_epoch(),
             ttl_s=settings.ttl_s,
             host=self.identity.host,
@@ -769,7 +780,7 @@ class Coordinator:
             )
         if not has_label(snapshot.labels, CLAIM_LABEL):
             gh.add_labels(self.client, number, [CLAIM_LABEL])
-        nonce = secrets.token_hex(8)
+        nonce = _nonce()
         claim, lease = core.new_claim_payloads(
             instance_id=self.me,
             host=self.identity.host,
@@ -1013,6 +1024,8 @@ class Coordinator:
     def _recall(self, number: int) -> _Beating | None:
         if self.memo_dir is None or self.forced_comment_mode:
             return None
+        from maverick_ext.services import lease_memo
+
         memo = lease_memo.load(self.memo_dir, self.client.require_repo().full_name, number)
         if memo is None or memo.record.instance_id != self.me:
             return None
@@ -1022,6 +1035,8 @@ class Coordinator:
     def _remember_beating(self, beating: _Beating) -> None:
         self._beatings[beating.issue] = beating
         if self.memo_dir is not None:
+            from maverick_ext.services import lease_memo
+
             memo = lease_memo.Memo(beating.node_id, beating.oid, beating.record,
                                    beating.server_time, self.wall())  # fmt: skip
             lease_memo.save(self.memo_dir, self.client.require_repo().full_name,
@@ -1030,6 +1045,8 @@ class Coordinator:
     def _forget(self, number: int) -> None:
         self._beatings.pop(number, None)
         if self.memo_dir is not None:
+            from maverick_ext.services import lease_memo
+
             lease_memo.forget(self.memo_dir, self.client.require_repo().full_name, number)
 
     def _beat(self, beating: _Beating) -> Outcome:
@@ -1083,6 +1100,8 @@ class Coordinator:
         also ends when the process that started it ends (gh forwards no SIGTERM), and when
         this instance's ``release`` stops it through the loop registry.
         """
+        from maverick_ext.services import loops
+
         repo = self.client.require_repo().full_name
         registry = (
             loops.registered(self.loops_dir, repo, number, daemon=self.detached)
@@ -1155,6 +1174,8 @@ class Coordinator:
                         f"use an interval of at most {beat.record.ttl_s / 3:g}s",
                     )
                 if self.loops_dir is not None and beat.record.heartbeat_at is not None:
+                    from maverick_ext.services import loops
+
                     repo = self.client.require_repo().full_name
                     loops.renewed(self.loops_dir, repo, number, beat.record.heartbeat_at,
                                   beat.record.expires_at)  # fmt: skip
@@ -1180,6 +1201,8 @@ class Coordinator:
     def release(self, number: int, reason: str) -> Outcome:
         """Stop this instance's heartbeat loop for the issue first, then release."""
         if self.loops_dir is not None:
+            from maverick_ext.services import loops
+
             repo = self.client.require_repo().full_name
             if loops.stop(self.loops_dir, repo, number):
                 self.notify(f"#{number}: stopped this instance's heartbeat loop")

@@ -7,7 +7,6 @@ worktree), else under ``$XDG_STATE_HOME/gh-maverick/``.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +42,7 @@ def _read_or_create(path: Path) -> str | None:
             return existing
     except OSError:
         pass
-    fresh = f"mav-{secrets.token_hex(6)}"
+    fresh = _fresh_id()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:
@@ -53,6 +52,12 @@ def _read_or_create(path: Path) -> str | None:
         return cached_instance_id(path.read_text(encoding="utf-8"))
     except OSError:
         return None
+
+
+def _fresh_id() -> str:
+    import secrets  # here, not at the top: only a first run mints an id (hashlib, hmac)
+
+    return f"mav-{secrets.token_hex(6)}"
 
 
 def _host_name() -> str:
@@ -79,4 +84,4 @@ def resolve_identity(
         if found := _read_or_create(path):
             return Identity(found, host, f"cached in {path}")
     # Nowhere writable: stable for this process only (the agent should set the env var).
-    return Identity(f"mav-{secrets.token_hex(6)}", host, "this process only (nowhere to cache)")
+    return Identity(_fresh_id(), host, "this process only (nowhere to cache)")

@@ -1,10 +1,13 @@
-"""Whether a process is alive (a zombie counts as dead), and whether our parent still is."""
+"""Whether a process is alive (a zombie counts as dead), and whether our parent still is.
+
+``python -m maverick_ext`` imports this first thing on every start (``note_parent``), so it
+imports no more than ``os`` does: pathlib alone would add a few ms to every command.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 
 def pid_alive(pid: int) -> bool:
@@ -16,9 +19,8 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         pass  # exists, owned by someone else
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except OSError:
+    stat = _proc_stat(pid)
+    if stat is None:
         return True  # no /proc (macOS): kill(0) is all we know
     # Field 3, after the parenthesised command name (which may hold spaces or parens).
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
@@ -45,9 +47,16 @@ def process_start(pid: int) -> str | None:
     """When ``pid`` started (clock ticks since boot, /proc field 22); None where unknown.
 
     Two processes with one pid differ here, so a reused pid is told from the original."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except OSError:
+    stat = _proc_stat(pid)
+    if stat is None:
         return None
     fields = stat.rpartition(")")[2].split()
     return fields[19] if len(fields) > 19 else None
+
+
+def _proc_stat(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as file:
+            return file.read()
+    except OSError:
+        return None

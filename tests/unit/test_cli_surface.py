@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 
@@ -73,6 +74,22 @@ def test_help_imports_nothing_heavy(argv):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_our_bytecode_is_cached_even_where_python_is_told_not_to_write_it(tmp_path):
+    # Some machines set PYTHONDONTWRITEBYTECODE for every user. The entry script compiles our
+    # modules when it builds the environment, but `gh extension upgrade` changes sources
+    # without a rebuild: each changed module would be compiled again on every start.
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(tmp_path)}
+    subprocess.run(
+        [sys.executable, "-m", "maverick_ext", "--version"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    cached = {p.name.split(".")[0] for p in tmp_path.rglob("*.pyc") if "maverick_ext" in p.parts}
+    assert {"cli", "root", "app", "errors"} <= cached, cached
 
 
 def test_listing_commands_imports_none_of_them():
