@@ -68,7 +68,7 @@ GITHUB_APP_DEFAULTS = GitHubApp()
 
 
 def _positive_int(raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise ValueError("expected a whole number of at least 1")
     return int(raw)
 

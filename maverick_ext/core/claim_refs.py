@@ -42,7 +42,7 @@ def ref_name(issue: int) -> str:
 def issue_of_ref(name: str) -> int | None:
     """The issue number of a claim ref (``refs/maverick/claims/12`` or ``12``), else None."""
     tail = name.removeprefix(REF_PREFIX)
-    return int(tail) if tail.isdigit() and not tail.startswith("0") else None
+    return int(tail) if tail.isdecimal() and not tail.startswith("0") else None
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def integer(value: Any, where: str) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("+-").isdecimal():
         return int(value)
     raise _Invalid(where, f"expected an integer, got {_got(value)} {value!r:.40}")
 

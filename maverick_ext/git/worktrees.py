@@ -170,7 +170,7 @@ def recorded_issues(repo: Cwd) -> dict[str, int]:
     issues: dict[str, int] = {}
     for line in listing.splitlines():
         key, _, value = line.partition(" ")
-        if value.strip().isdigit():
+        if value.strip().isdecimal():
             branch = key.removeprefix("branch.").removesuffix(f".{ISSUE_CONFIG_KEY}")
             issues[branch] = int(value)
     return issues

@@ -124,7 +124,7 @@ def in_flight_findings(ctx: EpicContext, bots: frozenset[str], fix: bool) -> lis
 
     recorded = ctx.latest("state")
     stories = (recorded.payload.get("stories") if recorded else None) or {}
-    said = {int(n) for n, status in stories.items() if status == "in_flight" and str(n).isdigit()}
+    said = {int(n) for n, status in stories.items() if status == "in_flight" and str(n).isdecimal()}
     if not said:
         return []
     numbers = story_numbers(ctx.number, ctx.issue.body, ctx.issue.sub_issues)

@@ -157,7 +157,7 @@ def retarget_all(
 
 def _find_pull(ctx: _Context, target: str) -> PullRequest:
     number = target.removeprefix("#")
-    if number.isdigit():
+    if number.isdecimal():
         return get_pull(ctx.client, int(number))
     check_branch_name(target)
     open_pulls = list_pulls(ctx.client, head=target, state="open")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,3 +273,28 @@ def run_stubbed(gh_stubs: GhStubs, tmp_path: Path) -> Callable[..., CliResult]:
 def run_emulated(inproc_emulator: InProcessEmulator, tmp_path: Path) -> Callable[..., CliResult]:
     """``run_emulated("claim", "2", "--json")`` against the in-process emulator."""
     return _runner(inproc_emulator, tmp_path)
+
+
+LOCAL_GH = """#!/bin/sh
+# Stand-in for the local gh's two non-API answers (preflight asks them); every API request
+# goes through the in-process transport. The real gh's answers: tests/e2e/test_preflight.py.
+case "$1" in
+  --version) echo "gh version 2.60.0 (stand-in)" ;;
+  auth) exit 0 ;;
+  *) echo "stand-in gh: only --version and auth status" >&2; exit 1 ;;
+esac
+"""
+
+
+@pytest.fixture
+def local_tools(tmp_path: Path) -> str:
+    """A PATH (for ``env=``) with the real git and a stand-in local gh, nothing else: for
+    commands that run git (worktrees, preflight) or ask gh about itself (preflight)."""
+    tools = tmp_path / "local-tools"
+    tools.mkdir()
+    git = shutil.which("git")
+    assert git, "git is required"
+    (tools / "git").symlink_to(git)
+    (tools / "gh").write_text(LOCAL_GH)
+    (tools / "gh").chmod(0o755)
+    return str(tools)

@@ -1,38 +1,46 @@
-"""The commands agents call most stay light (issue #14): one gh call, no pydantic, asyncio
-or ssl."""
+"""The commands agents call most stay light (issue #14): no pydantic, asyncio or ssl in a
+fresh interpreter, through the real gh against the emulator. One interpreter runs them
+all in turn, naming what each one added: a module one of them imports shows under its
+name. (That each costs one request is counted in-process: tests/commands/test_hot_path.py.)
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import real_gh
+from tests.inprocess import Instances
 
 HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography")
+HOT = [
+    ["read", "2", "--json"],
+    ["guard", "2"],
+    ["heartbeat", "2"],
+    ["epic", "next", "1", "--json"],
+]
 PROBE = """
-import sys
+import json, sys
 from maverick_ext.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit as exc:
-    code = exc.code
-print("HEAVY", code, sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+heavy = {heavy!r}
+for argv in json.loads(sys.argv[1]):
+    try:
+        main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    print("HEAVY", " ".join(argv), code, sorted(m for m in heavy if m in sys.modules),
+          file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["read", "2", "--json"],
-        ["guard", "2"],
-        ["heartbeat", "2"],
-        ["epic", "next", "1", "--json"],
-    ],
-)
-def test_hot_commands_import_nothing_heavy(emulator, tmp_path, argv):
+def test_hot_commands_import_nothing_heavy(emulator, tmp_path) -> None:
+    # The claim they read is made in this process (claiming is not a hot command).
+    claimed = Instances(emulator, tmp_path / "claimer").run(
+        "claim", "2", env={"MAVERICK_SETTLE_S": "0"}
+    )
+    assert claimed.exit_code == 0, claimed.stderr
     gh_dir = os.path.dirname(real_gh())
     env = {
         **os.environ,
@@ -41,38 +49,14 @@ def test_hot_commands_import_nothing_heavy(emulator, tmp_path, argv):
         "GH_CONFIG_DIR": str(tmp_path / "gh"),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
         "MAVERICK_INSTANCE_ID": "agent-a",
-        "MAVERICK_SETTLE_S": "0",
     }
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    assert run("claim", "2").returncode == 0
-    done = run(*argv)
-    line = done.stderr.strip().splitlines()[-1]
-    assert line == "HEAVY 0 []", done.stderr
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["read", "2", "--json"],
-        ["guard", "2"],
-        ["epic", "next", "1", "--json"],
-        ["epic", "status", "1", "--json"],
-    ],
-)
-def test_hot_commands_make_one_gh_call(gh_maverick, emulator, argv):
-    assert gh_maverick("claim", "2", env={"MAVERICK_SETTLE_S": "0"}).returncode == 0
-    assert gh_maverick("dag", "build", "1", "--write").returncode == 0
-    emulator.clear_log()
-    done = gh_maverick(*argv)
-    assert done.returncode == 0, done.stderr
-    assert [(e.method, e.path) for e in emulator.request_log] == [("POST", "/graphql")]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), json.dumps(HOT)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("HEAVY ")]
+    assert lines == [f"HEAVY {' '.join(argv)} 0 []" for argv in HOT], done.stderr

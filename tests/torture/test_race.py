@@ -31,7 +31,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,12 +162,6 @@ def launch(emulator: Emulator, extension_home: dict[str, str], tmp_path: Path) -
         return proc.returncode, out, err
 
     return run
-
-
-@pytest.fixture
-def github() -> Iterator[Emulator]:
-    """The demo emulator, answering in this process only (no socket)."""
-    yield Emulator(seed="demo")
 
 
 @pytest.fixture

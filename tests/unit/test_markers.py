@@ -243,3 +243,11 @@ def test_astral_characters_count_as_github_counts_them() -> None:
     from maverick_ext.core.markers import comment_length
 
     assert comment_length("🚀") == 2 and comment_length("é") == 1
+
+
+def test_a_digit_that_is_not_a_decimal_digit_is_invalid_not_a_crash():
+    """``"³".isdigit()`` is true, yet ``int("³")`` raises: found by tests/torture/test_fuzz.py
+    (a state marker's epic of ``"³"`` made `state show` exit 1)."""
+    assert isinstance(validate("state", {"epic": "³", "stories": {}}), str)
+    checked = validate("state", {"epic": "٣", "stories": {}})  # Arabic-Indic 3: int() reads it
+    assert not isinstance(checked, str) and checked.data["epic"] == 3

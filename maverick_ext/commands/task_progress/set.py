@@ -19,7 +19,7 @@ def _comment_pairs(values: tuple[str, ...]) -> dict[str, int]:
     pairs: dict[str, int] = {}
     for value in values:
         kind, _, raw = value.partition("=")
-        if kind not in COMMENT_KINDS or not raw.isdigit() or int(raw) < 1:
+        if kind not in COMMENT_KINDS or not raw.isdecimal() or int(raw) < 1:
             raise UsageError(
                 f"invalid --comment {value!r}",
                 f"use KIND=ID with KIND one of {', '.join(COMMENT_KINDS)}, e.g. design=123",
