@@ -97,6 +97,12 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture
+def github() -> Emulator:
+    """The demo emulator answering in this process only (no socket): for ``instances``."""
+    return Emulator(seed="demo")
+
+
+@pytest.fixture
 def instances(tmp_path: Path) -> Callable[..., Instances]:
     """``instances(emulator)``: in-process `gh maverick` instances (tests/inprocess.py)
     against that emulator, many at once if need be; ``clock=FakeClock(...)`` or ``env=``."""

@@ -1,16 +1,20 @@
-"""Ownership on git refs (issue #9), end to end through the real gh and the emulator.
+"""Ownership on git refs (issue #9) against the emulator.
 
 The issue's numbers are the defaults: 8 racers x 10 rounds under a 3 s (+ up to 2 s,
 non-monotone) comment visibility delay; 50 releases racing a heartbeat loop whose every
 beat lands 300 ms late; 20 rounds of overlapping scope claims. Independent trials run
-concurrently on different issues. Measured: ~125 s of CPU for the file (2 min 13 s wall on a
-shared two-core machine), 90 s of it the 80 racing `gh maverick claim` processes.
+concurrently on different issues.
+
+The commands run as in-process instances (tests/inprocess.py: `cli.main` with its own App
+per instance, the emulator's request handler with its faults): the 80 racing claim
+processes alone used to cost 90 s of CPU. What needs real processes stays real: killing
+gh ends the heartbeat loop and the sandbox it started. tests/torture/test_race.py races
+real gh processes too.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import random
 import signal
@@ -27,12 +31,15 @@ import pytest
 from maverick_ext.core.refs import parse_repo
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.gitdb import make_empty
+from maverick_ext.emulator.seeds import OWNER, REPO
+from maverick_ext.emulator.server import GH_HOST
 from maverick_ext.errors import ExitCode
 from maverick_ext.github.client import GhClient, RetryPolicy
 from maverick_ext.services.claims import ClaimSettings, Coordinator, read_many
 from maverick_ext.services.identity import Identity
-from tests.commands.conftest import InProcessEmulator
+from tests.commands.conftest import CliResult, InProcessEmulator
 from tests.conftest import real_gh
+from tests.inprocess import Instances
 from tests.torture.oracle import new_story, records
 
 RACERS, RACE_ROUNDS, ROUNDS_AT_ONCE = 8, 10, 2
@@ -42,6 +49,12 @@ SCOPE_ROUNDS, SCOPES_AT_ONCE = 20, 4
 # A loop sleeps in 1 s slices and the sandbox polls every 0.2 s: generous for a loaded CI.
 GONE_WITHIN_S = 30
 SETTINGS = ClaimSettings(ttl_s=60, settle_s=0.0)
+
+
+@pytest.fixture
+def cli(github: Emulator, instances: Callable[..., Instances]) -> Callable[..., CliResult]:
+    """`gh maverick ARGS` as an in-process instance (real clock) against ``github``."""
+    return instances(github).run
 
 
 @pytest.fixture
@@ -60,28 +73,29 @@ def launch(emulator: Emulator, extension_home: dict[str, str], tmp_path: Path):
     return start
 
 
-def _race(launch, issue: str) -> dict[str, tuple[int, float, str]]:
+def _race(cli, issue: str) -> dict[str, tuple[int, float, str]]:
     barrier = threading.Barrier(RACERS)
     results: dict[str, tuple[int, float, str]] = {}
 
     def racer(name: str) -> None:
         barrier.wait()
         started = time.monotonic()
-        proc = launch(name, "claim", issue, "--debug")
-        _, err = proc.communicate(timeout=120)
-        results[name] = (proc.returncode, time.monotonic() - started, err)
+        claimed = cli("claim", issue, "--debug", instance=name)
+        results[name] = (claimed.exit_code, time.monotonic() - started, claimed.stderr)
 
     threads = [threading.Thread(target=racer, args=(f"racer-{n}",)) for n in range(RACERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=300)
+    assert len(results) == RACERS, f"racers that never finished: {RACERS - len(results)}"
     return results
 
 
 def test_racers_get_exactly_one_owner_per_round_despite_non_monotone_visibility(
-    emulator: Emulator, launch
+    github: Emulator, cli
 ) -> None:
+    emulator = github
     # Comments hide for 3-5 s and a later one may show before an earlier one: the
     # comment-order protocol double-granted here; the ref CAS does not care what listings
     # show, and nobody waits for them.
@@ -92,15 +106,16 @@ def test_racers_get_exactly_one_owner_per_round_despite_non_monotone_visibility(
     )
     stories = [str(new_story(emulator, f"race {n}").number) for n in range(RACE_ROUNDS)]
     with ThreadPoolExecutor(ROUNDS_AT_ONCE) as pool:
-        rounds = list(pool.map(lambda story: _race(launch, story), stories))
+        rounds = list(pool.map(lambda story: _race(cli, story), stories))
     for round_, results in enumerate(rounds):
         winners = [n for n, (code, _, _) in results.items() if code == 0]
         assert len(winners) == 1, (round_, results)
         assert {code for code, _, _ in results.values()} <= {0, 11, 13}, results
         # Every racer answers as soon as GitHub does: at most 4 calls and not one wait
-        # (--debug logs each request and each sleep), so no loser waits for a settle
-        # window or for any comment to become visible. Their wall times are printed, not
-        # asserted: on a loaded two-core machine they measure the scheduler.
+        # (--debug logs each request and each sleep; the settle window is the default), so
+        # no loser waits for a settle window or for any comment to become visible. Their
+        # wall times are printed, not asserted: on a loaded machine they measure the
+        # scheduler.
         calls = {n: err.count("[gh] ") for n, (_, _, err) in results.items()}
         assert max(calls.values()) <= 4, (round_, calls)
         waits = {n: err.count("[sleep] ") for n, (_, _, err) in results.items()}
@@ -114,14 +129,13 @@ def test_racers_get_exactly_one_owner_per_round_despite_non_monotone_visibility(
 
 
 @pytest.fixture
-def agent(emulator: Emulator) -> Callable[..., Coordinator]:
-    """Instances in this process whose requests go straight to the emulator (its HTTP
-    pipeline, faults included, without a gh child per request: the races here are about
-    GitHub's ordering, and the 8-racer test above covers the real gh)."""
-    transport = InProcessEmulator(emulator)
+def agent(github: Emulator) -> Callable[..., Coordinator]:
+    """Coordinators in this process whose requests go straight to the emulator (its API
+    pipeline, faults included): the races here are about GitHub's ordering."""
+    transport = InProcessEmulator(github)
 
     def make(instance: str) -> Coordinator:
-        env = {**os.environ, **emulator.env()}
+        env = {**os.environ, "GH_REPO": f"{GH_HOST}/{OWNER}/{REPO}"}
         client = GhClient(
             repo=parse_repo(env["GH_REPO"]), env=env, gh="gh", run=transport.run,
             sleep=lambda s: None, policy=RetryPolicy(attempts=2),
@@ -165,42 +179,38 @@ def _scope_round(emulator: Emulator, agent, round_: int) -> None:
 
 
 def test_overlapping_scope_claims_give_one_owner_per_issue_and_the_loser_nothing(
-    emulator: Emulator, agent
+    github: Emulator, agent
 ) -> None:
     with ThreadPoolExecutor(SCOPES_AT_ONCE) as pool:
-        list(pool.map(lambda n: _scope_round(emulator, agent, n), range(SCOPE_ROUNDS)))
+        list(pool.map(lambda n: _scope_round(github, agent, n), range(SCOPE_ROUNDS)))
 
 
-def test_an_account_without_write_access_never_owns(emulator: Emulator, launch) -> None:
+def test_an_account_without_write_access_never_owns(github: Emulator, cli) -> None:
     for token in ("as:stranger:NONE", "as:fan:CONTRIBUTOR", "as:triager:NONE:triage"):
-        story = str(new_story(emulator, f"no write {token}").number)
-        proc = launch("outsider", "claim", story, token=token)
-        _, err = proc.communicate(timeout=60)
-        assert proc.returncode == 13, (token, proc.returncode, err)
-        assert "needs write access" in err
+        story = str(new_story(github, f"no write {token}").number)
+        claimed = cli("claim", story, instance="outsider", token=token)
+        assert claimed.exit_code == 13, (token, claimed.exit_code, claimed.stderr)
+        assert "needs write access" in claimed.stderr
     # A private org member shows as NONE, yet may push: GitHub lets it own.
-    story = str(new_story(emulator, "private member").number)
-    proc = launch("member", "claim", story, token="as:quiet:NONE:write")
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
+    story = str(new_story(github, "private member").number)
+    claimed = cli("claim", story, instance="member", token="as:quiet:NONE:write")
+    assert claimed.exit_code == 0, claimed.stderr
 
 
 def test_read_json_shows_mode_epoch_and_commit_and_the_epoch_only_grows(
-    emulator: Emulator, launch
+    github: Emulator, cli
 ) -> None:
-    story = str(new_story(emulator, "epochs").number)
+    story = str(new_story(github, "epochs").number)
     epochs = []
     for n in range(3):
-        assert launch(f"e{n}", "claim", story).wait(timeout=60) == 0
-        read = launch(f"e{n}", "read", story, "--json")
-        out, _ = read.communicate(timeout=60)
-        document = json.loads(out)
+        assert cli("claim", story, instance=f"e{n}").exit_code == 0
+        document = cli("read", story, "--json", instance=f"e{n}").json()
         assert document["mode"] == "ref"
         holder = document["holder"]
-        ref = emulator.store.repo("maverick-sandbox", "demo").refs[f"refs/maverick/claims/{story}"]
+        ref = github.store.repo("maverick-sandbox", "demo").refs[f"refs/maverick/claims/{story}"]
         assert holder["commit"] == ref and holder["fencing_token"] == holder["epoch"]
         epochs.append(holder["epoch"])
-        assert launch(f"e{n}", "release", story, "--reason", "complete").wait(timeout=60) == 0
+        assert cli("release", story, "--reason", "complete", instance=f"e{n}").exit_code == 0
     assert epochs == sorted(set(epochs)) and epochs[0] == 1, epochs
 
 
@@ -226,34 +236,34 @@ def _release_during_a_beat(emulator: Emulator, agent, trial: int) -> None:
 
 
 def test_release_racing_a_slow_heartbeat_never_resurrects_the_claim(
-    emulator: Emulator, agent
+    github: Emulator, agent
 ) -> None:
-    emulator.faults.update(slow_operations={"Heartbeat": SLOW_BEAT_MS})
+    github.faults.update(slow_operations={"Heartbeat": SLOW_BEAT_MS})
     with ThreadPoolExecutor(TRIALS_AT_ONCE) as pool:
-        list(pool.map(lambda n: _release_during_a_beat(emulator, agent, n), range(RELEASE_TRIALS)))
+        list(pool.map(lambda n: _release_during_a_beat(github, agent, n), range(RELEASE_TRIALS)))
 
 
-def test_fallback_to_comment_order_where_refs_are_refused(emulator: Emulator, gh_maverick) -> None:
-    make_empty(emulator.store.repo("maverick-sandbox", "demo"))
-    claimed = gh_maverick("claim", "2", instance="lonely", env={"MAVERICK_SETTLE_S": "0.2"})
-    assert claimed.returncode == 0, claimed.stderr
+def test_fallback_to_comment_order_where_refs_are_refused(github: Emulator, cli) -> None:
+    make_empty(github.store.repo("maverick-sandbox", "demo"))
+    claimed = cli("claim", "2", instance="lonely", env={"MAVERICK_SETTLE_S": "0.2"})
+    assert claimed.exit_code == 0, claimed.stderr
     assert claimed.stderr.count("using the comment-order protocol") == 1
-    read = gh_maverick("read", "2", "--json", instance="lonely")
-    assert json.loads(read.stdout)["mode"] == "comment"
+    read = cli("read", "2", "--json", instance="lonely")
+    assert read.json()["mode"] == "comment"
 
 
-def test_prune_refs_deletes_closed_issues_claim_refs_only(emulator: Emulator, gh_maverick):
-    store = emulator.store
+def test_prune_refs_deletes_closed_issues_claim_refs_only(github: Emulator, cli):
+    store = github.store
     repo = store.repo("maverick-sandbox", "demo")
-    shut, kept = new_story(emulator, "to close"), new_story(emulator, "stays open")
+    shut, kept = new_story(github, "to close"), new_story(github, "stays open")
     for story in (shut, kept):
-        assert gh_maverick("claim", str(story.number), instance="pruner").returncode == 0
+        assert cli("claim", str(story.number), instance="pruner").exit_code == 0
     store.update_issue(shut, store.identify("as:maverick-sandbox:OWNER"), state="closed")
-    dry = gh_maverick("prune-refs", "--dry-run", "--json")
-    assert json.loads(dry.stdout)["pruned"] == [shut.number]
+    dry = cli("prune-refs", "--dry-run", "--json")
+    assert dry.json()["pruned"] == [shut.number]
     assert f"refs/maverick/claims/{shut.number}" in repo.refs
-    pruned = gh_maverick("prune-refs")
-    assert pruned.returncode == 0, pruned.stderr
+    pruned = cli("prune-refs")
+    assert pruned.exit_code == 0, pruned.stderr
     assert f"refs/maverick/claims/{shut.number}" not in repo.refs
     assert f"refs/maverick/claims/{kept.number}" in repo.refs
 
