@@ -1,7 +1,7 @@
 """Claim commands in-process (moved from tests/e2e/test_claims_cli.py and test_read.py):
 `claim|heartbeat|release|takeover|guard|read`, one exit code per situation an agent meets,
-bad input, several issues at once, `init` and the protocol properties that need no
-separate process; what does — processes racing for one issue — stays there."""
+bad input, several issues at once, `init` and the protocol properties. Instances racing for
+one issue: test_racing_instances.py (threads) and tests/torture/test_race.py."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ injected clock.
 Sleeping advances the emulator's clock and our monotonic clock together, so settle windows,
 lease expiry and the heartbeat loop's deadline run in no wall time. API budgets are read
 from the emulator's request log. Agents act as the tiers' GitHub App Bot (AGENT_TOKEN).
-What separate processes prove (racing claimers, --while-pid) is in tests/e2e.
+Racing claimers: test_racing_instances.py and tests/torture/test_race.py.
 """
 
 from __future__ import annotations

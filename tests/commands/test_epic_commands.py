@@ -1,6 +1,6 @@
 """Epic commands in-process against the demo epic #1 (moved from tests/e2e/test_epics.py
 and test_epic_scale.py: they prove the commands and the emulator's answers, which the real
-gh adds nothing to; processes racing on one epic stay there).
+gh adds nothing to). Instances racing on one epic: test_racing_instances.py.
 
 Demo epic: stories #2-#7 as sub-issues; #4 blocked by #3 natively and "depends on #2" in
 text; #5 depends on #2; #6 blocked by #4 natively; #7 depends on #5 and #6.
@@ -161,7 +161,9 @@ def test_a_stale_marker_warns_with_the_difference_and_next_follows_github(
 ) -> None:
     ok(run_emulated("dag", "build", "1", "--write", "--json"))
     # #3 gains a dependency on #2 after the DAG was recorded
-    edit_body(inproc_emulator, 3, "Tables and migrations.\n\ndepends on #2\n\nFiles:\n- app/db.py\n")
+    edit_body(
+        inproc_emulator, 3, "Tables and migrations.\n\ndepends on #2\n\nFiles:\n- app/db.py\n"
+    )
     nxt = run_emulated("epic", "next", "1", "--json")
     assert [s["number"] for s in ok(nxt)["stories"]] == [2]  # not #3: it now waits on #2
     assert "differs from GitHub: new dependencies #3 on #2" in nxt.stderr
@@ -194,7 +196,7 @@ def test_an_invalid_dag_still_shows_every_story_and_names_every_offender(
 def test_block_propagations_run_again_post_one_notice_per_descendant(
     run_emulated, inproc_emulator
 ) -> None:
-    """Four instances in turn (racing processes: tests/e2e/test_epic_scale.py), then a rerun:
+    """Four instances in turn (racing: test_racing_instances.py), then a rerun:
     each descendant gets one notice and its label, whoever ran first."""
     store = inproc_emulator.emulator.store
     repo = store.repo(OWNER, REPO)

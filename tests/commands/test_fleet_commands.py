@@ -1,8 +1,8 @@
 """The fleet's commands in-process on the ref protocol: `claims`, `whoami`, `epic next
 --claim`, an account's own markers under each spelling, a 12-story epic drained by three
 agents taking turns, and `doctor`'s dry run / --fix / nothing-left cycle — what they find
-and what they cost (every request is recorded). Agents racing in separate processes are in
-tests/e2e/test_fleet.py."""
+and what they cost (every request is recorded). Agents racing for the next story:
+test_racing_instances.py."""
 
 from __future__ import annotations
 
@@ -270,7 +270,7 @@ def test_three_agents_taking_turns_drain_a_12_story_epic_with_one_ejection_and_o
 ) -> None:
     """Each agent's loop as the seeds run it (next --claim, state set, bprop, release), the
     three interleaved one command at a time: claims stay visible to the others while held.
-    (Agents racing in separate processes: tests/e2e/test_fleet.py.)"""
+    (Agents racing for the next story: test_racing_instances.py.)"""
     emulator = inproc_emulator.emulator
     store = emulator.store
     repo = store.repo(OWNER, REPO)
