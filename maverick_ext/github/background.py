@@ -20,7 +20,8 @@ def start_command(
     env: Mapping[str, str],
     cwd: str | os.PathLike[str] | None = None,
 ) -> process.Detached:
-    """``python -m maverick_ext ARGS…`` in its own session, output appended to ``log_path``."""
+    """``python -I -m maverick_ext ARGS…`` in its own session, output appended to
+    ``log_path``; isolated as the entry script starts it (``cwd`` is not on its path)."""
     return process.start_detached(
-        [sys.executable, "-m", "maverick_ext", *args], log_path=log_path, env=env, cwd=cwd
+        [sys.executable, "-I", "-m", "maverick_ext", *args], log_path=log_path, env=env, cwd=cwd
     )

@@ -25,6 +25,20 @@ def test_a_missing_repository_context_is_one_clear_line(gh_maverick, tmp_path):
     assert "-R OWNER/REPO" in result.stderr
 
 
+def test_a_repository_with_python_files_named_like_our_imports_does_not_run_them(
+    gh_maverick, tmp_path
+):
+    # Agents run in any checkout: its own click.py or json.py must not be what we import
+    # (`python -m` alone would put the working directory first on sys.path).
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in ("click", "json", "subprocess"):
+        (checkout / f"{name}.py").write_text(f'raise SystemExit("ran the checkout\'s {name}.py")\n')
+    result = gh_maverick("read", "2", "--json", cwd=checkout)
+    assert result.returncode == 0, result.stderr
+    assert '"issue": 2' in result.stdout
+
+
 def test_debug_anywhere_on_the_line_shows_each_gh_call_and_never_a_token(gh_maverick):
     result = gh_maverick("read", "2", "--debug", token="secret-token-value")
     assert result.returncode == 0, result.stderr
