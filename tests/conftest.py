@@ -92,6 +92,15 @@ def extension_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A fresh git repository (branch main, no commits) to run a command in."""
+    repo = tmp_path / "checkout"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True, timeout=30)
+    return repo
+
+
+@pytest.fixture
 def emulator() -> Iterator[Emulator]:
     with Emulator(seed="demo") as emu:
         yield emu
