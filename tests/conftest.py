@@ -8,6 +8,7 @@ is a symlink back to this checkout (the script resolves its real path, as in pro
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -91,6 +92,15 @@ def extension_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A fresh git repository (branch main, no commits) to run a command in."""
+    repo = tmp_path / "checkout"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True, timeout=30)
+    return repo
+
+
+@pytest.fixture
 def emulator() -> Iterator[Emulator]:
     with Emulator(seed="demo") as emu:
         yield emu
@@ -105,8 +115,10 @@ def github() -> Emulator:
 @pytest.fixture
 def instances(tmp_path: Path) -> Callable[..., Instances]:
     """``instances(emulator)``: in-process `gh maverick` instances (tests/inprocess.py)
-    against that emulator, many at once if need be; ``clock=FakeClock(...)`` or ``env=``."""
-    return lambda emu, **kw: Instances(emu, tmp_path / "inproc-home", **kw)
+    against that emulator, many at once if need be; ``clock=FakeClock(...)`` or ``env=``.
+    Each call gets its own home (config, state), as separate machines would."""
+    homes = itertools.count()
+    return lambda emu, **kw: Instances(emu, tmp_path / f"inproc-home-{next(homes)}", **kw)
 
 
 def _runner(

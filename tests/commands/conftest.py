@@ -1,8 +1,9 @@
 """In-process command tests: `gh maverick ARGS` run inside pytest, no child process.
 
-The seam is ``App.make_client`` (commands/app.py): every command gets its ``GhClient`` from
-it, and a ``GhClient`` sends each request through its ``run`` callable, which here never
-starts ``gh``. Two transports stand behind that callable, both recording every request:
+The seam is ``App.gh_run`` (commands/app.py): every command's ``GhClient`` is built as in
+production (retry policy, pauses, the App's clock and environment) and sends each request
+through that callable, which here never starts ``gh``. Two transports stand behind it,
+both recording every request:
 
 - ``gh_stubs`` — cli/cli's httpmock registry: register the exact requests a command must
   make with canned responses; an unregistered request fails the command (exit 1, and the
@@ -34,7 +35,6 @@ from maverick_ext.commands.app import App
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from maverick_ext.emulator.server import GH_HOST
-from maverick_ext.github.client import GhClient
 
 FIXED_DATE = "Sat, 21 Nov 2026 12:00:00 GMT"
 
@@ -221,9 +221,6 @@ def _runner(transport: GhStubs | InProcessEmulator, tmp_path: Path) -> Callable[
 
     clock = FakeClock(transport)
 
-    def make_client(repo: Any, debug: bool) -> GhClient:
-        return GhClient(repo=repo, debug=debug, run=transport.run, sleep=clock.sleep)
-
     def run_cli(
         *args: str,
         env: Mapping[str, str] | None = None,
@@ -233,7 +230,7 @@ def _runner(transport: GhStubs | InProcessEmulator, tmp_path: Path) -> Callable[
         first = len(transport.calls)
         app = App(
             env={**base_env, **(env or {})},
-            make_client=make_client,
+            gh_run=transport.run,
             sleep=clock.sleep,
             monotonic=clock.monotonic,
             cwd=str(cwd or tmp_path),

@@ -6,22 +6,12 @@ passes, a bare machine is not logged in) is checked end to end: tests/e2e/test_p
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from maverick_ext.emulator.seeds import OWNER, REPO
 from tests.gh_app_keys import APP_ID, INSTALLATION, SLUG, app_env, register, write_key
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    """A git repository to run in; GH_REPO names the GitHub side."""
-    repo = tmp_path / "checkout"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
-    return repo
 
 
 @pytest.fixture

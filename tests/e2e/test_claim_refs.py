@@ -44,7 +44,7 @@ from tests.torture.oracle import new_story, records
 
 RACERS, RACE_ROUNDS, ROUNDS_AT_ONCE = 8, 10, 2
 VISIBILITY_DELAY_S, VISIBILITY_JITTER_S = 3.0, 2.0
-RELEASE_TRIALS, TRIALS_AT_ONCE, SLOW_BEAT_MS = 50, 10, 300
+RELEASE_TRIALS, TRIALS_AT_ONCE, SLOW_BEAT_MS = 50, 25, 300
 SCOPE_ROUNDS, SCOPES_AT_ONCE = 20, 4
 # A loop sleeps in 1 s slices and the sandbox polls every 0.2 s: generous for a loaded CI.
 GONE_WITHIN_S = 30

@@ -6,21 +6,10 @@ its fix, run in-process: tests/commands/test_preflight.py."""
 from __future__ import annotations
 
 import json
-import subprocess
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    """A git repository to run in; the emulator's GH_REPO names the GitHub side."""
-    repo = tmp_path / "checkout"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
-    return repo
 
 
 def test_a_ready_clone_passes_every_check(gh_maverick, checkout):

@@ -32,6 +32,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,10 +165,9 @@ def launch(emulator: Emulator, extension_home: dict[str, str], tmp_path: Path) -
     return run
 
 
-@pytest.fixture
-def in_process(github: Emulator, instances: Callable[..., Instances]) -> Run:
+def in_process(emulator: Emulator, instances: Callable[..., Instances]) -> Run:
     """The same command as an in-process instance (its own App, streams; real clock)."""
-    cli = instances(github, env={"MAVERICK_SETTLE_S": str(SETTLE_S)})
+    cli = instances(emulator, env={"MAVERICK_SETTLE_S": str(SETTLE_S)})
 
     def run(name: str, *args: str) -> tuple[int, str, str]:
         result = cli.run(*args, instance=name)
@@ -224,13 +224,13 @@ def _confirm_comment_holder(issue: Issue, winner: str, token: int, unsure: set[s
     assert {r.instance_id for r in claims} - unsure == {winner}, (winner, unsure, claims)
 
 
-def race_rounds(emulator: Emulator, run: Run, mode: str, rounds: int, seed: int = 7) -> None:
+def race_rounds(emulator: Emulator, run: Run, mode: str, rounds: int) -> None:
     """``rounds`` rounds of INSTANCES racers on a fresh issue, checked as they go and after."""
     issue = new_story(emulator, "Contended story")
     number = str(issue.number)
     if mode == "comment":
         make_empty(emulator.store.repo(OWNER, REPO))  # refs refused: the fallback runs
-    emulator.faults.update(seed=seed, **(CLEAN_FAULTS if mode == "ref-clean" else FAULTS))
+    emulator.faults.update(seed=7, **(CLEAN_FAULTS if mode == "ref-clean" else FAULTS))
     clock = emulator.store.clock
     log: list[Round] = []
 
@@ -284,20 +284,21 @@ def race_rounds(emulator: Emulator, run: Run, mode: str, rounds: int, seed: int 
     assert len(holderless) <= max(1, rounds // 10), (holderless, [r.codes for r in log])
 
 
-# Ref mode gets most of the rounds; split in halves (fault seeds 7 and 8) so two workers
-# can share them.
-@pytest.mark.parametrize(
-    ("mode", "rounds", "seed"),
-    [
-        ("ref", ROUNDS["ref"] - ROUNDS["ref"] // 2, 7),
-        ("ref", ROUNDS["ref"] // 2, 8),
-        ("ref-clean", ROUNDS["ref-clean"], 7),
-        ("comment", ROUNDS["comment"], 7),
-    ],
-    ids=["ref-seed7", "ref-seed8", "ref-clean", "comment"],
-)
-def test_racing_instances_never_hold_the_issue_together(github, in_process, mode, rounds, seed):
-    race_rounds(github, in_process, mode, rounds, seed)
+def test_racing_instances_never_hold_the_issue_together(instances) -> None:
+    """Every mode's game at once, each on its own emulator with its own 8 racers: the rounds
+    are mostly real sleeps (latency, settle windows, holds), so the games share the time."""
+
+    def game(mode: str) -> str | None:
+        emulator = Emulator(seed="demo")
+        try:
+            race_rounds(emulator, in_process(emulator, instances), mode, ROUNDS[mode])
+        except (AssertionError, pytest.fail.Exception) as exc:
+            return f"{mode}: {exc}"
+        return None
+
+    with ThreadPoolExecutor(len(ROUNDS)) as pool:
+        problems = [p for p in pool.map(game, ROUNDS) if p is not None]
+    assert problems == [], "\n\n".join(problems)
 
 
 def test_racing_gh_processes_never_hold_the_issue_together(emulator, launch) -> None:
