@@ -10,7 +10,6 @@ The demo epic is #1 with stories #2-#7 (tests/commands/test_epic_commands.py).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from tests.commands.conftest import CliResult
 from tests.inprocess import Instances
+from tests.inprocess import at_once as together
 
 NOTICE_TAG = "maverick-bprop-notice epic={epic} ejected={ejected}"
 
@@ -40,21 +40,15 @@ def instances(github: Emulator, tmp_path: Path) -> Instances:
 
 
 def at_once(instances: Instances, runs: Sequence[tuple[str, Sequence[str]]]) -> list[CliResult]:
-    """Each (instance, argv) in its own thread, all released by one barrier."""
-    results: list[CliResult | None] = [None] * len(runs)
-    barrier = threading.Barrier(len(runs))
+    """Each (instance, argv) in its own thread, all released by one barrier; in order."""
+    keys = [str(index) for index in range(len(runs))]
 
-    def go(index: int, instance: str, argv: Sequence[str]) -> None:
-        barrier.wait(timeout=30)
-        results[index] = instances.run(*argv, instance=instance)
+    def go(key: str) -> CliResult:
+        instance, argv = runs[int(key)]
+        return instances.run(*argv, instance=instance)
 
-    threads = [threading.Thread(target=go, args=(i, *run)) for i, run in enumerate(runs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(result is not None for result in results), "a racer did not finish"
-    return [result for result in results if result is not None]
+    results = together(keys, go, timeout=120)
+    return [results[key] for key in keys]
 
 
 def labels(github: Emulator, number: int) -> list[str]:
