@@ -7,7 +7,7 @@ visibility delays, 5xx and ambiguous writes are rolled in the emulator's API lay
 store is locked per request, as under the HTTP server's threads. What is left out is one
 Python start and one `gh` start per command — most of what the real-gh tier costs.
 
-- Several commands may run at once from several threads (racing instances): each thread's
+- Several commands may run at once from several threads (racing instances, ``at_once``): each thread's
   stdout and stderr go to its own buffers (``_PerThreadStream``), so every racer's exit
   code and stdout JSON are its own.
 - ``dies_after=k`` models SIGKILL just after call k: call k is applied and answered, then
@@ -26,11 +26,11 @@ import io
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from maverick_ext import process
 from maverick_ext.commands.app import App
@@ -40,6 +40,7 @@ from maverick_ext.emulator.server import GH_HOST
 from tests.commands.conftest import CliResult, FakeClock, InProcessEmulator
 
 KILLED = -9  # what Popen reports for a SIGKILLed child, so crash tests read the same
+T = TypeVar("T")
 
 
 class Killed(BaseException):
@@ -173,3 +174,23 @@ class Instances:
                 code = KILLED
             stdout, stderr = out.getvalue(), err.getvalue()
         return CliResult(code, stdout, stderr, transport.calls)
+
+
+def at_once(names: Sequence[str], work: Callable[[str], T], timeout: float = 300) -> dict[str, T]:
+    """``work(name)`` for every name, each in its own thread, all let go together (a
+    barrier): racing instances. Every thread must finish within ``timeout``."""
+    barrier = threading.Barrier(len(names))
+    results: dict[str, T] = {}
+
+    def one(name: str) -> None:
+        barrier.wait()
+        results[name] = work(name)
+
+    threads = [threading.Thread(target=one, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    missing = [name for name in names if name not in results]
+    assert not missing, f"never finished (or failed, see the thread's traceback): {missing}"
+    return results

@@ -9,7 +9,6 @@ fresh emulator.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from tests.commands.conftest import CliResult, FakeClock, InProcessEmulator
-from tests.inprocess import KILLED, Instances
+from tests.inprocess import KILLED, Instances, at_once
 
 pytestmark = pytest.mark.e2e
 
@@ -96,19 +95,11 @@ def test_a_fresh_journal_is_left_to_its_walker_unless_forced(github: Emulator, c
 
 def test_two_ejections_at_the_same_time_both_complete(github: Emulator, instances) -> None:
     run = instances(github).run  # the real clock: two walkers at once
-    results: dict[int, CliResult] = {}
-    barrier = threading.Barrier(2)
 
-    def eject(n: int) -> None:
-        barrier.wait()
-        results[n] = run("bprop", "run", "1", "--ejected", str(n), instance=f"agent-{n}")
+    def eject(n: str) -> CliResult:
+        return run("bprop", "run", "1", "--ejected", n, instance=f"agent-{n}")
 
-    threads = [threading.Thread(target=eject, args=(n,)) for n in (3, 5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    for n in (3, 5):
-        assert results[n].exit_code == 0, results[n].stderr
+    for ejected in at_once(["3", "5"], eject).values():
+        assert ejected.exit_code == 0, ejected.stderr
     assert_converged(github, 3, [4, 6, 7])
     assert_converged(github, 5, [7])

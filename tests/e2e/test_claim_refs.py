@@ -39,7 +39,7 @@ from maverick_ext.services.claims import ClaimSettings, Coordinator, read_many
 from maverick_ext.services.identity import Identity
 from tests.commands.conftest import CliResult, InProcessEmulator
 from tests.conftest import real_gh
-from tests.inprocess import Instances
+from tests.inprocess import Instances, at_once
 from tests.torture.oracle import new_story, records
 
 RACERS, RACE_ROUNDS, ROUNDS_AT_ONCE = 8, 10, 2
@@ -74,22 +74,12 @@ def launch(emulator: Emulator, extension_home: dict[str, str], tmp_path: Path):
 
 
 def _race(cli, issue: str) -> dict[str, tuple[int, float, str]]:
-    barrier = threading.Barrier(RACERS)
-    results: dict[str, tuple[int, float, str]] = {}
-
-    def racer(name: str) -> None:
-        barrier.wait()
+    def racer(name: str) -> tuple[int, float, str]:
         started = time.monotonic()
         claimed = cli("claim", issue, "--debug", instance=name)
-        results[name] = (claimed.exit_code, time.monotonic() - started, claimed.stderr)
+        return claimed.exit_code, time.monotonic() - started, claimed.stderr
 
-    threads = [threading.Thread(target=racer, args=(f"racer-{n}",)) for n in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert len(results) == RACERS, f"racers that never finished: {RACERS - len(results)}"
-    return results
+    return at_once([f"racer-{n}" for n in range(RACERS)], racer)
 
 
 def test_racers_get_exactly_one_owner_per_round_despite_non_monotone_visibility(
@@ -149,21 +139,13 @@ def _scope_round(emulator: Emulator, agent, round_: int) -> None:
     a, b = agent(f"scope-a{round_}"), agent(f"scope-b{round_}")
     s = [new_story(emulator, f"scope {round_}.{k}").number for k in range(4)]
     wide, narrow = s[:3], s[2:]  # {3,4,5} and {5,6}: they share one issue
-    results: dict[str, list[Any]] = {}
-    barrier = threading.Barrier(2)
+    claims = {"a": (a, wide), "b": (b, narrow)}
 
-    def go(name: str, who: Coordinator, issues: list[int]) -> None:
-        barrier.wait()
-        results[name] = who.claim(issues[:1], SETTINGS, scope=issues[1:])
+    def go(name: str) -> list[Any]:
+        who, issues = claims[name]
+        return who.claim(issues[:1], SETTINGS, scope=issues[1:])
 
-    threads = [
-        threading.Thread(target=go, args=("a", a, wide)),
-        threading.Thread(target=go, args=("b", b, narrow)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(list(claims), go)
     owners: dict[int, str] = {}
     for name, who in (("a", a), ("b", b)):
         held = [o.issue for o in results[name] if o.code == ExitCode.OK]

@@ -29,7 +29,6 @@ import itertools
 import json
 import os
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +42,7 @@ from maverick_ext.emulator.gitdb import make_empty
 from maverick_ext.emulator.seeds import OWNER, REPO
 from maverick_ext.emulator.store import Issue
 from tests.conftest import real_gh
-from tests.inprocess import Instances
+from tests.inprocess import Instances, at_once
 from tests.torture.oracle import (
     CLAIM_LABEL,
     active,
@@ -178,21 +177,12 @@ def in_process(emulator: Emulator, instances: Callable[..., Instances]) -> Run:
 
 def _race(run: Run, clock: Callable[[], float], issue: str):
     """All instances claim at once; per instance: (exit code, stdout, stderr, exit time)."""
-    barrier = threading.Barrier(INSTANCES)
-    results: dict[str, tuple[int, str, str, float]] = {}
 
-    def racer(name: str) -> None:
-        barrier.wait()
+    def racer(name: str) -> tuple[int, str, str, float]:
         code, out, err = run(name, "claim", issue, "--json")
-        results[name] = (code, out, err, clock())
+        return code, out, err, clock()
 
-    threads = [threading.Thread(target=racer, args=(f"racer-{n}",)) for n in range(INSTANCES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert len(results) == INSTANCES, f"racers that never finished: {INSTANCES - len(results)}"
-    return results
+    return at_once([f"racer-{n}" for n in range(INSTANCES)], racer)
 
 
 def _release(run: Run, name: str, issue: str, why: str):
