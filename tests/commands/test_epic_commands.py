@@ -12,8 +12,6 @@ import json
 
 from maverick_ext.emulator.seeds import OWNER, REPO
 
-NOTICE_TAG = "maverick-bprop-notice epic={epic} ejected={ejected}"
-
 DEMO_DAG = {
     "2": {"deps": [], "files": ["app/config.py"], "title": "Config loader"},
     "3": {"deps": [], "files": ["app/db.py"], "title": "Database schema"},
@@ -191,29 +189,6 @@ def test_an_invalid_dag_still_shows_every_story_and_names_every_offender(
     assert sum(summary["counts"].values()) == 6 and len(summary["dag_problems"]) == 3
     strict = run_emulated("epic", "next", "1")
     assert strict.exit_code == 15 and "#42" in strict.stderr and "cycle" in strict.stderr
-
-
-def test_block_propagations_run_again_post_one_notice_per_descendant(
-    run_emulated, inproc_emulator
-) -> None:
-    """Four instances in turn (racing: test_racing_instances.py), then a rerun:
-    each descendant gets one notice and its label, whoever ran first."""
-    store = inproc_emulator.emulator.store
-    repo = store.repo(OWNER, REPO)
-    ok(run_emulated("state", "set", "1", "2", "ejected", "--json"))
-    for i in range(4):
-        again = run_emulated("bprop", "run", "1", "--ejected", "2",
-                             env={"MAVERICK_INSTANCE_ID": f"r{i}"})  # fmt: skip
-        assert again.exit_code == 0, again.stderr
-    rerun = ok(run_emulated("bprop", "run", "1", "--ejected", "2", "--json"))
-    assert rerun["descendants"] == [4, 5, 6, 7] and rerun["commented"] == []
-    tag = NOTICE_TAG.format(epic=1, ejected=2)
-    notices = {
-        n: sum(tag in c.body for c in store.list_comments(store.issue(repo, n)))
-        for n in (4, 5, 6, 7)
-    }
-    assert notices == dict.fromkeys((4, 5, 6, 7), 1)
-    assert all("blocked-by:#2" in labels(inproc_emulator, n) for n in (4, 7))
 
 
 def test_an_epic_of_150_sub_issues_is_planned_blocked_and_summarised_whole(

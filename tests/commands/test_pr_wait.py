@@ -269,32 +269,6 @@ def test_emulated_failure_conflict_and_rerun(inproc_emulator, run_emulated):
     assert conflicting.exit_code == 19 and conflicting.json()["merge_state_status"] == "DIRTY"
 
 
-def test_waits_until_ci_passes_then_exits_0(inproc_emulator, run_emulated, monkeypatch):
-    """CI reports while the wait polls: pending at first, then passed (the wait's sleep
-    moves GitHub's clock; CI finishes during the first one). Live progress on stderr from a
-    running process: tests/e2e/test_pr_wait.py."""
-    pull = _emulated_pull(inproc_emulator)
-    run = _post(inproc_emulator, "check-runs", {"name": "build", "head_sha": pull.head_sha})
-    assert run["status"] == "queued" and run["conclusion"] is None
-    emulator = inproc_emulator.emulator
-    advance = emulator.advance_clock
-
-    def ci_reports_during_the_wait(seconds: float) -> None:
-        advance(seconds)
-        if run["conclusion"] is None:
-            run.update(_post(inproc_emulator, f"check-runs/{run['id']}", {"conclusion": "success"}))
-
-    monkeypatch.setattr(emulator, "advance_clock", ci_reports_during_the_wait)
-    waiting = run_emulated("pr", "wait", str(pull.number), "--interval", "1", "--timeout", "90s",
-                           "--json")  # fmt: skip
-
-    assert waiting.exit_code == 0, waiting.stderr
-    assert "1 pending (build)" in waiting.stderr.splitlines()[0]
-    shown = waiting.json()
-    assert shown["result"] == "passed" and shown["polls"] >= 2
-    assert shown["checks"][0]["name"] == "build" and shown["checks"][0]["bucket"] == "pass"
-
-
 def test_a_failed_status_exits_18_and_a_check_that_never_ends_times_out_8(
     inproc_emulator, run_emulated
 ):

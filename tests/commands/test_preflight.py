@@ -30,18 +30,6 @@ def checks_of(done) -> dict[str, dict]:
     return {check["name"]: check for check in done.json()["checks"]}
 
 
-def test_a_ready_clone_passes_every_check_in_order(preflight) -> None:
-    done = preflight("do-epic", "--json")
-    assert done.exit_code == 0, done.stderr
-    report = done.json()
-    assert [c["name"] for c in report["checks"]] == [
-        "gh", "git", "repository", "worktrees", "remote", "gh auth", "config", "labels", "rate limit",
-        "github app",
-    ]  # fmt: skip
-    assert {c["status"] for c in report["checks"][:-1]} == {"pass"}
-    assert checks_of(done)["gh"]["detail"] == "gh 2.60.0"
-
-
 def test_missing_labels_fail_with_init_as_the_fix_and_init_repairs_them(
     preflight, run_emulated, inproc_emulator, checkout
 ) -> None:
