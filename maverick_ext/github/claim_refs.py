@@ -132,7 +132,6 @@ def read_claims(client: GhClient, numbers: Iterable[int], label: str) -> ClaimRe
 # the default branch's tree (its .github/workflows would run `on: push` for every claim).
 CLAIM_TREE_FILE = "claim.json"
 CLAIM_TREE_CONTENT = '{"maverick": "claim record: see the commit message"}\n'
-_claim_trees: dict[str, str] = {}  # repository -> the claim tree made there (this process)
 
 
 def create_commit(client: GhClient, message: str, parent: str | None) -> str:
@@ -141,15 +140,15 @@ def create_commit(client: GhClient, message: str, parent: str | None) -> str:
     Where the empty tree is refused (422 ``Tree SHA does not exist``) the commit uses a tree
     holding only ``claim.json``, made once with ``POST git/trees``.
     """
-    repo = client.require_repo().full_name
-    for tree in dict.fromkeys([_claim_trees.get(repo, EMPTY_TREE), EMPTY_TREE]):
+    client.require_repo()
+    for tree in dict.fromkeys([client.claim_tree or EMPTY_TREE, EMPTY_TREE]):
         try:
             return _commit(client, message, tree, parent)
         except GitHubRejected as exc:
             if exc.status != 422 or "tree" not in exc.message.lower():
                 raise
-            _claim_trees.pop(repo, None)  # a tree remembered from another repository's life
-    tree = _claim_trees[repo] = claim_tree(client)
+            client.claim_tree = None
+    tree = client.claim_tree = claim_tree(client)
     return _commit(client, message, tree, parent)
 
 

@@ -155,6 +155,9 @@ class GhClient:
     permission_lookups: int = 0
     # Optional GraphQL fields this server said it lacks (github/capabilities), per run.
     missing_fields: set[str] = field(default_factory=set)
+    # The one-file claim tree made in this repository where the empty tree is refused
+    # (github/claim_refs), per run: never a tree remembered from another repository's life.
+    claim_tree: str | None = None
 
     # ---- paths -----------------------------------------------------------------------
     def repo_path(self, suffix: str = "") -> str:

@@ -477,7 +477,21 @@ def test_a_repository_refusing_the_empty_tree_gets_a_one_file_claim_tree(emulato
     emulator.clear_log()
     a.release(2, "merged")
     assert a.claim([2], FAST)[0].code == ExitCode.OK
-    assert "POST git/trees" not in requests(emulator)  # made once per process
+    assert "POST git/trees" not in requests(emulator)  # made once per run
+
+
+def test_a_run_never_starts_from_the_claim_tree_of_another_run(emulator, agent) -> None:
+    """The tree was remembered per process, by repository name: a second run in the same
+    process (in-process instances) against another life of that repository tried a tree
+    that repository never had, and spent two requests on it. It is per run now."""
+    emulator.faults.update(empty_tree_refused=True)
+    assert agent("a").claim([2], FAST)[0].code == ExitCode.OK
+    other = InProcessEmulator(Emulator(seed="demo"))
+    other.emulator.faults.update(empty_tree_refused=True)
+    assert agent("b", run=other.run).claim([2], FAST)[0].code == ExitCode.OK
+    assert requests(other.emulator)[:4] == [
+        "POST /graphql ClaimRead", "POST git/commits", "POST git/trees", "POST git/commits",
+    ]  # fmt: skip
 
 
 def test_rate_limit_waits_never_carry_the_loop_past_its_deadline(emulator, agent, clock) -> None:
