@@ -317,6 +317,7 @@ class Beat:
     tip_oid: str | None
     labels: list[str]
     server_time: datetime | None
+    tip_message: str | None = None  # the tip commit's claim record, as written
 
 
 def beat(client: GhClient, comment_node_id: str, body: str, issue: int) -> Beat:
@@ -324,7 +325,7 @@ def beat(client: GhClient, comment_node_id: str, body: str, issue: int) -> Beat:
     query = (
         "mutation Heartbeat($id: ID!, $body: String!) { updateIssueComment(input: {id: $id, "
         "body: $body}) { issueComment { updatedAt issue { labels(first: 100) { nodes { name } } }"
-        f' repository {{ ref(qualifiedName: "{ref_name(issue)}") {{ target {{ oid }} }} }} }} }} }}'
+        f' repository {{ ref(qualifiedName: "{ref_name(issue)}") {{ {TIP_FIELDS} }} }} }} }} }}'
     )
     response = client.request(
         "POST",
@@ -337,12 +338,13 @@ def beat(client: GhClient, comment_node_id: str, body: str, issue: int) -> Beat:
     if comment is None:
         errors = (response.data or {}).get("errors") or [{}]
         raise GitHubRejected(f"GitHub refused the heartbeat: {errors[0].get('message')}", 200)
-    ref = (comment.get("repository") or {}).get("ref") or {}
+    target = ((comment.get("repository") or {}).get("ref") or {}).get("target") or {}
     return Beat(
         parse_iso(comment.get("updatedAt")),
-        (ref.get("target") or {}).get("oid"),
+        target.get("oid"),
         [n["name"] for n in ((comment.get("issue") or {}).get("labels") or {}).get("nodes", [])],
         response.server_time,
+        target.get("message"),
     )
 
 
@@ -355,8 +357,10 @@ def release(
     body: str | None,
     issue_id: str,
     label_id: str | None,
+    after_oid: str = ZERO_OID,
 ) -> bool:
-    """Delete the ref from our commit, mark the comment released, drop the label: 1 request.
+    """Move the ref from our commit to ``after_oid`` (the released record's commit; zero
+    deletes it), mark the comment released, drop the label: 1 request.
 
     Returns whether the ref CAS applied (GraphQL runs the fields in order and goes on after
     a failed one; the caller puts the label back when the ref was not ours any more).
@@ -368,16 +372,16 @@ def release(
     if our_oid is not None:
         parts.append(
             "ref: updateRefs(input: {repositoryId: $repo, refUpdates: [{name: $name, "
-            "beforeOid: $oid, afterOid: $zero}]}) { clientMutationId }"
+            "beforeOid: $oid, afterOid: $after}]}) { clientMutationId }"
         )
         variables |= {
             "repo": repository_id,
             "name": ref_name(issue),
             "oid": our_oid,
-            "zero": ZERO_OID,
+            "after": after_oid,
         }
         declared += [
-            "$repo: ID!", "$name: GitRefname!", "$oid: GitObjectID!", "$zero: GitObjectID!"
+            "$repo: ID!", "$name: GitRefname!", "$oid: GitObjectID!", "$after: GitObjectID!"
         ]  # fmt: skip
     if comment_node_id and body:
         parts.append(

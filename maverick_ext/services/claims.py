@@ -1057,13 +1057,15 @@ class Coordinator:
         now = answer.server_time or beating.server_time
         if answer.tip_oid != beating.oid:
             # Our edit just made the comment look active: put the truth back on it.
-            ended = "released" if answer.tip_oid is None else "lost"
+            tip = parse_record(answer.tip_message) if answer.tip_message else None
+            released = answer.tip_oid is None or (tip is not None and tip.released)
+            ended = (tip.reason if tip else None) or "released" if released else "lost"
             body = core.record_body(*core.released_payloads(claim, lease, now, ended))
             with contextlib.suppress(MaverickError):
                 gh_refs.beat(self.client, beating.node_id, body, number)
             self._forget(number)
-            if answer.tip_oid is None:
-                raise ClaimReleased(f"#{number}: the claim was released (its ref is gone)")
+            if released:
+                raise ClaimReleased(f"#{number}: the claim was released ({ended})")
             raise _TipMoved()  # taken over, or our own newer claim: a read says which
         if blocks := block_labels(answer.labels):
             self._forget(number)
@@ -1279,19 +1281,22 @@ class Coordinator:
             if r.format != "ref" and r.state == "active" and r.instance_id != self.me
         ]
         unlabel = has_label(state.snapshot.labels, CLAIM_LABEL) and not foreign_live
-        ref_oid = None if self.rest_refs else hold.oid
-        if ref_oid is None:
-            self._release_ref_rest(hold, reason)
+        # The ref moves on to a commit whose record says released, never away: the epoch
+        # the next claim must exceed stays on the ref, which GitHub reads back at once
+        # (claim comments are listed late, docs/github-facts.md).
+        released_oid = self._ended_commit(hold, reason)
+        if self.rest_refs:
+            self._move_rest(hold, released_oid)
         release = functools.partial(
             gh_refs.release, self.client, read.repository_id or "", number,
             comment_node_id=comment.node_id if comment else None, body=body,
             issue_id=read.issue_ids[number], label_id=read.label_id if unlabel else None,
         )  # fmt: skip
         try:
-            applied = release(our_oid=ref_oid)
+            applied = release(our_oid=None if self.rest_refs else hold.oid, after_oid=released_oid)
         except gh_refs.UpdateRefsMissing:  # refused whole: nothing was applied
             self._use_rest()
-            self._release_ref_rest(hold, reason)
+            self._move_rest(hold, released_oid)
             applied = release(our_oid=None)
         if not applied:
             if unlabel:  # the label is the new holder's now
@@ -1305,15 +1310,19 @@ class Coordinator:
             number, ExitCode.OK, "released", f"#{number}: released ({reason})", released, now
         )
 
-    def _release_ref_rest(self, hold: RefHold, reason: str) -> None:
-        """Over REST a delete is no compare-and-swap: move the ref on (fast-forward only) to
-        a commit whose record says released; the next claim builds on it."""
+    def _ended_commit(self, hold: RefHold, reason: str) -> str:
+        """A commit on our claim commit whose record says released (its epoch kept)."""
         assert hold.record is not None and hold.oid is not None
         ended = replace(hold.record, state="released", reason=reason, supersedes=None,
                         comment_id=hold.comment.comment_id if hold.comment else None)  # fmt: skip
-        oid = gh_refs.create_commit(self.client, render_record(ended), hold.oid)
+        return gh_refs.create_commit(self.client, render_record(ended), hold.oid)
+
+    def _move_rest(self, hold: RefHold, ended: str) -> None:
+        """Over REST a ref update is no compare-and-swap, but a fast-forward only update is:
+        from our claim commit to its released child, or refused."""
+        assert hold.record is not None and hold.oid is not None
         try:
-            gh_refs.update_refs_rest(self.client, [(hold.record.issue, hold.oid, oid)])
+            gh_refs.update_refs_rest(self.client, [(hold.record.issue, hold.oid, ended)])
         except gh_refs.RefUpdateFailed:
             raise ClaimLost(
                 f"#{hold.record.issue}: the claim ref moved before the release (taken over)",
@@ -1335,11 +1344,8 @@ class Coordinator:
             tips = gh_refs.list_claim_refs(self.client)
         except MaverickError:
             tips = {}
-        ours = sorted(
-            n
-            for n, tip in tips.items()
-            if (core_refs_record(tip) or _NOBODY).instance_id == self.me
-        )
+        records = {n: core_refs_record(tip) or _NOBODY for n, tip in tips.items()}
+        ours = sorted(n for n, r in records.items() if r.instance_id == self.me and not r.released)
         if ours:
             released: list[Outcome] = []
             for number in ours:

@@ -128,7 +128,9 @@ def test_api_budget_per_operation(emulator: Emulator, agent, tmp_path) -> None:
 
     emulator.clear_log()
     a.release(2, "merged")
-    assert calls(emulator) == (2, 0)  # read, then ref + comment + label in one document
+    # read; POST git/commits (the released record, keeping the epoch on the ref); then ref
+    # + comment + label in one document
+    assert calls(emulator) == (3, 1)
 
 
 def test_comment_mode_budget(emulator: Emulator, agent) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from maverick_ext.core.markers import parse_body
 from maverick_ext.emulator.seeds import OWNER, REPO
+from tests.torture.oracle import held_ref
 
 MIXED = {"MAVERICK_SETTLE_S": "0.5", "MAVERICK_MIXED_FLEET": "1"}
 SEED_LEASE_TTL_S = 600
@@ -83,7 +84,7 @@ def test_a_mixed_fleet_claim_yields_to_a_seeds_claim_that_landed_while_it_settle
     assert result.exit_code == 13, result.stderr
     assert "yielded to seed-b" in result.json()["results"][0]["message"]
     repo = store.repo(OWNER, REPO)
-    assert "refs/maverick/claims/2" not in repo.refs  # our claim is given back
+    assert held_ref(emulator, 2) is None  # our claim is given back
     labels = [label.name for label in store.issue(repo, 2).labels]
     assert "claude-in-progress" in labels  # theirs now
     assert seeds_holder(store, 2) == ("seed-b", "seed-b")  # their lease write is untouched
@@ -103,7 +104,7 @@ def test_without_a_seeds_claim_a_mixed_fleet_claim_keeps_the_issue_after_one_mor
 
 @pytest.mark.parametrize("command", ["heartbeat", "guard"])
 def test_a_seeds_claim_listed_after_ours_makes_our_heartbeat_and_guard_yield(
-    run_emulated, store, command
+    run_emulated, inproc_emulator, store, command
 ) -> None:
     # Both won a race without mixed_fleet: their claim comment came after ours, so the
     # seeds' own heartbeat keeps succeeding; ours must be the one that stops.
@@ -112,7 +113,7 @@ def test_a_seeds_claim_listed_after_ours_makes_our_heartbeat_and_guard_yield(
     result = run_emulated(command, "2", env=MIXED)
     assert result.exit_code == 13, result.stderr
     assert "yielded to seed-b" in result.stderr
-    assert "refs/maverick/claims/2" not in store.repo(OWNER, REPO).refs
+    assert held_ref(inproc_emulator.emulator, 2) is None
     assert seeds_holder(store, 2) == ("seed-b", "seed-b")
     assert run_emulated("guard", "2", env=MIXED).exit_code == 13  # and stays stopped
 
@@ -135,4 +136,4 @@ def test_a_seeds_claim_listed_before_ours_loses_to_us_as_their_own_heartbeat_say
     assert seeds_holder(store, 2) == ("agent-a", "agent-a")
     assert run_emulated("heartbeat", "2", env=MIXED).exit_code == 0
     assert run_emulated("guard", "2", env=MIXED).exit_code == 0
-    assert "refs/maverick/claims/2" in store.repo(OWNER, REPO).refs
+    assert held_ref(inproc_emulator.emulator, 2).instance_id == "agent-a"

@@ -179,18 +179,25 @@ def test_heartbeat_of_a_remembered_claim_is_one_mutation(fp, gh_reply, sent, tmp
     assert 'ref(qualifiedName: "refs/maverick/claims/2")' in request["query"]
 
 
-def test_release_is_read_then_ref_comment_and_label_in_one_request(
+def test_release_is_read_released_commit_then_ref_comment_and_label_in_one_request(
     fp, gh_reply, coordinator, sent
 ) -> None:
     fp.register(READ, stdout=gh_reply(body=snapshot(["claude-in-progress"], [our_comment()], True)))
+    released_commit = "e" * 40
+    fp.register(POST_COMMIT, stdout=gh_reply(201, json.dumps({"sha": released_commit})),
+                stdin_callable=sent.append)  # fmt: skip
     done = {"data": {"ref": {}, "comment": {}, "label": {}}}
     fp.register(READ, stdout=gh_reply(body=json.dumps(done)), stdin_callable=sent.append)
 
     outcome = coordinator.release(2, "merged")
 
     assert outcome.code == 0
-    request = json.loads(sent[0])
-    assert request["variables"]["oid"] == OUR_COMMIT and request["variables"]["zero"] == "0" * 40
+    commit, request = json.loads(sent[0]), json.loads(sent[1])
+    # The ref moves on to a child of our claim commit whose record says released.
+    assert commit["parents"] == [OUR_COMMIT] and '"state": "released"' in commit["message"]
+    assert (request["variables"]["oid"], request["variables"]["after"]) == (
+        OUR_COMMIT, released_commit,
+    )  # fmt: skip
     claim = parse_body(request["variables"]["body"]).markers[0].payload
     assert (claim["state"], claim["reason"]) == ("released", "merged")
     assert request["variables"]["label"] == "LA_1"

@@ -43,11 +43,18 @@ class RefClaim:
     instance_id: str | None  # None when the message carries no readable record
     epoch: int | None
     supersedes: str | None  # a takeover's record names the commit it took over from
+    released: bool = False  # a release moves the ref on to such a commit (same epoch)
 
 
 def claim_ref(emulator: Emulator, number: int) -> str | None:
     """The oid ``refs/maverick/claims/<number>`` points at, or None when there is no ref."""
     return emulator.store.repo(OWNER, REPO).refs.get(f"refs/maverick/claims/{number}")
+
+
+def held_ref(emulator: Emulator, number: int) -> RefClaim | None:
+    """The claim ref's tip while it holds the issue; None with no ref or a released tip."""
+    history = claim_history(emulator, number)[:1]
+    return history[0] if history and not history[0].released else None
 
 
 def claim_history(emulator: Emulator, number: int) -> list[RefClaim]:
@@ -67,6 +74,7 @@ def claim_history(emulator: Emulator, number: int) -> list[RefClaim]:
                 str(payload["instance_id"]) if "instance_id" in payload else None,
                 epoch if isinstance(epoch, int) and not isinstance(epoch, bool) else None,
                 payload.get("supersedes") if isinstance(payload.get("supersedes"), str) else None,
+                payload.get("state") == "released",
             )
         )
         oid = parent

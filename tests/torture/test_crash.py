@@ -31,7 +31,7 @@ from tests.torture.oracle import (
     CLAIM_LABEL,
     active,
     claim_history,
-    claim_ref,
+    held_ref,
     labels,
     records,
     story,
@@ -82,7 +82,7 @@ def mine(emu: Emulator, number: int, instance: str):
 
 def assert_released_cleanly(emu: Emulator, number: int) -> None:
     issue = story(emu, number)
-    assert claim_ref(emu, number) is None, "the claim ref outlived the release"
+    assert held_ref(emu, number) is None, "the claim ref still holds after the release"
     assert active(issue) == [], active(issue)
     left = labels(issue)
     assert CLAIM_LABEL not in left, f"orphan {CLAIM_LABEL} label without an active record"
