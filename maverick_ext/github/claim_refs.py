@@ -440,19 +440,6 @@ def claim_tips(nodes: Iterable[dict[str, Any]]) -> dict[int, RefTip]:
     return found
 
 
-def claim_ref_numbers(client: GhClient) -> list[int]:
-    """The issues that have a claim ref, in 1 REST request (``git/matching-refs`` is one
-    unpaginated list); an empty repository (409) has none."""
-    try:
-        response = client.get(client.repo_path("git/matching-refs/maverick/claims/"))
-    except GitHubRejected as exc:
-        if exc.status == 409:
-            return []
-        raise
-    names = (item.get("ref") for item in response.data or [] if isinstance(item, dict))
-    return sorted(n for n in (issue_of_ref(str(name)) for name in names) if n is not None)
-
-
 def delete_refs(client: GhClient, repository_id: str, tips: dict[int, str]) -> None:
     """Delete claim refs, each only if still at the oid we saw (one atomic request); over
     REST (no ``updateRefs``) one DELETE each, unconditional."""

@@ -5,9 +5,10 @@ those refs, reads the issues behind them with their ref tips and decides each ho
 ``services.claims`` (the same reader `read` and `claim` use): the ref-tip record with a
 live lease, else a live seed-format comment claim (``mode: comment``), which still blocks.
 
-Cost of ``find_claims`` without ``numbers``: 1 REST ``git/matching-refs`` listing, 1 REST
-listing of the issues labelled ``claude-in-progress`` (+1 per further 100; seed agents
-claim by label and comment only), and ceil(n/50) GraphQL reads of the union of both:
+Cost of ``find_claims`` without ``numbers``: 1 GraphQL listing of the claim refs with
+their records (+1 per further 100), 1 REST listing of the issues labelled
+``claude-in-progress`` (+1 per further 100; seed agents claim by label and comment only),
+and ceil(n/50) GraphQL reads of the union of both, released refs left out:
 ``claims`` ≤ 1 + ceil(n/50) + 1. With ``numbers`` (an epic's stories) only the reads.
 """
 
@@ -70,13 +71,17 @@ class FleetClaim:
 def claim_states(
     client: GhClient, bots: frozenset[str], numbers: Iterable[int] | None = None
 ) -> dict[int, IssueClaims]:
-    """The claim state of each issue among ``numbers`` (default: every issue with a claim
-    ref or the claim label), decided as `read` decides it."""
-    from maverick_ext.github.claim_refs import claim_ref_numbers
+    """The claim state of each issue among ``numbers`` (default: every issue whose claim
+    ref holds, or that carries the claim label), decided as `read` decides it. A released
+    ref (docs/claims.md: a release leaves one, keeping the epoch) is not read again."""
+    from maverick_ext.core.claim_refs import parse_record
+    from maverick_ext.github.claim_refs import list_claim_refs
     from maverick_ext.services.claims import read_existing
 
     if numbers is None:
-        numbers = {*claim_ref_numbers(client), *gh.numbers_labelled(client, CLAIM_LABEL)}
+        records = {n: parse_record(tip.message) for n, tip in list_claim_refs(client).items()}
+        holding = {n for n, record in records.items() if not (record and record.released)}
+        numbers = holding | set(gh.numbers_labelled(client, CLAIM_LABEL))
     return read_existing(client, numbers, bots)
 
 

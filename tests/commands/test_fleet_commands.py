@@ -45,12 +45,22 @@ def test_claims_shows_ref_holders_with_their_epoch_and_seed_claims_as_comment_mo
     ]  # fmt: skip
     # the claim refs, the labelled issues, one read of the four: 1 + ceil(4/50) + 1
     assert [(c.method, c.operation or c.path.split("?")[0]) for c in result.calls] == [
-        ("GET", f"repos/{OWNER}/{REPO}/git/matching-refs/maverick/claims/"),
+        ("POST", "ClaimRefs"),
         ("GET", f"repos/{OWNER}/{REPO}/issues"),
         ("POST", "ClaimRead"),
     ]
     table = run_emulated("claims")
     assert "comment" in table.stdout and "seed-agent" in table.stdout
+
+
+def test_claims_does_not_read_the_issues_of_released_refs(run_emulated) -> None:
+    for number in ("2", "3"):
+        assert run_emulated("claim", number, env=FAST).exit_code == 0
+    assert run_emulated("release", "2", "--reason", "complete").exit_code == 0
+    result = run_emulated("claims", "--json")
+    assert [c["issue"] for c in result.json()["claims"]] == [3]
+    [read] = [c for c in result.calls if c.operation == "ClaimRead"]
+    assert "r2:" not in read.body["query"] and "r3:" in read.body["query"]
 
 
 def test_claims_reads_the_issues_fifty_per_call(run_emulated, inproc_emulator) -> None:
