@@ -183,10 +183,10 @@ def worst_code(outcomes: Iterable[Outcome]) -> int:
 
 def _describe(record: core.ClaimRecord, server_time: datetime) -> str:
     host = f" on {record.host}" if record.host else ""
-    return (
-        f"{record.instance_id}{host} (comment {record.comment_id}, "
-        f"lease {record.seconds_left(server_time)}s left)"
-    )
+    # A ref claim is named by its epoch (its comment may not be listed yet), a comment-mode
+    # claim by its comment.
+    which = f"epoch {record.epoch}" if record.epoch is not None else f"comment {record.comment_id}"
+    return f"{record.instance_id}{host} ({which}, lease {record.seconds_left(server_time)}s left)"
 
 
 def derive_claims(snapshot: IssueSnapshot, bots: frozenset[str] = frozenset()) -> IssueClaims:
