@@ -260,6 +260,22 @@ def inproc_emulator() -> InProcessEmulator:
     return InProcessEmulator(Emulator(seed="demo"))
 
 
+@dataclass(frozen=True)
+class DemoRepo:
+    """The in-process emulator's demo repository (octo/widgets) and its owner, for tests
+    that set GitHub's state up by hand."""
+
+    store: Any
+    repo: Any
+    owner: Any
+
+
+@pytest.fixture
+def demo(inproc_emulator: InProcessEmulator) -> DemoRepo:
+    store = inproc_emulator.emulator.store
+    return DemoRepo(store, store.repo(OWNER, REPO), store.identify(f"as:{OWNER}:OWNER"))
+
+
 @pytest.fixture
 def run_stubbed(gh_stubs: GhStubs, tmp_path: Path) -> Callable[..., CliResult]:
     """``run_stubbed("issue", "policy", "--json")`` against ``gh_stubs``."""

@@ -134,11 +134,9 @@ def test_eject_block_and_plan_the_rest(run_emulated, inproc_emulator) -> None:
 
 
 def test_a_story_closed_by_hand_is_terminal_and_the_epic_can_complete(
-    run_emulated, inproc_emulator
+    run_emulated, inproc_emulator, demo
 ) -> None:
-    store = inproc_emulator.emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+    store, repo, owner = demo.store, demo.repo, demo.owner
     store.update_issue(store.issue(repo, 2), owner, state="closed", state_reason="not_planned")
     nxt = ok(run_emulated("epic", "next", "1", "--json"))
     assert [s["number"] for s in nxt["stories"]] == [3]  # #2 skipped, not offered forever
@@ -192,11 +190,9 @@ def test_an_invalid_dag_still_shows_every_story_and_names_every_offender(
 
 
 def test_an_epic_of_150_sub_issues_is_planned_blocked_and_summarised_whole(
-    run_emulated, inproc_emulator
+    run_emulated, inproc_emulator, demo
 ) -> None:
-    store = inproc_emulator.emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+    store, repo, owner = demo.store, demo.repo, demo.owner
     epic = store.create_issue(repo, owner, "Epic: a big one", "150 stories as sub-issues.")
     stories = [store.create_issue(repo, owner, f"Story {i}", "") for i in range(150)]
     root = stories[0].number

@@ -63,10 +63,8 @@ def test_claims_does_not_read_the_issues_of_released_refs(run_emulated) -> None:
     assert "r2:" not in read.body["query"] and "r3:" in read.body["query"]
 
 
-def test_claims_reads_the_issues_fifty_per_call(run_emulated, inproc_emulator) -> None:
-    store = inproc_emulator.emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+def test_claims_reads_the_issues_fifty_per_call(run_emulated, inproc_emulator, demo) -> None:
+    store, repo, owner = demo.store, demo.repo, demo.owner
     for i in range(60):  # labelled, nobody holds them: each is still read once
         store.add_labels(store.create_issue(repo, owner, f"bulk {i}", ""), ["claude-in-progress"])
     result = run_emulated("claims", "--json")
@@ -76,12 +74,10 @@ def test_claims_reads_the_issues_fifty_per_call(run_emulated, inproc_emulator) -
 
 
 def test_doctor_finds_refs_labels_and_snapshots_without_a_live_lease_fixes_them_once(
-    run_emulated, inproc_emulator
+    run_emulated, inproc_emulator, demo
 ) -> None:
     emulator = inproc_emulator.emulator
-    store = emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+    store, repo, owner = demo.store, demo.repo, demo.owner
     gone = {**FAST, "MAVERICK_INSTANCE_ID": "gone"}
     assert run_emulated("claim", "2", "3", env=gone).exit_code == 0
     assert run_emulated("state", "show", "1", "--write", "--json").exit_code == 0
@@ -116,10 +112,10 @@ def test_doctor_finds_refs_labels_and_snapshots_without_a_live_lease_fixes_them_
     assert run_emulated("doctor", "--epic", "1", "--fix", "--json").json()["findings"] == []
 
 
-def test_doctor_names_the_pr_not_held_by_the_claim_holder(run_emulated, inproc_emulator) -> None:
-    store = inproc_emulator.emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+def test_doctor_names_the_pr_not_held_by_the_claim_holder(
+    run_emulated, inproc_emulator, demo
+) -> None:
+    store, repo, owner = demo.store, demo.repo, demo.owner
     a = {**FAST, "MAVERICK_INSTANCE_ID": "agent-a"}
     assert run_emulated("claim", "5", env=a).exit_code == 0
     progress = run_emulated("task-progress", "set", "5", "branch", "--branch", "feat/5-cli", env=a)
@@ -139,10 +135,8 @@ def test_doctor_names_the_pr_not_held_by_the_claim_holder(run_emulated, inproc_e
     assert [f for f in again.json()["findings"] if f["check"] == "duplicate_pr"] == []
 
 
-def test_doctor_records_a_merge_nobody_recorded_once(run_emulated, inproc_emulator) -> None:
-    store = inproc_emulator.emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+def test_doctor_records_a_merge_nobody_recorded_once(run_emulated, inproc_emulator, demo) -> None:
+    store, repo, owner = demo.store, demo.repo, demo.owner
     assert run_emulated("state", "show", "1", "--write", "--json").exit_code == 0  # 2 pending
     pull = store.create_pull(repo, owner, "Config", "feat/2-config", "main", body="Closes #2")
     store.merge_pull(pull, owner)  # merged on GitHub; no merged-to label, snapshot stale
@@ -224,12 +218,10 @@ def test_an_account_recognises_its_own_markers_under_each_spelling(
 
 
 def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothing(
-    run_emulated, inproc_emulator
+    run_emulated, inproc_emulator, demo
 ) -> None:
     emulator = inproc_emulator.emulator
-    store = emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+    store, repo, owner = demo.store, demo.repo, demo.owner
     assert run_emulated("dag", "build", "1", "--write", "--json").exit_code == 0
     store.add_labels(store.issue(repo, 5), ["claude-in-progress"])  # a label, no claim
     gone, x = {**FAST, "MAVERICK_INSTANCE_ID": "gone"}, {**FAST, "MAVERICK_INSTANCE_ID": "agent-x"}
@@ -276,15 +268,12 @@ def test_doctor_finds_each_planted_inconsistency_fixes_it_and_then_reports_nothi
 
 
 def test_three_agents_taking_turns_drain_a_12_story_epic_with_one_ejection_and_one_hand_close(
-    run_emulated, inproc_emulator
+    run_emulated, inproc_emulator, demo
 ) -> None:
     """Each agent's loop as the seeds run it (next --claim, state set, bprop, release), the
     three interleaved one command at a time: claims stay visible to the others while held.
     (Agents racing for the next story: test_racing_instances.py.)"""
-    emulator = inproc_emulator.emulator
-    store = emulator.store
-    repo = store.repo(OWNER, REPO)
-    owner = store.identify(f"as:{OWNER}:OWNER")
+    store, repo, owner = demo.store, demo.repo, demo.owner
     epic = store.create_issue(repo, owner, "Epic: fleet", "twelve stories")
     stories = [store.create_issue(repo, owner, f"Fleet story {i}", "") for i in range(12)]
     n = [s.number for s in stories]
