@@ -438,12 +438,29 @@ class Coordinator:
         first = states[wanted[0]]
         assert first.read is not None
         self._check_may_claim(first.read)
+        self._note_seeds(states.values())
         if first.mode == "ref":
             try:
                 return self._claim_refs(wanted, states, settings, bool(scope), takeover, reason)
             except gh_refs.RefsRefused as exc:
                 self._fall_back(exc.message)
         return self._claim_comments(wanted, settings, bool(scope), takeover, reason)
+
+    def _note_seeds(self, states: Iterable[IssueClaims]) -> None:
+        """Say once where the seeds' implementation has claimed and mixed-fleet mode is off:
+        their claims race ours without it (docs/claims.md, "Mixed fleets")."""
+        if self.mixed_fleet:
+            return
+        seen = sorted(s.snapshot.number for s in states if any(
+            r.format == "seed" for r in (s.comment_view or s.view).records
+        ))  # fmt: skip
+        if seen:
+            where = ", ".join(f"#{n}" for n in seen)
+            self.notify(
+                f"the seeds' implementation has claimed {where}: while it still claims here, "
+                "set coordination.mixed_fleet (MAVERICK_MIXED_FLEET=1) so racing claims "
+                "never both win (docs/claims.md, Mixed fleets)"
+            )
 
     def _check_may_claim(self, read: gh_refs.ClaimRead) -> None:
         """GitHub decides who may claim: an account without write access never owns."""

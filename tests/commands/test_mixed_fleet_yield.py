@@ -137,3 +137,24 @@ def test_a_seeds_claim_listed_before_ours_loses_to_us_as_their_own_heartbeat_say
     assert run_emulated("heartbeat", "2", env=MIXED).exit_code == 0
     assert run_emulated("guard", "2", env=MIXED).exit_code == 0
     assert held_ref(inproc_emulator.emulator, 2).instance_id == "agent-a"
+
+
+def test_a_claim_where_the_seeds_have_claimed_says_to_switch_mixed_fleet_on(
+    run_emulated, store
+) -> None:
+    # A seeds claim that ended (their release: a lease with released_at) leaves the issue
+    # free, and tells us the seeds' implementation works this repository.
+    issue = store.issue(store.repo(OWNER, REPO), 2)
+    agent = store.identify("sandbox-token")
+    claim = {"instance_id": "seed-b", "host": "h", "scope": ["2"],
+             "claimed_at": _iso(store.now().timestamp() - 60)}  # fmt: skip
+    store.add_comment(issue, agent, f"```maverick-claim\n{json.dumps(claim)}\n```")
+    released = {"instance_id": "seed-b", "released_at": _iso(store.now().timestamp())}
+    store.add_comment(issue, agent, f"```maverick-lease\n{json.dumps(released)}\n```")
+
+    plain = run_emulated("claim", "2", env={"MAVERICK_SETTLE_S": "0.5"})
+    assert plain.exit_code == 0, plain.stderr
+    assert "coordination.mixed_fleet" in plain.stderr and "#2" in plain.stderr
+    run_emulated("release", "2", "--reason", "complete")
+    mixed = run_emulated("claim", "2", env=MIXED)
+    assert mixed.exit_code == 0 and "mixed_fleet" not in mixed.stderr
