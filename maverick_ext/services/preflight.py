@@ -239,8 +239,7 @@ class Preflight:
         return self._add(
             name,
             True,
-            f"{found.get('slug')} (id {settings.app_id}), installation "
-            f"{settings.installation_id}",
+            f"{found.get('slug')} (id {settings.app_id}), installation {settings.installation_id}",
         )
 
     def _labels(self, client: Any) -> None:

@@ -23,8 +23,13 @@ def app_configured(inproc_emulator, tmp_path) -> dict[str, str]:
 
 
 def cache_file(tmp_path: Path) -> Path:
-    return tmp_path / "home" / "state" / "gh-maverick" / "gh-app" / (
-        f"{GH_HOST}-{APP_ID}-{INSTALLATION}.json"
+    return (
+        tmp_path
+        / "home"
+        / "state"
+        / "gh-maverick"
+        / "gh-app"
+        / (f"{GH_HOST}-{APP_ID}-{INSTALLATION}.json")
     )
 
 
@@ -100,9 +105,7 @@ def test_token_is_minted_once_cached_0600_and_reused_without_a_call(
     assert renewed.stdout.startswith(f"minted a token for {SLUG} (installation {INSTALLATION})")
 
 
-def test_a_token_within_five_minutes_of_expiry_is_replaced(
-    run_emulated, app_configured, tmp_path
-):
+def test_a_token_within_five_minutes_of_expiry_is_replaced(run_emulated, app_configured, tmp_path):
     soon = datetime.now(timezone.utc) + timedelta(minutes=4)
     record = CachedToken("ghs_old", soon, str(APP_ID), INSTALLATION, GH_HOST, SLUG)
     store_cached(cache_file(tmp_path), record)
@@ -170,7 +173,9 @@ def test_as_app_claims_as_the_bot_and_the_claim_is_this_instances(
     assert read.json()["holder"]["instance_id"] == "agent-a"
     assert read.calls[0].path == "graphql"  # the cached token: no second mint
     assert run_emulated("guard", "2", "--as-app", env=app_configured).exit_code == 0
-    other = run_emulated("guard", "2", "--as-app", env={**app_configured, "MAVERICK_INSTANCE_ID": "b"})
+    other = run_emulated(
+        "guard", "2", "--as-app", env={**app_configured, "MAVERICK_INSTANCE_ID": "b"}
+    )
     assert other.exit_code == 13
 
 
@@ -249,5 +254,7 @@ def test_a_long_lived_as_app_client_renews_the_token_before_it_expires(
 
     # An hour after the first: the old token is dead, the client still works.
     inproc_emulator.emulator.advance_clock(5 * 60)
-    assert inproc_emulator.emulator.store.apps.expired(first, inproc_emulator.emulator.store.clock())
+    assert inproc_emulator.emulator.store.apps.expired(
+        first, inproc_emulator.emulator.store.clock()
+    )
     assert client.graphql(query["query"]).data["data"]["viewer"]["login"] == f"{SLUG}[bot]"

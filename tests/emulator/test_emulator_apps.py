@@ -63,7 +63,9 @@ def test_the_client_id_is_an_issuer_too(emu, app_client):
     ],
 )
 def test_a_jwt_outside_githubs_rules_is_401_with_githubs_message(emu, app_client, claims, message):
-    absolute = {k: now(emu) + v if isinstance(v, int) and k != "iss" else v for k, v in claims.items()}
+    absolute = {
+        k: now(emu) + v if isinstance(v, int) and k != "iss" else v for k, v in claims.items()
+    }
     reply = app_client.get("/app", headers=bearer(good(emu, **absolute)))
 
     assert reply.status == 401
@@ -111,7 +113,10 @@ def test_an_expired_installation_token_is_bad_credentials(emu, app_client):
 
 
 def test_an_unknown_installation_is_404_and_its_installation_is_githubs_shape(emu, app_client):
-    assert app_client.post("/app/installations/5/access_tokens", headers=bearer(good(emu))).status == 404
+    assert (
+        app_client.post("/app/installations/5/access_tokens", headers=bearer(good(emu))).status
+        == 404
+    )
     found = app_client.get(f"/app/installations/{INSTALLATION}", headers=bearer(good(emu)))
     assert found.status == 200
     check("Installation", found.json)

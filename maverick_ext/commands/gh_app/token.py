@@ -32,9 +32,7 @@ refused the JWT, 15 the private key is missing or unreadable, 14 GitHub unavaila
 @repo_option
 @json_option
 @pass_app
-def token(
-    app: App, renew: bool, print_token: bool, repo: str | None, as_json: bool
-) -> None:
+def token(app: App, renew: bool, print_token: bool, repo: str | None, as_json: bool) -> None:
     """Mint (or reuse the cached) installation access token."""
     from maverick_ext.commands.gh_app import app_session
 
