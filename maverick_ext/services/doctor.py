@@ -22,11 +22,11 @@ idempotent write — so a second run finds nothing. Claims are decided as `read`
 * ``orphan_worktree``: a local story worktree whose issue this instance no longer holds
   (reported only: removing a worktree could lose work; `worktree remove` it by hand).
 
-Cost: the claim listing of ``services.fleet`` (claim refs 1, labelled issues 1, reads
-ceil(n/50)); with ``--epic`` the epic with its stories and claim refs (1 + stories/50) and
-the snapshot's claim reads (stories/50, only when it says in_flight); the branch listing
-and the open PRs (1 + 1 per 100); one read per local story worktrees' batch. ``--fix``
-adds the writes.
+Cost: the claim listing of ``services.fleet`` with released refs (claim refs 1, labelled
+issues 1, reads ceil(n/50)); with ``--epic`` the epic with its stories and claim refs
+(1 + stories/50) and the snapshot's claim reads (stories/50, only when it says in_flight);
+the branch listing and the open PRs (1 + 1 per 100); one read per local story worktrees'
+batch. ``--fix`` adds the writes.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def read_claim_states(
     from maverick_ext.services.fleet import claim_states
 
     progress("doctor: reading the claim refs and the labelled issues…")
-    return claim_states(client, bots)
+    return claim_states(client, bots, released=True)
 
 
 def claim_findings(client: GhClient, states: dict[int, IssueClaims], fix: bool) -> list[Finding]:

@@ -69,18 +69,25 @@ class FleetClaim:
 
 
 def claim_states(
-    client: GhClient, bots: frozenset[str], numbers: Iterable[int] | None = None
+    client: GhClient,
+    bots: frozenset[str],
+    numbers: Iterable[int] | None = None,
+    *,
+    released: bool = False,
 ) -> dict[int, IssueClaims]:
     """The claim state of each issue among ``numbers`` (default: every issue whose claim
     ref holds, or that carries the claim label), decided as `read` decides it. A released
-    ref (docs/claims.md: a release leaves one, keeping the epoch) is not read again."""
+    ref (docs/claims.md: a release leaves one, keeping the epoch) is read only with
+    ``released`` (`doctor`, which looks for refs left on closed issues)."""
     from maverick_ext.core.claim_refs import parse_record
     from maverick_ext.github.claim_refs import list_claim_refs
     from maverick_ext.services.claims import read_existing
 
     if numbers is None:
         records = {n: parse_record(tip.message) for n, tip in list_claim_refs(client).items()}
-        holding = {n for n, record in records.items() if not (record and record.released)}
+        holding = {
+            n for n, record in records.items() if released or not (record and record.released)
+        }
         numbers = holding | set(gh.numbers_labelled(client, CLAIM_LABEL))
     return read_existing(client, numbers, bots)
 

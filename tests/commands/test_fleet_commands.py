@@ -112,6 +112,17 @@ def test_doctor_finds_refs_labels_and_snapshots_without_a_live_lease_fixes_them_
     assert run_emulated("doctor", "--epic", "1", "--fix", "--json").json()["findings"] == []
 
 
+def test_doctor_finds_a_released_claim_ref_left_on_a_closed_issue(run_emulated, demo) -> None:
+    # The usual end of a story: released (the ref keeps its released record), then closed.
+    assert run_emulated("claim", "5", env=FAST).exit_code == 0
+    assert run_emulated("release", "5", "--reason", "merged").exit_code == 0
+    demo.store.update_issue(demo.store.issue(demo.repo, 5), demo.owner, state="closed")
+    found = run_emulated("doctor", "--json").json()["findings"]
+    assert [(f["check"], f["issue"]) for f in found] == [("closed_ref", 5)]
+    assert run_emulated("doctor", "--fix", "--json").json()["findings"][0]["fixed"] is True
+    assert "refs/maverick/claims/5" not in demo.repo.refs
+
+
 def test_doctor_names_the_pr_not_held_by_the_claim_holder(
     run_emulated, inproc_emulator, demo
 ) -> None:
