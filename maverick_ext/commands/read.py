@@ -42,7 +42,8 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
              "claimed_at", "heartbeat_at", "expires_at", "seconds_left", "ttl_s",
              "supersedes", "reason", "released_at", "epoch": int|null, "commit": oid|null}
     In ref mode fencing_token is the epoch of the claim ref's tip (it only grows); after a
-    release the ref is gone and records[0] is the released claim (reason, by whom, when).
+    release the ref holds a released record and records[0] is the released claim (reason,
+    by whom, when).
     """
     from maverick_ext.commands.coordination import by_repo, trusted_bots
     from maverick_ext.core.refs import parse_issue_ref

@@ -270,8 +270,8 @@ def ref_mode_view(
     hold = ref_hold(tip, comments, now, core.DEFAULT_TTL_S)
     foreign = foreign_records(comment_view)
     ref_record = _ref_claim_record(hold, now)
-    # Ended ref-mode claims (newest first): after a release the ref is gone and its
-    # comment, marked released, says by whom, when and why.
+    # Ended ref-mode claims (newest first): each one's comment, marked released, says by
+    # whom, when and why (the latest is also the ref's released record, listed once).
     ended = sorted(
         (
             r

@@ -169,7 +169,7 @@ def test_coord_speaks_json_takes_the_repo_first_and_status_is_read(run_emulated)
     released = ok(run_emulated("coord", "release", SLUG, "2", "--reason", "session-end"))
     assert released["results"][0]["action"] == "released"
     assert released["results"][0]["record"]["reason"] == "session-end"
-    after = ok(run_emulated("coord", "read", SLUG, "2"))  # the ref is gone: nobody holds #2
+    after = ok(run_emulated("coord", "read", SLUG, "2"))  # a released ref: nobody holds #2
     assert after["holder"] is None and after["in_progress"] is False
     assert after["mode"] == "ref"
     ended = after["records"][0]  # what ended it, from the comment the release marked
@@ -178,6 +178,7 @@ def test_coord_speaks_json_takes_the_repo_first_and_status_is_read(run_emulated)
         "session-end",
         "agent-a",
     )
+    assert [r["state"] for r in after["records"]].count("released") == 1  # listed once
     empty = run_emulated("coord", "release", SLUG, "3", "--reason", " ")
     assert empty.exit_code == 2 and "empty --reason" in empty.stderr
 
