@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -74,6 +75,11 @@ FAULTS = {
 }
 # Slow, jittered, stale reads, but no request fails: nothing can excuse a holderless round.
 CLEAN_FAULTS = {key: value for key, value in FAULTS.items() if not key.endswith("_rate")}
+# The comment-order fallback decides from listings: a racer whose claim ended in 14 (an
+# ambiguous POST) finds and withdraws its comment only once GitHub lists it, so there the
+# winner works past the listing lag before anyone releases, as real agents do. Ref mode
+# releases at once: the ref keeps the fencing epoch, nothing waits for a listing.
+COMMENT_HOLD_S = (FAULTS["visibility_delay_ms"] + 50) / 1000
 # The codes a racing claim may end with: won, held by the winner, lost, GitHub unavailable.
 RACE_CODES = {0, 11, 13, 14}
 # Attempts for a release before the test gives up (each retries 4 times inside already).
@@ -241,8 +247,10 @@ def race_rounds(emulator: Emulator, run: Run, mode: str, rounds: int) -> None:
                 assert claim_ref(emulator, issue.number) is None, "comment mode made a ref"
                 unsure = {i for i, c in this.codes.items() if c == 14}
                 _confirm_comment_holder(issue, name, token, unsure)
-            # It releases at once, inside GitHub's listing lag: the next round's token must
-            # still be higher (test_a_hold_shorter_than_the_listing_lag_...).
+            # Ref mode releases at once, inside GitHub's listing lag: the next round's token
+            # must still be higher (test_a_hold_shorter_than_the_listing_lag_...).
+            if mode == "comment":
+                time.sleep(COMMENT_HOLD_S)
             assert _release(run, name, number, "complete") == 0
             this.hold = Hold(name, token, acquired_at, clock())
         for name, code in this.codes.items():
