@@ -3,7 +3,7 @@
 The GraphQL schema (``@octokit/graphql-schema``) and the REST description
 (``@octokit/openapi``) are pinned so a run is reproducible; bump a version here to check
 against a newer GitHub (and drop overlay entries the package then carries). They are fetched
-with ``npm pack`` into ``$GH_MAVERICK_TEST_CACHE`` (default ``~/.cache/gh-maverick-tests``),
+with ``npm pack`` into the test cache (``tests.registries``),
 never into the repository, and parsed once per session. Only when npm itself cannot be
 reached are the tests skipped, with the reason.
 """
@@ -11,9 +11,7 @@ reached are the tests skipped, with the reason.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
@@ -21,29 +19,13 @@ from typing import Any
 
 import pytest
 
+from tests.registries import NPM_OFFLINE, cache_dir, download
+
 # The SDL, not the package's schema.json: that introspection dump lags behind it (15.26.1's
 # lacks sub-issues and the DUPLICATE close reason that its schema.graphql has).
 GRAPHQL_PACKAGE = ("@octokit/graphql-schema", "15.26.1", "package/schema.graphql")
 OPENAPI_PACKAGE = ("@octokit/openapi", "23.0.2", "package/generated/api.github.com.json")
 OVERLAY = Path(__file__).with_name("overlay.graphql")
-# npm's words for "the registry is not reachable from here".
-_OFFLINE = (
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "ECONNREFUSED",
-    "ECONNRESET",
-    "ETIMEDOUT",
-    "ENETUNREACH",
-    "network",
-)
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("GH_MAVERICK_TEST_CACHE")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gh-maverick-tests"
 
 
 def fetch(package: tuple[str, str, str]) -> Path:
@@ -56,20 +38,13 @@ def fetch(package: tuple[str, str, str]) -> Path:
     if npm is None:
         pytest.skip(f"npm is not installed: cannot fetch {name}@{version}")
     with tempfile.TemporaryDirectory() as tmp:
-        try:
-            result = subprocess.run(
-                [npm, "pack", f"{name}@{version}", "--pack-destination", tmp, "--silent"],
-                capture_output=True,
-                text=True,
-                timeout=300,
-                cwd=tmp,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"npm did not answer within 300 s: cannot fetch {name}@{version}")
-        if result.returncode != 0:
-            if any(word in result.stderr for word in _OFFLINE):
-                pytest.skip(f"npm registry unreachable: cannot fetch {name}@{version}")
-            pytest.fail(f"npm pack {name}@{version} failed: {result.stderr.strip()[-500:]}")
+        download(
+            [npm, "pack", f"{name}@{version}", "--pack-destination", tmp, "--silent"],
+            registry="npm registry",
+            what=f"{name}@{version}",
+            offline=NPM_OFFLINE,
+            cwd=tmp,
+        )
         [tarball] = Path(tmp).glob("*.tgz")
         with tarfile.open(tarball) as archive:
             source = archive.extractfile(member)

@@ -24,8 +24,8 @@ import pytest
 from maverick_ext.emulator import Emulator
 from maverick_ext.emulator.seeds import OWNER, REPO
 from maverick_ext.errors import ExitCode
-from tests.agreement.conftest import cache_dir
 from tests.conftest import real_gh
+from tests.registries import PIP_OFFLINE, cache_dir, download
 from tests.torture.oracle import new_story
 
 pytestmark = pytest.mark.e2e
@@ -36,15 +36,6 @@ SLUG = f"{OWNER}/{REPO}"
 # Its exit codes (coord_cli.py): 2 claim rejected (held, blocked or race lost), 3 claim lost.
 SEED_REJECTED = 2
 RACE_ROUNDS = int(os.environ.get("MAVERICK_MIXED_RACE_ROUNDS", "3"))
-# pip's words for "the index is not reachable from here".
-_OFFLINE = (
-    "Temporary failure in name resolution",
-    "Name or service not known",
-    "Failed to establish a new connection",
-    "Network is unreachable",
-    "Connection refused",
-    "No matching distribution found",
-)
 
 
 @pytest.fixture(scope="session")
@@ -67,18 +58,11 @@ def _install(venv: Path, done: Path) -> None:
     # A venv's scripts name their interpreter by path, so it is built where it stays; the
     # ``installed`` file marks a finished install (an interrupted one is rebuilt).
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    try:
-        install = subprocess.run(
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-             "--disable-pip-version-check", "--no-deps", f"{HARNESS}=={HARNESS_VERSION}"],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"PyPI did not answer within 300 s: cannot install {HARNESS}")
-    if install.returncode != 0:
-        if any(words in install.stderr for words in _OFFLINE):
-            pytest.skip(f"PyPI unreachable: cannot install {HARNESS}=={HARNESS_VERSION}")
-        pytest.fail(f"pip install {HARNESS} failed: {install.stderr.strip()[-500:]}")
+    download(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", "--no-deps", f"{HARNESS}=={HARNESS_VERSION}"],
+        registry="PyPI", what=f"{HARNESS}=={HARNESS_VERSION}", offline=PIP_OFFLINE,
+    )  # fmt: skip
     done.write_text(f"{HARNESS}=={HARNESS_VERSION}\n")
 
 
