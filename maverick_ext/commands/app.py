@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from maverick_ext.config import MaverickConfig
     from maverick_ext.config_files import Coordination, GitHubApp
     from maverick_ext.core.app_auth import CachedToken
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from maverick_ext.github.client import GhClient
 
 F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S", bound="DataclassInstance")  # a config section's dataclass (config_files)
 
 
 @dataclass
@@ -157,53 +160,34 @@ class App:
         return replace(coordination, trusted_bots=bots)
 
     def _read_coordination(self) -> Coordination:
-        from dataclasses import replace
+        from maverick_ext.config_files import COORDINATION_DEFAULTS
 
-        from maverick_ext.config_files import (
-            COORDINATION_DEFAULTS,
-            Coordination,
-            config_sources,
-            environment_overrides,
-        )
-
-        if not config_sources(self.cwd, env=self.env):
-            overrides = environment_overrides(self.env).get("coordination", {})
-            return replace(COORDINATION_DEFAULTS, **overrides)
-        section = self.config.coordination
-        return Coordination(
-            max_concurrent_worktrees=section.max_concurrent_worktrees,
-            trusted_bots=tuple(section.trusted_bots),
-            lease_ttl_s=section.lease_ttl_s,
-            settle_s=section.settle_s,
-            max_retry_wait_s=section.max_retry_wait_s,
-            mixed_fleet=section.mixed_fleet,
-        )
+        return self._section("coordination", COORDINATION_DEFAULTS)
 
     def github_app(self) -> GitHubApp:
         """The ``github_app`` settings, once per run; without a config file from the
         environment alone, never loading the validating models (as ``coordination``)."""
         if self._github_app is None:
-            from dataclasses import replace
+            from maverick_ext.config_files import GITHUB_APP_DEFAULTS
 
-            from maverick_ext.config_files import (
-                GITHUB_APP_DEFAULTS,
-                GitHubApp,
-                config_sources,
-                environment_overrides,
-            )
-
-            if not config_sources(self.cwd, env=self.env):
-                overrides = environment_overrides(self.env).get("github_app", {})
-                self._github_app = replace(GITHUB_APP_DEFAULTS, **overrides)
-            else:
-                section = self.config.github_app
-                self._github_app = GitHubApp(
-                    app_id=section.app_id,
-                    private_key_path=section.private_key_path,
-                    installation_id=section.installation_id,
-                    act_as_app=section.act_as_app,
-                )
+            self._github_app = self._section("github_app", GITHUB_APP_DEFAULTS)
         return self._github_app
+
+    def _section(self, name: str, defaults: S) -> S:
+        """Config section ``name`` as its pydantic-free dataclass (``config_files``): without
+        a config file the defaults plus the environment's overrides, known from two stats;
+        else the validated file's section, every field of the dataclass taken from it."""
+        from dataclasses import fields, replace
+
+        from maverick_ext.config_files import config_sources, environment_overrides
+
+        if not config_sources(self.cwd, env=self.env):
+            return replace(defaults, **environment_overrides(self.env).get(name, {}))
+        section = getattr(self.config, name)
+        values = {f.name: getattr(section, f.name) for f in fields(defaults)}
+        return replace(
+            defaults, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
         """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""
