@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from maverick_ext.errors import UsageError
+from maverick_ext.records import dataclass
 
 PROJECT_CONFIG = Path(".maverick") / "config.json"
 USER_CONFIG = Path("gh-maverick") / "config.json"

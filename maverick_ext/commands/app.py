@@ -10,10 +10,11 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from maverick_ext.records import dataclass, field
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -151,8 +152,7 @@ class App:
             return coordination
         if not settings.configured:
             return coordination
-        from dataclasses import replace
-
+        from maverick_ext.records import replace
         from maverick_ext.services.gh_app import known_slugs
 
         slugs = known_slugs(self.env, settings)
@@ -177,9 +177,8 @@ class App:
         """Config section ``name`` as its pydantic-free dataclass (``config_files``): without
         a config file the defaults plus the environment's overrides, known from two stats;
         else the validated file's section, every field of the dataclass taken from it."""
-        from dataclasses import fields, replace
-
         from maverick_ext.config_files import config_sources, environment_overrides
+        from maverick_ext.records import fields, replace
 
         if not config_sources(self.cwd, env=self.env):
             return replace(defaults, **environment_overrides(self.env).get(name, {}))

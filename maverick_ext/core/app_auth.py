@@ -12,9 +12,10 @@ before, so a command that starts with it never has it expire half-way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from maverick_ext.records import dataclass
 
 # Backdated against a GitHub clock that runs behind ours.
 JWT_BACKDATE_S = 60

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from maverick_ext.core.labels import BLOCK_LABEL_PREFIX, has_label
 from maverick_ext.core.payloads import Payload, validate
 from maverick_ext.core.trust import same_account
 from maverick_ext.errors import InvalidData
+from maverick_ext.records import dataclass, field
 
 Step = Literal["label", "comment"]
 _NOTICE_TAG = "<!-- maverick-bprop-notice epic={epic} ejected={ejected} -->"

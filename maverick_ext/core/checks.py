@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from maverick_ext.errors import UsageError
+from maverick_ext.records import dataclass
 
 PASS, FAIL, PENDING, SKIPPING, CANCEL = "pass", "fail", "pending", "skipping", "cancel"
 BUCKETS = (PASS, FAIL, PENDING, SKIPPING, CANCEL)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
@@ -22,6 +21,7 @@ from maverick_ext.core.claims import MAX_TTL_S, ClaimRecord, ClaimView
 from maverick_ext.core.markers import parse_body
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.core.trust import same_account
+from maverick_ext.records import dataclass, field
 
 REF_PREFIX = "refs/maverick/claims/"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -30,6 +29,7 @@ from maverick_ext.core.markers import FENCE, SEED_INVISIBLE_FENCE, render_commen
 from maverick_ext.core.payloads import Payload, iso, parse_iso
 from maverick_ext.core.trust import TrustedMarker
 from maverick_ext.errors import UsageError
+from maverick_ext.records import dataclass, field
 
 DEFAULT_TTL_S = 600
 # No lease outlives a day without a heartbeat, whatever a marker says: a longer one would

@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from maverick_ext.core.refs import issue_number
 from maverick_ext.errors import InvalidData, UsageError
+from maverick_ext.records import dataclass
 
 if TYPE_CHECKING:
     from maverick_ext.core.payloads import Payload

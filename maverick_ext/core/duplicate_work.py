@@ -10,9 +10,9 @@ and none is kept.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from maverick_ext.core.names import story_issue
+from maverick_ext.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ snapshot written from these facts for humans and seed-format readers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from maverick_ext.core.labels import (
@@ -39,6 +38,7 @@ from maverick_ext.core.labels import (
     merged_label,
     merged_labels,
 )
+from maverick_ext.records import dataclass
 
 Status = Literal["pending", "in_flight", "merged", "closed", "ejected", "blocked"]
 STATUSES: tuple[Status, ...] = ("pending", "in_flight", "merged", "closed", "ejected", "blocked")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from maverick_ext.errors import InvalidData
+from maverick_ext.records import dataclass, field
 
 KINDS = ("claim", "lease", "dag", "state", "bprop", "task-progress")
 # GitHub refuses comment (and issue) bodies longer than this many characters (422 "Body is

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from maverick_ext.errors import UsageError
+from maverick_ext.records import dataclass
 
 # GitHub's own limits: owner 1-39 chars of [A-Za-z0-9-]; repo names [A-Za-z0-9._-]{1,100}.
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"

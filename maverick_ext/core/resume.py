@@ -7,9 +7,8 @@ command that takes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from maverick_ext.core.task_progress import PHASES
+from maverick_ext.records import dataclass
 
 
 @dataclass(frozen=True)

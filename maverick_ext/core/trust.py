@@ -15,11 +15,11 @@ account is ``slug[bot]`` as ``viewer.login`` and in REST but ``slug`` as GraphQL
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from maverick_ext.core.markers import MarkerWarning, parse_body
 from maverick_ext.core.payloads import Payload, validate
+from maverick_ext.records import dataclass, field, replace
 
 # GitHub's CommentAuthorAssociation enum (GraphQL) / author_association (REST): all eight.
 AUTHOR_ASSOCIATIONS = frozenset(

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from maverick_ext.core.dag import Dag
 from maverick_ext.core.epic_state import SATISFIES_DEPENDENCY
+from maverick_ext.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from maverick_ext import process
 from maverick_ext.emulator import Emulator
 from maverick_ext.errors import ExitCode, MaverickError
+from maverick_ext.records import dataclass, field
 
 EXIT_NAMES = {code.value: code.name.lower().replace("_", "-") for code in ExitCode}
 

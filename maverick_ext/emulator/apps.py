@@ -26,9 +26,10 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from maverick_ext.records import dataclass, field
 
 Json = dict[str, Any]
 

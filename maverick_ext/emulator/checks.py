@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import itertools
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +36,7 @@ from maverick_ext.emulator.store import (
     ValidationFailed,
     parse_timestamp,
 )
+from maverick_ext.records import dataclass
 
 RUN_STATUSES = ("queued", "in_progress", "completed", "waiting", "requested", "pending")
 CREATE_STATUSES = ("queued", "in_progress", "completed")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import dataclass, field, fields
 from typing import Any
+
+from maverick_ext.records import dataclass, field, fields
 
 _RATES = ("error_rate", "ambiguous_rate", "throttle_rate", "graphql_rate_limit_rate")
 

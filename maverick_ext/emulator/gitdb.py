@@ -18,7 +18,6 @@ What the claim protocol relies on lives here, stricter than we hope GitHub is:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +31,7 @@ from maverick_ext.emulator.store import (
     ValidationFailed,
     Viewer,
 )
+from maverick_ext.records import dataclass
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 ZERO_OID = "0" * 40

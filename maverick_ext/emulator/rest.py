@@ -15,7 +15,6 @@ import math
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -35,6 +34,7 @@ from maverick_ext.emulator.store import (
     Viewer,
     parse_timestamp,
 )
+from maverick_ext.records import dataclass, field
 
 DOCS = "https://docs.github.com/rest"
 SCOPES = "gist, read:org, repo, workflow"

@@ -13,7 +13,6 @@ import shlex
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +23,7 @@ from maverick_ext.emulator.rest import Api, Request, Response, error_body
 from maverick_ext.emulator.seeds import AGENT_TOKEN, OWNER, REPO, SEEDS
 from maverick_ext.emulator.store import Store, isoformat
 from maverick_ext.errors import UsageError
+from maverick_ext.records import asdict, dataclass
 
 LOOPBACK = "127.0.0.1"
 GH_HOST = "github.localhost"

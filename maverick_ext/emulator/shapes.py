@@ -7,11 +7,11 @@ loopback address for direct clients), so ``url``/``html_url``/``Link`` can be fo
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from maverick_ext.emulator.store import Comment, Issue, Label, Pull, Repo, Store, User, isoformat
+from maverick_ext.records import dataclass
 
 Json = dict[str, Any]
 

@@ -11,11 +11,11 @@ import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from maverick_ext import process
 from maverick_ext.git.runner import GitFailed, git, git_ok, rev_parse
+from maverick_ext.records import dataclass
 
 Cwd = str | os.PathLike[str]
 ISSUE_CONFIG_KEY = "maverick-issue"

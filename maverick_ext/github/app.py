@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from maverick_ext import process
 from maverick_ext.errors import MaverickError, NotAuthenticated, NotFound, UsageError
 from maverick_ext.github.client import QUIET_GH_ENV, GhClient
+from maverick_ext.records import replace
 
 # gh reads GH_TOKEN for github.com (and github.localhost), GH_ENTERPRISE_TOKEN for other hosts.
 TOKEN_VARIABLES = ("GH_TOKEN", "GH_ENTERPRISE_TOKEN")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +30,7 @@ from maverick_ext.github.capabilities import lacks_field
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.issues import COMMENT_FIELDS, ISSUE_FIELDS, TIP_FIELDS, _snapshot
 from maverick_ext.github.models import Comment, IssueSnapshot
+from maverick_ext.records import dataclass, field
 
 
 class RefsRefused(MaverickError):

@@ -24,7 +24,6 @@ import re
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +39,7 @@ from maverick_ext.errors import (
     NotFound,
     UsageError,
 )
+from maverick_ext.records import dataclass, field
 
 # Children must never prompt, page, spin or nag: we parse their output.
 QUIET_GH_ENV = {

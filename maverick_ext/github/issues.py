@@ -9,7 +9,6 @@ never one per marker kind, and never a silent cut at 100.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from maverick_ext.errors import GitHubRejected, InvalidData, NotFound, UsageErro
 from maverick_ext.github import capabilities
 from maverick_ext.github.client import GhClient, GhResponse
 from maverick_ext.github.models import Comment, IssueSnapshot
+from maverick_ext.records import dataclass
 
 # ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
 # ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.

@@ -11,11 +11,11 @@ schema promises is still reported, as one line (``MalformedAnswer``), not a trac
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
 from maverick_ext.errors import GitHubUnavailable
+from maverick_ext.records import dataclass, field
 
 T = TypeVar("T")
 

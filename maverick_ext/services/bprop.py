@@ -17,7 +17,6 @@ a notice twice); ``bprop resume --force`` takes it over anyway.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.errors import HeldLive, NotFound
 from maverick_ext.github import issues as gh
 from maverick_ext.github.permissions import policy_with_writers
+from maverick_ext.records import dataclass, field
 from maverick_ext.services.epics import EpicContext, current_dag
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +52,7 @@ from maverick_ext.github import claim_refs as gh_refs
 from maverick_ext.github import issues as gh
 from maverick_ext.github.client import GhClient
 from maverick_ext.github.models import Comment, IssueSnapshot
+from maverick_ext.records import dataclass, field, replace
 from maverick_ext.services.processes import pid_alive
 
 if TYPE_CHECKING:

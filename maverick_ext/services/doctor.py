@@ -32,12 +32,12 @@ batch. ``--fix`` adds the writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from maverick_ext.core.claim_refs import ref_name
 from maverick_ext.core.labels import CLAIM_LABEL, has_label
 from maverick_ext.github import issues as gh
+from maverick_ext.records import asdict, dataclass
 
 if TYPE_CHECKING:
     from maverick_ext.github.client import GhClient

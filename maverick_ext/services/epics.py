@@ -8,7 +8,6 @@ Opening an epic first finishes any block-propagation journal a crashed run left 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -19,6 +18,7 @@ from maverick_ext.core.trust import TrustedMarker, TrustPolicy, issue_markers, s
 from maverick_ext.errors import GitHubUnavailable, InvalidData
 from maverick_ext.github import issues as gh
 from maverick_ext.github.permissions import policy_with_writers
+from maverick_ext.records import dataclass, field, replace
 
 if TYPE_CHECKING:
     from maverick_ext.core.claim_refs import RefTip

@@ -15,13 +15,13 @@ and ceil(n/50) GraphQL reads of the union of both, released refs left out:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from maverick_ext.core.labels import CLAIM_LABEL
 from maverick_ext.errors import ExitCode
 from maverick_ext.github import issues as gh
+from maverick_ext.records import dataclass, field
 
 if TYPE_CHECKING:
     from maverick_ext.core.claims import ClaimRecord

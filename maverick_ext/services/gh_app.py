@@ -13,7 +13,6 @@ import os
 import stat
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from maverick_ext.core.app_auth import (
 from maverick_ext.errors import InvalidData, MaverickError, UsageError
 from maverick_ext.github import app as gh_app
 from maverick_ext.github.client import GhClient
+from maverick_ext.records import dataclass
 from maverick_ext.services.identity import state_root
 
 KEY_HINT = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from maverick_ext.config import MaverickConfig
+from maverick_ext.records import dataclass
 
 FALLBACK_BRANCH = "main"
 

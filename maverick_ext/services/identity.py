@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from maverick_ext.core.identity import cached_instance_id, explicit_source, instance_id_from_env
 from maverick_ext.git.runner import absolute_git_dir
+from maverick_ext.records import dataclass
 
 CACHE_NAME = "maverick-instance-id"
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from maverick_ext.core.claims import ClaimRecord
 from maverick_ext.core.payloads import iso, parse_iso
+from maverick_ext.records import dataclass
 
 
 def memo_dir(loops_dir: Path) -> Path:

@@ -25,11 +25,11 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from maverick_ext.records import dataclass
 from maverick_ext.services.processes import pid_alive, process_start
 
 

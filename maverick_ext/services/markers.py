@@ -9,7 +9,6 @@ which, being newer, is what every reader sees next.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from maverick_ext.core.markers import render_comment
@@ -18,6 +17,7 @@ from maverick_ext.core.trust import TrustPolicy, issue_markers, same_account
 from maverick_ext.github import issues as gh
 from maverick_ext.github.client import GhClient
 from maverick_ext.github.permissions import policy_with_writers
+from maverick_ext.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ answer, until the deadline (monotonic clock); no request waits past it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from maverick_ext.core.checks import PENDING, PrState, Verdict, counts, decide, pending_reason
 from maverick_ext.errors import ExitCode, GitHubUnavailable
 from maverick_ext.github.checks import read_pr
 from maverick_ext.github.client import GhClient
+from maverick_ext.records import dataclass
 
 EXIT_CODES = {
     "passed": ExitCode.OK,

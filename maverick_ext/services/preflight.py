@@ -8,7 +8,6 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from maverick_ext.config_files import GitHubApp
@@ -17,6 +16,7 @@ from maverick_ext.errors import MaverickError
 from maverick_ext.git.runner import git
 from maverick_ext.github import issues as gh_issues
 from maverick_ext.github import local as gh_local
+from maverick_ext.records import asdict, dataclass, field
 
 MIN_GH = (2, 30, 0)
 # `git rev-parse --path-format=absolute` (used to find the main checkout) needs 2.31.

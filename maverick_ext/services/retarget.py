@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from maverick_ext.git.rebase import push_rebased, rebase_onto
 from maverick_ext.git.runner import is_ancestor, is_dirty, main_top_level, rev_parse
 from maverick_ext.github.client import GhClient
 from maverick_ext.github.pulls import PullRequest, get_pull, list_pulls, update_base
+from maverick_ext.records import asdict, dataclass
 from maverick_ext.services.git_workflow import pr_target, story_base
 
 MAX_STACK_DEPTH = 10

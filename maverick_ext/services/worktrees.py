@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from maverick_ext.core.names import check_branch_name, worktree_dirname
 from maverick_ext.errors import Blocked, MaverickError, NotFound, UsageError
 from maverick_ext.git import worktrees as wt
 from maverick_ext.git.runner import is_dirty, main_top_level, rev_parse
+from maverick_ext.records import asdict, dataclass, field
 from maverick_ext.services.git_workflow import story_base
 
 HOOK_TIMEOUT_S = 600

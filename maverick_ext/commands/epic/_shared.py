@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from maverick_ext.commands.output import end_progress, progress, warn
+from maverick_ext.records import dataclass, field
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App

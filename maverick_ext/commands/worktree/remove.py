@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option
 from maverick_ext.commands.output import emit_json, info
+from maverick_ext.records import asdict
 
 
 @click.command(

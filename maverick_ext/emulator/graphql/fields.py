@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from maverick_ext.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLResolveInfo
@@ -27,6 +26,7 @@ from maverick_ext.emulator.graphql.resolvers import (
     subject,
 )
 from maverick_ext.emulator.store import Comment, Issue, NotFoundError, Pull, Repo, Store
+from maverick_ext.records import dataclass
 
 # -- search ----------------------------------------------------------------------------
 

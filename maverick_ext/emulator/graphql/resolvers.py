@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +27,7 @@ from graphql import (
 
 from maverick_ext.emulator.graphql.connection import check_bounds, paginate
 from maverick_ext.emulator.store import Comment, Issue, Label, Pull, Repo, Store, User, Viewer
+from maverick_ext.records import dataclass, field
 
 # gh derives web URLs for GH_HOST=github.localhost as http://github.localhost/ (no TLS).
 WEB_BASE = "http://github.localhost"

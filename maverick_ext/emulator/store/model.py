@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
+
+from maverick_ext.records import dataclass, field
 
 # GitHub's CommentAuthorAssociation, all eight values.
 ASSOCIATIONS = (
