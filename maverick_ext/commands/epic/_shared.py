@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import click
-
 from maverick_ext.commands.output import end_progress, progress, warn
 
 if TYPE_CHECKING:
@@ -16,7 +14,6 @@ if TYPE_CHECKING:
     from maverick_ext.core.waves import WavePlan
     from maverick_ext.services.epics import EpicContext, StoryStatus
 
-epic_argument = click.argument("epic", metavar="EPIC")
 # What a command does with block propagations a crashed run left on the epic: commands that
 # write finish them first; reads never write, so they only warn; `bprop` handles its own.
 Journals = Literal["finish", "warn", "leave"]
