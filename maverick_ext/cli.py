@@ -7,9 +7,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import click
-
-from maverick_ext.errors import ExitCode, MaverickError
+from maverick_ext.errors import Exit, ExitCode, MaverickError
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
@@ -25,7 +23,7 @@ def _json_error(code: int, message: str, hint: str | None) -> None:
         return  # the command already printed its document (e.g. a failing preflight report)
 
     document = {"schema_version": output.SCHEMA_VERSION, "exit_code": code, "error": message}
-    click.echo(json.dumps({**document, "hint": hint}, indent=2, sort_keys=True))
+    output.echo(json.dumps({**document, "hint": hint}, indent=2, sort_keys=True))
 
 
 def gh_debug_enabled(env: Mapping[str, str]) -> bool:
@@ -36,8 +34,8 @@ def gh_debug_enabled(env: Mapping[str, str]) -> bool:
 
 def main(argv: list[str] | None = None, app: App | None = None) -> None:
     """``gh maverick ARGV``; exits with the contract's code. Tests pass their own ``app``."""
+    from maverick_ext.commands import fast, output
     from maverick_ext.commands.app import App
-    from maverick_ext.commands.root import cli
 
     args = list(sys.argv[1:] if argv is None else argv)
     # gh users put flags after the subcommand: accept --debug (and --as-app) anywhere
@@ -45,34 +43,29 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
     end = args.index("--") if "--" in args else len(args)
     debug = "--debug" in args[:end] or gh_debug_enabled(os.environ if app is None else app.env)
     as_app = "--as-app" in args[:end]
-    args = [a for a in args[:end] if a not in ("--debug", "--as-app")] + args[end:]
+    options = [a for a in args[:end] if a not in ("--debug", "--as-app")]
+    as_json = "--json" in options
+    args = options + args[end:]
     if app is None:
         app = App(debug=debug)
     app.debug = app.debug or debug
     app.as_app = app.as_app or as_app
-    from maverick_ext.commands import output
 
     output.run_state.json_emitted = False
     try:
-        result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
+        # The commands agents call most run without click when their arguments parse
+        # (commands/fast.py); click takes everything else, help and usage errors included.
+        code = 0 if fast.run(app, args) else _run_click(app, args, as_json)
+    except Exit as exc:
+        code = exc.code
     except MaverickError as exc:
         output.end_progress()
-        click.echo(f"gh-maverick: {exc.one_line()}", err=True)
-        if "--json" in args[:end]:
+        output.echo(f"gh-maverick: {exc.one_line()}", err=True)
+        if as_json:
             _json_error(int(exc.exit_code), exc.message, exc.hint)
         sys.exit(int(exc.exit_code))
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
-        sys.exit(int(ExitCode.USAGE))
-    except click.UsageError as exc:
-        exc.show()
-        if "--json" in args[:end]:
-            _json_error(int(ExitCode.USAGE), exc.format_message(), "see --help")
-        sys.exit(int(ExitCode.USAGE))
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("gh-maverick: interrupted", err=True)
+    except KeyboardInterrupt:
+        output.echo("gh-maverick: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
         # Downstream of a pipe closed early (`| head`): not our failure.
@@ -82,9 +75,33 @@ def main(argv: list[str] | None = None, app: App | None = None) -> None:
         if debug:
             raise
         message = f"unexpected error: {type(exc).__name__}: {exc}"
-        click.echo(f"gh-maverick: {message} (rerun with --debug for the traceback)", err=True)
-        if "--json" in args[:end]:
+        output.echo(f"gh-maverick: {message} (rerun with --debug for the traceback)", err=True)
+        if as_json:
             _json_error(int(ExitCode.FAILURE), message, "rerun with --debug for the traceback")
         sys.exit(int(ExitCode.FAILURE))
     output.end_progress()
-    sys.exit(int(result) if isinstance(result, int) else 0)
+    sys.exit(code)
+
+
+def _run_click(app: App, args: list[str], as_json: bool) -> int:
+    """What the fast path leaves to click: every other command, help, usage errors."""
+    import click
+
+    from maverick_ext.commands import output
+    from maverick_ext.commands.root import cli
+
+    try:
+        result = cli.main(args=args, prog_name="gh maverick", standalone_mode=False, obj=app)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        output.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        return int(ExitCode.USAGE)
+    except click.UsageError as exc:
+        exc.show()
+        if as_json:
+            _json_error(int(ExitCode.USAGE), exc.format_message(), "see --help")
+        return int(ExitCode.USAGE)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        raise KeyboardInterrupt from None
+    return int(result) if isinstance(result, int) else 0

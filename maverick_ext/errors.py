@@ -46,6 +46,14 @@ Exit codes:
   19  pr wait: the PR cannot merge (merge conflicts, or closed without merging)"""
 
 
+class Exit(Exception):
+    """Leave with ``code``, everything said already (``finish`` printed each issue's result)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class MaverickError(Exception):
     """An expected failure: one line saying what and why, plus what to do."""
 

@@ -12,8 +12,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import click
-
 from maverick_ext.records import dataclass, field
 
 if TYPE_CHECKING:
@@ -201,4 +199,9 @@ class App:
         return repo_from_remotes(cwd=self.cwd)
 
 
-pass_app = click.make_pass_decorator(App, ensure=True)
+def pass_app(function: F) -> F:
+    """For a click command: call ``function`` with the run's App first (tests put theirs in
+    click's ``obj``). Commands declared with commands/spec get it without this."""
+    import click
+
+    return click.make_pass_decorator(App, ensure=True)(function)  # type: ignore[return-value]

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-import click
+from typing import TYPE_CHECKING
 
-from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import claiming_options
-from maverick_ext.commands.options import issues_argument
+from maverick_ext.commands.params import claiming, issues
+from maverick_ext.commands.spec import command, option
 from maverick_ext.errors import EXIT_CODE_HELP
+
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
 
 RESULTS_JSON = """\b
 JSON: {"exit_code": N, "results": [{"issue", "exit_code", "action", "message",
        "fencing_token": int|null, "record": RECORD|null}]}  (RECORD: see `read --help`)"""
 
 
-@click.command(
+@command(
     "claim",
     short_help="Claim issues (exit 0 = you alone own them).",
     epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
 )
-@issues_argument(required=False)
-@click.option(
+@issues(required=False)
+@option(
     "--scope",
     metavar="N,N",
     help="Also claim these issues under one scope: all of them or none (ISSUE may be "
     "omitted, as in the seeds' `coord claim REPO --scope 100,101`).",
 )
-@claiming_options
-@pass_app
+@claiming
 def claim(
     app: App,
     issues: tuple[str, ...],

@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, table
+from maverick_ext.commands.options import instance_option, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json, table
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -72,9 +71,9 @@ def claims(
         emit_json({"repo": full_name, "instance_id": me, "claims": rows})
         return
     if not rows:
-        click.echo(f"no live claims in {full_name}", err=True)
+        echo(f"no live claims in {full_name}", err=True)
         return
-    click.echo(
+    echo(
         table(
             ("ISSUE", "HOLDER", "HOST", "LEASE LEFT", "EPIC", "SCOPE", "EPOCH", "MODE", "TITLE"),
             (

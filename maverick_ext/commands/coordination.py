@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, info
-from maverick_ext.errors import UsageError
+from maverick_ext.commands.output import echo, emit_json, info
+from maverick_ext.errors import Exit, UsageError
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
     from maverick_ext.core.refs import IssueRef, RepoRef
     from maverick_ext.services.claims import ClaimSettings, Coordinator, Outcome
-
-SETTLE_ENV = "MAVERICK_SETTLE_S"
-
-instance_option = click.option(
-    "--instance",
-    metavar="ID",
-    help="Act as this instance id (default: MAVERICK_INSTANCE_ID, the agent session, "
-    "else an id cached per git worktree).",
-)
-ttl_option = click.option(
-    "--ttl", metavar="DURATION", help="Lease length, e.g. 90s, 10m, 1h (default 10m)."
-)
-settle_option = click.option(
-    "--settle",
-    metavar="SECONDS",
-    type=float,
-    help=f"Wait this long for competing claims to show before re-reading (default 2; "
-    f"env {SETTLE_ENV}; 0 allowed).",
-)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def claiming_options(function: F) -> F:
-    """--ttl, --settle, --instance, -R/--repo and --json: what every command that claims takes."""
-    for option in reversed([ttl_option, settle_option, instance_option, repo_option, json_option]):
-        function = option(function)
-    return function
 
 
 def trusted_bots(app: App) -> frozenset[str]:
@@ -85,7 +54,7 @@ def claim_settings(app: App, ttl: str | None, settle: float | None) -> ClaimSett
 
     configured = app.coordination()  # MAVERICK_SETTLE_S is applied with the config files
     settle = configured.settle_s if settle is None else settle
-    if settle < 0:
+    if not settle >= 0:  # NaN too: click's float type accepts it
         raise UsageError(f"invalid --settle {settle:g}: must be 0 or more seconds")
     ttl_s = parse_duration(ttl) if ttl is not None else configured.lease_ttl_s
     if ttl_s <= settle * 2:
@@ -127,7 +96,7 @@ def for_each_repo(
     act: Callable[[Coordinator, list[int]], list[Outcome]],
     detached: bool = False,
 ) -> list[Outcome]:
-    from maverick_ext.commands.options import read_issue_args
+    from maverick_ext.commands.params import read_issue_args
 
     refs = read_issue_args(issues)
     if not refs:
@@ -147,11 +116,11 @@ def finish(outcomes: Sequence[Outcome], as_json: bool) -> None:
         emit_json({"exit_code": code, "results": [o.to_json() for o in outcomes]})
     for outcome in outcomes:
         if outcome.code:
-            click.echo(f"gh-maverick: {outcome.message}", err=True)
+            echo(f"gh-maverick: {outcome.message}", err=True)
         elif not as_json:
-            click.echo(describe(outcome))
+            echo(describe(outcome))
     if code:
-        raise click.exceptions.Exit(code)
+        raise Exit(code)
 
 
 def describe(outcome: Outcome) -> str:

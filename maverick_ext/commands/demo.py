@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
+from maverick_ext.commands.output import echo
 
 
 @click.command(short_help="Run several instances through an epic against the emulator.")
@@ -53,7 +54,7 @@ def demo(app: App, instances: int, seed: int, settle: float) -> None:
     from maverick_ext.emulator import Emulator, Faults
 
     def say(text: str) -> None:
-        click.echo(text, err=True)
+        echo(text, err=True)
 
     gh_path = find_real_gh(say)
     agents = [f"agent-{chr(ord('a') + i)}" for i in range(instances)]

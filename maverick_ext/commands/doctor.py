@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, info, progress
+from maverick_ext.commands.options import instance_option, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json, info, progress
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -82,4 +81,4 @@ def doctor(
         info(f"doctor: nothing to fix in {full_name}")
     for f in findings:
         done = "fixed: " if f.fixed else ("would " if f.fix else "by hand: ")
-        click.echo(f"{f.check}\t{f.message}\t{done}{f.fix or 'see the message'}")
+        echo(f"{f.check}\t{f.message}\t{done}{f.fix or 'see the message'}")

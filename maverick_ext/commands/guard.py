@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import click
+from typing import TYPE_CHECKING
 
-from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.claim import RESULTS_JSON
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.params import INSTANCE, ISSUE, JSON, REPO
+from maverick_ext.commands.spec import command
 from maverick_ext.errors import EXIT_CODE_HELP
 
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
 
-@click.command(
+
+@command(
     "guard",
     short_help="Exit 0 only if this instance still holds the claim.",
     epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
 )
-@click.argument("issue", metavar="ISSUE")
-@instance_option
-@repo_option
-@json_option
-@pass_app
+@ISSUE
+@INSTANCE
+@REPO
+@JSON
 def guard(app: App, issue: str, instance: str | None, repo: str | None, as_json: bool) -> None:
     """Exit 0 if this instance holds ISSUE's claim right now, 13 otherwise.
 

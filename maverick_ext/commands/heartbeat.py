@@ -2,54 +2,46 @@
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.claim import RESULTS_JSON
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.params import INSTANCE, ISSUE, JSON, REPO
+from maverick_ext.commands.spec import FloatRange, command, option, params
 from maverick_ext.errors import EXIT_CODE_HELP
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
 
-
-def heartbeat_options(function: F) -> F:
-    """The arguments `heartbeat` and `coord heartbeat-loop` share."""
-    for option in reversed(
-        [
-            click.argument("issue", metavar="ISSUE"),
-            click.option(
-                "--interval",
-                metavar="SECONDS",
-                type=click.FloatRange(min=0.1),
-                help="Seconds between heartbeats with --loop or --daemon (default: lease TTL / 5).",
-            ),
-            click.option(
-                "--while-pid",
-                metavar="PID",
-                type=int,
-                help="With --loop or --daemon: release (reason abort) once process PID exits.",
-            ),
-            click.option(
-                "--daemon",
-                "--daemonize",
-                "daemon",
-                is_flag=True,
-                help="Keep renewing in a detached background process; return once it renewed.",
-            ),
-            # What --daemon starts: the loop with no parent to watch (not for people).
-            click.option("--detached", is_flag=True, hidden=True),
-            instance_option,
-            repo_option,
-            json_option,
-        ]
-    ):
-        function = option(function)
-    return function
+# The arguments `heartbeat` and `coord heartbeat-loop` share.
+heartbeat_options = params(
+    ISSUE,
+    option(
+        "--interval",
+        metavar="SECONDS",
+        type=FloatRange(min=0.1),
+        help="Seconds between heartbeats with --loop or --daemon (default: lease TTL / 5).",
+    ),
+    option(
+        "--while-pid",
+        metavar="PID",
+        type=int,
+        help="With --loop or --daemon: release (reason abort) once process PID exits.",
+    ),
+    option(
+        "--daemon",
+        "--daemonize",
+        "daemon",
+        is_flag=True,
+        help="Keep renewing in a detached background process; return once it renewed.",
+    ),
+    # What --daemon starts: the loop with no parent to watch (not for people).
+    option("--detached", is_flag=True, hidden=True),
+    INSTANCE,
+    REPO,
+    JSON,
+)
 
 
 HELP_TAIL = """
@@ -77,19 +69,16 @@ HELP_TAIL = """
     """
 
 
-@click.command(
+@command(
     "heartbeat",
     short_help="Keep this instance's lease alive (--loop, --daemon).",
+    help="Renew this instance's lease on ISSUE (--loop to keep renewing).\n" + HELP_TAIL,
     epilog=f"{RESULTS_JSON}\n\n{EXIT_CODE_HELP}",
 )
 @heartbeat_options
-@click.option("--loop", is_flag=True, help="Keep renewing until released or lost.")
-@pass_app
+@option("--loop", is_flag=True, help="Keep renewing until released or lost.")
 def heartbeat(app: App, loop: bool, **options: Any) -> None:
     run_heartbeat(app, loop=loop, **options)
-
-
-heartbeat.help = "Renew this instance's lease on ISSUE (--loop to keep renewing).\n" + HELP_TAIL
 
 
 def run_heartbeat(
@@ -111,6 +100,8 @@ def run_heartbeat(
     loop = loop or detached
     if not (loop or daemon) and (interval is not None or while_pid is not None):
         raise UsageError("--interval and --while-pid only apply with --loop or --daemon")
+    if interval is not None and math.isnan(interval):  # click's FloatRange lets NaN through
+        raise UsageError("invalid --interval nan: not a number of seconds")
     if while_pid is not None and while_pid <= 0:
         raise UsageError(
             f"invalid --while-pid {while_pid}: not a process id (0 and negatives name groups)",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.errors import EXIT_CODE_HELP
+from maverick_ext.commands.options import instance_option, json_option, repo_option
+from maverick_ext.commands.output import echo
+from maverick_ext.errors import EXIT_CODE_HELP, Exit
 
 STATUS_JSON = """\b
 JSON: {"instance_id", "running": bool, "pid": int|null (with ISSUE),
@@ -68,14 +68,14 @@ def heartbeat_status(
              e.renewed_at or "-", "-" if e.lease_left_s(now) is None else f"{e.lease_left_s(now)}s")
             for e in loops
         ]  # fmt: skip
-        click.echo(table(("ISSUE", "PID", "MODE", "RENEWED", "LEASE LEFT"), rows))
+        echo(table(("ISSUE", "PID", "MODE", "RENEWED", "LEASE LEFT"), rows))
     elif wanted is None:
-        click.echo(f"no heartbeat loops run for instance {identity.instance_id}")
+        echo(f"no heartbeat loops run for instance {identity.instance_id}")
     if wanted is not None and not loops:
-        click.echo(
+        echo(
             f"gh-maverick: no heartbeat loop of instance {identity.instance_id} runs for "
             f"#{wanted.number}: its lease is not being renewed (check the claim with `read`, "
             "then `heartbeat --daemon`)",
             err=True,
         )
-        raise click.exceptions.Exit(ExitCode.LOST)
+        raise Exit(ExitCode.LOST)

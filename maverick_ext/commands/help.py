@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maverick_ext.commands.output import echo
 from maverick_ext.errors import UsageError
 
 
@@ -32,4 +33,4 @@ def help_(ctx: click.Context, words: tuple[str, ...]) -> None:
         path.append(word)
         target = click.Context(sub, info_name=word, parent=target)
         command = sub
-    click.echo(target.get_help())
+    echo(target.get_help())

@@ -6,6 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import echo
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -45,4 +46,4 @@ def init(app: App, repo: str | None, as_json: bool) -> None:
         )
         return
     for name, made in created:
-        click.echo(f"{'created' if made else 'exists '}  {name}")
+        echo(f"{'created' if made else 'exists '}  {name}")

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from maverick_ext.commands.seed_args import Shape
+
 
 class LazyGroup(click.Group):
     def __init__(
@@ -33,9 +35,10 @@ class LazyGroup(click.Group):
 
         name, command, rest = super().resolve_command(ctx, args)
         if command is not None and not isinstance(command, click.Group):
-            rest = hoist_repo(command, rest)
+            shape = click_shape(command)
+            rest = hoist_repo(shape, rest)
             if self.json_default:
-                rest = json_by_default(command, rest)
+                rest = json_by_default(shape, rest)
         return name, command, rest
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -46,6 +49,8 @@ class LazyGroup(click.Group):
             target = self.lazy[cmd_name]
             module_name, attribute = target.split(":")
             command = getattr(importlib.import_module(module_name), attribute)
+            if hasattr(command, "to_click"):  # declared with commands/spec
+                command = command.to_click()
             if not isinstance(command, click.Command):
                 raise TypeError(f"{target} is not a click command")
             return command
@@ -66,6 +71,20 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def click_shape(command: click.Command) -> Shape:
+    """What the seeds' argument order needs to know of a click command."""
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    arguments = [p for p in command.params if isinstance(p, click.Argument)]
+    return Shape(
+        first_argument=arguments[0].name if arguments else None,
+        has_repo=any(p.name == "repo" for p in options),
+        has_json=any(p.name == "as_json" for p in command.params),
+        value_options=frozenset(
+            opt for p in options if not p.is_flag and not p.count for opt in p.opts
+        ),
+    )
 
 
 # fits an 80-column terminal (click wraps at 78) beside a 14-character command name

@@ -1,37 +1,31 @@
-"""Options shared by many commands, spelled as gh spells them."""
+"""The shared parameters (``commands/params.py``) for commands declared with click itself."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-import click
+from maverick_ext.commands import params
 
-repo_option = click.option(
-    "-R",
-    "--repo",
-    "repo",
-    metavar="[HOST/]OWNER/REPO",
-    help="Repository to use (default: GH_REPO, else this clone's GitHub remote).",
-)
+F = TypeVar("F", bound=Callable[..., Any])
 
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print one JSON document on stdout."
-)
+repo_option = params.REPO.click_decorator()
+json_option = params.JSON.click_decorator()
+instance_option = params.INSTANCE.click_decorator()
+epic_argument = params.EPIC.click_decorator()
 
 
-def issues_argument(required: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def issues_argument(required: bool = True) -> Callable[[F], F]:
     """``ISSUE...``: numbers, OWNER/REPO#N, URLs, or ``-`` for numbers on stdin."""
-    return click.argument("issues", nargs=-1, required=required, metavar="ISSUE...")
+    return params.issues(required).click_decorator()
 
 
-def read_issue_args(issues: tuple[str, ...]) -> list[Any]:
-    """Parse issue arguments, reading stdin once if ``-`` is among them."""
-    from maverick_ext.core.refs import parse_issue_refs
-
-    stdin_lines = sys.stdin.read().splitlines() if "-" in issues else None
-    return parse_issue_refs(list(issues), stdin_lines)
+def claiming_options(function: F) -> F:
+    """--ttl, --settle, --instance, -R/--repo and --json: what every command that claims takes."""
+    for param in reversed(params.CLAIMING):
+        function = param.click_decorator()(function)
+    return function
 
 
 def read_file_arg(source: str) -> str:

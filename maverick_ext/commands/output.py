@@ -8,8 +8,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import click
-
 # docs/json.md: every document carries it; a breaking change to any shape bumps it.
 SCHEMA_VERSION = 1
 
@@ -28,6 +26,15 @@ class _RunState(threading.local):
 run_state = _RunState()
 
 
+def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """One line on stdout (stderr with ``err``), flushed: what click.echo does for our text,
+    without importing click on the fast path. The stream is looked up at each call, so
+    tests' captured streams receive it."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{message}\n" if nl else str(message))
+    stream.flush()
+
+
 def emit_json(data: dict[str, Any]) -> None:
     """A command's one --json document, stamped with ``schema_version``."""
     emit_payload({"schema_version": SCHEMA_VERSION, **data})
@@ -37,18 +44,18 @@ def emit_payload(data: Any) -> None:
     """A marker's payload exactly as written (`gh-state read`, `task-progress read`): the
     seeds' shape, so it can be written back unchanged; no ``schema_version`` is added."""
     end_progress()
-    click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
+    echo(json.dumps(data, indent=2, sort_keys=True, default=str))
     run_state.json_emitted = True
 
 
 def warn(message: str) -> None:
     end_progress()
-    click.echo(f"warning: {message}", err=True)
+    echo(f"warning: {message}", err=True)
 
 
 def info(message: str) -> None:
     end_progress()
-    click.echo(message, err=True)
+    echo(message, err=True)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -71,12 +78,12 @@ def progress(message: str) -> None:
     if not message:
         end_progress()
     elif sys.stderr.isatty():
-        click.echo(f"{_CLEAR_LINE}{message}", err=True, nl=False)
+        echo(f"{_CLEAR_LINE}{message}", err=True, nl=False)
         run_state.progress_shown = True
 
 
 def end_progress() -> None:
     """Clear the progress line, if one is shown (before other output, and at exit)."""
     if run_state.progress_shown:
-        click.echo(_CLEAR_LINE, err=True, nl=False)
+        echo(_CLEAR_LINE, err=True, nl=False)
         run_state.progress_shown = False

@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import MaverickError
 
 _MARK = {"pass": "ok  ", "fail": "FAIL", "skip": "skip"}
@@ -62,9 +62,9 @@ def preflight(app: App, workflow: str | None, repo: str | None, as_json: bool) -
         emit_json(report.to_json())
     else:
         for check in report.checks:
-            click.echo(f"{_MARK[check.status]}  {check.name}: {check.detail}")
+            echo(f"{_MARK[check.status]}  {check.name}: {check.detail}")
             if check.fix:
-                click.echo(f"      fix: {check.fix}")
+                echo(f"      fix: {check.fix}")
     if not report.ok:
         failed = [check.name for check in report.checks if check.status == "fail"]
         raise MaverickError(f"preflight failed: {', '.join(failed)}")

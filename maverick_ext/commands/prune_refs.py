@@ -6,6 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.output import echo
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -38,4 +39,4 @@ def prune_refs(app: App, dry_run: bool, repo: str | None, as_json: bool) -> None
         emit_json({"dry_run": dry_run, "pruned": pruned})
     else:
         verb = "would delete" if dry_run else "deleted"
-        click.echo(f"{verb} {len(pruned)} claim ref(s)" + "".join(f"\n  #{n}" for n in pruned))
+        echo(f"{verb} {len(pruned)} claim ref(s)" + "".join(f"\n  #{n}" for n in pruned))

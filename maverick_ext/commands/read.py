@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import click
-
-from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, table, warn
+from maverick_ext.commands.output import echo, emit_json, table, warn
+from maverick_ext.commands.params import ISSUE, JSON, REPO
+from maverick_ext.commands.spec import command
 from maverick_ext.errors import EXIT_CODE_HELP
 
 if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
     from maverick_ext.services.claims import IssueClaims
 
 
-@click.command("read", epilog=EXIT_CODE_HELP)
-@click.argument("issue", metavar="ISSUE")
-@repo_option
-@json_option
-@pass_app
+@command("read", epilog=EXIT_CODE_HELP)
+@ISSUE
+@REPO
+@JSON
 def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     """Show labels, the live claim and every claim record of ISSUE.
 
@@ -60,7 +58,7 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(document)
     else:
-        click.echo(render_text(state))
+        echo(render_text(state))
 
 
 def read_document(state: IssueClaims, repo: str) -> dict[str, Any]:

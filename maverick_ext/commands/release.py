@@ -6,8 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.claim import RESULTS_JSON
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import issues_argument, json_option, repo_option
+from maverick_ext.commands.options import instance_option, issues_argument, json_option, repo_option
 from maverick_ext.core.claims import RELEASE_REASONS
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from maverick_ext.commands.output import echo
+
 SEED_CHOICES = ("empty", "demo")
 
 
@@ -134,7 +136,7 @@ def sandbox(
     try:
         # A person at a shell: the owner, a plain user (`gh api user` works).
         lines = env_lines(emulator.env(token=USER_TOKEN, config_dir=config_dir))
-        click.echo(lines, nl=False)
+        echo(lines, nl=False)
         if env_file:
             target = Path(env_file)
             partial = target.with_name(target.name + ".tmp")
@@ -147,13 +149,13 @@ def sandbox(
                     f"cannot write --env-file {env_file}: {exc.strerror}",
                     hint="choose a writable path",
                 ) from None
-        click.echo(f"sandbox listening on {emulator.url} (seed {seed}); Ctrl-C to stop", err=True)
+        echo(f"sandbox listening on {emulator.url} (seed {seed}); Ctrl-C to stop", err=True)
         # gh forwards no SIGTERM: `gh maverick sandbox & ... kill $!` ends only gh.
         why = serve_until_stopped(emulator, stop, idle_timeout, max_lifetime, parent_watch())
         if why == "parent":
-            click.echo("sandbox stopping: the process that started it ended", err=True)
+            echo("sandbox stopping: the process that started it ended", err=True)
         elif why != "signal":
-            click.echo(f"sandbox stopping: {why} limit reached", err=True)
+            echo(f"sandbox stopping: {why} limit reached", err=True)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

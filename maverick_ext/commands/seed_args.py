@@ -10,9 +10,8 @@ as ``feature/x`` in front of anything else is never mistaken for a repository.
 
 from __future__ import annotations
 
-import click
-
 from maverick_ext.errors import UsageError
+from maverick_ext.records import dataclass
 
 # The first argument's name that tells a command follows `<repo> <issue>` in the seeds.
 ISSUE_LIKE_ARGUMENTS = frozenset({"issue", "issues", "epic", "pr", "story"})
@@ -35,20 +34,18 @@ def _is_repo(text: str) -> bool:
     return True
 
 
-def _takes_repo_first(command: click.Command) -> bool:
-    if isinstance(command, click.Group):
-        return False
-    has_repo = any(isinstance(p, click.Option) and p.name == "repo" for p in command.params)
-    arguments = [p for p in command.params if isinstance(p, click.Argument)]
-    return has_repo and bool(arguments) and arguments[0].name in ISSUE_LIKE_ARGUMENTS
+@dataclass(frozen=True)
+class Shape:
+    """What the seeds' argument order needs to know of a command (click's or commands/spec's)."""
 
+    first_argument: str | None
+    has_repo: bool
+    has_json: bool
+    value_options: frozenset[str]  # the options that take a value
 
-def _value_options(command: click.Command) -> set[str]:
-    names: set[str] = set()
-    for param in command.params:
-        if isinstance(param, click.Option) and not param.is_flag and not param.count:
-            names.update(param.opts)
-    return names
+    @property
+    def takes_repo_first(self) -> bool:
+        return self.has_repo and self.first_argument in ISSUE_LIKE_ARGUMENTS
 
 
 def _repo_flag_values(args: list[str]) -> list[str]:
@@ -61,11 +58,11 @@ def _repo_flag_values(args: list[str]) -> list[str]:
     return values
 
 
-def hoist_repo(command: click.Command, args: list[str]) -> list[str]:
+def hoist_repo(shape: Shape, args: list[str]) -> list[str]:
     """``<repo> <issue> ...`` becomes ``<issue> ... --repo <repo>`` for seed-shaped commands."""
-    if not _takes_repo_first(command) or any(a in ("-h", "--help") for a in args):
+    if not shape.takes_repo_first or any(a in ("-h", "--help") for a in args):
         return args
-    takes_value = _value_options(command)
+    takes_value = shape.value_options
     index = 0
     while index < len(args):
         arg = args[index]
@@ -86,9 +83,8 @@ def hoist_repo(command: click.Command, args: list[str]) -> list[str]:
     return args
 
 
-def json_by_default(command: click.Command, args: list[str]) -> list[str]:
+def json_by_default(shape: Shape, args: list[str]) -> list[str]:
     """Under ``coord`` the seeds parse stdout: ``--json`` is implied where a command has it."""
-    has_json = any(p.name == "as_json" for p in command.params)
-    if not has_json or "--json" in args or any(a in ("-h", "--help") for a in args):
+    if not shape.has_json or "--json" in args or any(a in ("-h", "--help") for a in args):
         return args
     return ["--json", *args]

@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.claim import RESULTS_JSON
-from maverick_ext.commands.coordination import claiming_options
+from maverick_ext.commands.options import claiming_options
 from maverick_ext.errors import EXIT_CODE_HELP
 
 

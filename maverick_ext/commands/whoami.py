@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.options import instance_option, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -54,10 +53,10 @@ def whoami(app: App, instance: str | None, repo: str | None, as_json: bool) -> N
     if as_json:
         emit_json(document)
         return
-    click.echo(f"instance  {identity.instance_id}  ({identity.source})")
-    click.echo(f"host      {identity.host}")
-    click.echo(f"account   {account} on {full_name} ({permission.lower()})")
-    click.echo(
+    echo(f"instance  {identity.instance_id}  ({identity.source})")
+    echo(f"host      {identity.host}")
+    echo(f"account   {account} on {full_name} ({permission.lower()})")
+    echo(
         "markers   honoured (the account can write)"
         if honoured
         else "markers   NOT honoured: the account cannot write to this repository, so other "

@@ -1,5 +1,5 @@
-"""The commands agents call most stay light (issue #14): no pydantic, asyncio or ssl in a
-fresh interpreter, through the real gh against the emulator. One interpreter runs them
+"""The commands agents call most stay light (issue #14): no pydantic, asyncio, ssl or click
+(their arguments parse on the fast path, commands/fast.py) in a fresh interpreter, through the real gh against the emulator. One interpreter runs them
 all in turn, naming what each one added: a module one of them imports shows under its
 name. (That each costs one request is counted in-process: tests/commands/test_hot_path.py.)
 """
@@ -14,12 +14,14 @@ import sys
 from tests.conftest import real_gh
 from tests.inprocess import Instances
 
-HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography")
+HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography", "click")
 HOT = [
     ["read", "2", "--json"],
     ["guard", "2"],
     ["heartbeat", "2"],
     ["epic", "next", "1", "--json"],
+    ["epic", "status", "1"],
+    ["claim", "3", "--settle", "0"],
 ]
 PROBE = """
 import json, sys

@@ -21,7 +21,10 @@ from maverick_ext.commands.root import cli
 
 PACKAGE = "maverick_ext.commands"
 # shared by several command folders; none of them is a command's name
-SUPPORT = {"app", "coordination", "lazy", "options", "output", "root", "seed_args", "short_help"}
+SUPPORT = {
+    *("app", "coordination", "fast", "lazy", "options", "output", "params", "root"),
+    *("seed_args", "short_help", "spec", "tree"),
+}
 
 Path = tuple[str, ...]
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import click
 import pytest
 
+from maverick_ext.commands.lazy import click_shape
 from maverick_ext.commands.root import cli
-from maverick_ext.commands.seed_args import hoist_repo, json_by_default
+from maverick_ext.commands.seed_args import Shape, hoist_repo, json_by_default
 from maverick_ext.errors import UsageError
 
 
-def command(*path: str) -> click.Command:
+def command(*path: str) -> Shape:
+    """What the seeds' argument order knows of `gh maverick PATH...` (as its group sees it)."""
     group: click.Command = cli
     ctx = click.Context(cli)
     for name in path:
         assert isinstance(group, click.Group)
         group = group.get_command(ctx, name)  # type: ignore[assignment]
         ctx = click.Context(group, parent=ctx)
-    return group
+    return click_shape(group)
 
 
 @pytest.mark.parametrize(
@@ -66,4 +68,5 @@ def test_two_different_repositories_are_a_usage_error() -> None:
 def test_coord_implies_json_only_where_a_command_has_it() -> None:
     assert json_by_default(command("coord", "read"), ["1"]) == ["--json", "1"]
     assert json_by_default(command("coord", "read"), ["1", "--json"]) == ["1", "--json"]
-    assert json_by_default(click.Command("plain", params=[click.Argument(["x"])]), ["b"]) == ["b"]
+    plain = click_shape(click.Command("plain", params=[click.Argument(["x"])]))
+    assert json_by_default(plain, ["b"]) == ["b"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands.bprop"
 
-bprop = LazyGroup(
-    name="bprop",
+bprop = group(
+    "bprop",
     short_help="Block the descendants of an ejected story (crash-safe).",
     help="""Block the descendants of an ejected story (crash-safe, idempotent).
 
@@ -18,8 +19,5 @@ bprop = LazyGroup(
       gh maverick bprop resume 100
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "run": f"{_C}.run:run",
-        "resume": f"{_C}.resume:resume",
-    },
+    lazy=tree.BPROP,
 )

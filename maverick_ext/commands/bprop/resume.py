@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, flush_warnings, numbers, open_epic
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.epic._shared import flush_warnings, numbers, open_epic
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 if TYPE_CHECKING:
@@ -53,9 +53,9 @@ def resume(app: App, epic: str, force: bool, repo: str | None, as_json: bool) ->
         emit_json({"epic": ctx.number, "resumed": [o.to_json() for o in outcomes]})
         return
     for outcome in outcomes:
-        click.echo(describe(outcome))
+        echo(describe(outcome))
     if not outcomes:
-        click.echo(f"no block propagation to resume on #{ctx.number}")
+        echo(f"no block propagation to resume on #{ctx.number}")
 
 
 def describe(outcome: WalkResult) -> str:

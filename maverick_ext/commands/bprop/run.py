@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, flush_warnings, open_epic
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.epic._shared import flush_warnings, open_epic
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -47,4 +47,4 @@ def run(app: App, epic: str, ejected: int, repo: str | None, as_json: bool) -> N
     if as_json:
         emit_json({"epic": ctx.number, **outcome.to_json()})
     else:
-        click.echo(describe(outcome))
+        echo(describe(outcome))

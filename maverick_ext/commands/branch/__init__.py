@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maverick_ext.commands import tree
 from maverick_ext.commands.lazy import LazyGroup
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -12,9 +13,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
     "branch",
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "name": "maverick_ext.commands.branch.name:name",
-    },
+    lazy=tree.BRANCH,
 )
 def branch() -> None:
     """Branch names derived from issues.

@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 
 
 @click.command(
@@ -55,4 +55,4 @@ def name(
     if as_json:
         emit_json({"issue": ref.number, "title": title, "labels": list(labels), "branch": branch})
     else:
-        click.echo(branch)
+        echo(branch)

@@ -7,13 +7,14 @@ level lacks live in this folder.
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands.coord"
 
-coord = LazyGroup(
-    name="coord",
+coord = group(
+    "coord",
     short_help="Claim commands under the seeds' names (read, claim, ...).",
     help="""Claim commands under the seeds' names (read, claim, heartbeat, ...).
 
@@ -27,17 +28,7 @@ coord = LazyGroup(
     """,
     json_default=True,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "read": "maverick_ext.commands.read:read",
-        "status": "maverick_ext.commands.read:read",
-        "claim": "maverick_ext.commands.claim:claim",
-        "heartbeat": "maverick_ext.commands.heartbeat:heartbeat",
-        "heartbeat-loop": f"{_C}.heartbeat_loop:heartbeat_loop",
-        "heartbeat-status": "maverick_ext.commands.heartbeat_status:heartbeat_status",
-        "release": "maverick_ext.commands.release:release",
-        "takeover": "maverick_ext.commands.takeover:takeover",
-        "resume-point": f"{_C}.resume_point:resume_point",
-    },
+    lazy=tree.COORD,
 )
 
 # `coord VERB` is the top-level `VERB` itself, except these other names of the seeds';

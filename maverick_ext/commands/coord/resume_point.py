@@ -7,8 +7,7 @@ from typing import Any
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.options import json_option, repo_option
+from maverick_ext.commands.options import instance_option, json_option, repo_option
 from maverick_ext.commands.output import emit_json, warn
 from maverick_ext.errors import EXIT_CODE_HELP
 

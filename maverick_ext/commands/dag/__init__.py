@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands.dag"
 
-dag = LazyGroup(
-    name="dag",
+dag = group(
+    "dag",
     help="""Build, show and plan an epic's story DAG.
 
     \b
@@ -18,10 +19,5 @@ dag = LazyGroup(
       gh maverick dag descendants 100 4 --json | jq '.descendants[]'
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "build": f"{_C}.build:build",
-        "show": f"{_C}.show:show",
-        "waves": f"{_C}.waves:waves",
-        "descendants": f"{_C}.descendants:descendants",
-    },
+    lazy=tree.DAG,
 )

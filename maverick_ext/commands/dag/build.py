@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, flush_warnings, open_epic
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, info
+from maverick_ext.commands.epic._shared import flush_warnings, open_epic
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json, info
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -45,6 +45,6 @@ def build(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> 
     if as_json:
         emit_json({**dag.to_payload(), "comment_id": comment_id})
         return
-    click.echo(render_dag(dag))
+    echo(render_dag(dag))
     if comment_id is not None:
         info(f"recorded the DAG of #{dag.epic} in comment {comment_id}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers, story_number
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.epic._shared import epic_board, numbers, story_number
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -43,4 +43,4 @@ def descendants(app: App, epic: str, story: str, repo: str | None, as_json: bool
              "stories": board.stories(found)}
         )  # fmt: skip
     else:
-        click.echo(numbers(found) if found else f"nothing depends on #{number}")
+        echo(numbers(found) if found else f"nothing depends on #{number}")

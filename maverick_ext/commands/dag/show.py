@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, flush_warnings, numbers, open_epic
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, table
+from maverick_ext.commands.epic._shared import flush_warnings, numbers, open_epic
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json, table
 from maverick_ext.core.dag import Dag
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -39,7 +39,7 @@ def show(app: App, epic: str, repo: str | None, as_json: bool) -> None:
     if as_json:
         emit_json({**dag.to_payload(), "source": source})
     else:
-        click.echo(render_dag(dag))
+        echo(render_dag(dag))
 
 
 def render_dag(dag: Dag) -> str:

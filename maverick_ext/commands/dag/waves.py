@@ -10,7 +10,7 @@ import click
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.epic._shared import Board, epic_board, numbers, plan_document
 from maverick_ext.commands.options import json_option, read_file_arg, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP, InvalidData, UsageError
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def waves(app: App, epic: str | None, source: str | None, repo: str | None, as_j
         emit_json(plan_document(board))
         return
     for index, members in enumerate(board.plan.waves, 1):
-        click.echo(f"wave {index}: {numbers(members)}")
+        echo(f"wave {index}: {numbers(members)}")
 
 
 def _dag_from_file(source: str) -> Dag:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands.epic"
 
-epic = LazyGroup(
-    name="epic",
+epic = group(
+    "epic",
     help="""What to start next, the status table, the summary.
 
     \b
@@ -18,9 +19,5 @@ epic = LazyGroup(
       gh maverick epic summary 100 --post
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "next": f"{_C}.next:next_",
-        "status": f"{_C}.status:status",
-        "summary": f"{_C}.summary:summary",
-    },
+    lazy=tree.EPIC,
 )

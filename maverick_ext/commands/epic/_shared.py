@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
-import click
-
 from maverick_ext.commands.output import end_progress, progress, warn
 from maverick_ext.records import dataclass, field
 
@@ -16,7 +14,6 @@ if TYPE_CHECKING:
     from maverick_ext.core.waves import WavePlan
     from maverick_ext.services.epics import EpicContext, StoryStatus
 
-epic_argument = click.argument("epic", metavar="EPIC")
 # What a command does with block propagations a crashed run left on the epic: commands that
 # write finish them first; reads never write, so they only warn; `bprop` handles its own.
 Journals = Literal["finish", "warn", "leave"]

@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
-import click
+from typing import TYPE_CHECKING
 
-from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import claiming_options
-from maverick_ext.commands.epic._shared import epic_argument, epic_board, numbers
-from maverick_ext.commands.output import emit_json, info
-from maverick_ext.errors import EXIT_CODE_HELP
+from maverick_ext.commands.epic._shared import epic_board, numbers
+from maverick_ext.commands.output import echo, emit_json, info
+from maverick_ext.commands.params import EPIC, claiming
+from maverick_ext.commands.spec import IntRange, command, option
+from maverick_ext.errors import EXIT_CODE_HELP, Exit
 
 MAX_ENV = "MAX_CONCURRENT_WORKTREES"
 
 
-@click.command(
-    "next", short_help="The stories to start now, critical path first.", epilog=EXIT_CODE_HELP
-)
-@epic_argument
-@click.option(
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
+
+
+@command("next", short_help="The stories to start now, critical path first.", epilog=EXIT_CODE_HELP)
+@EPIC
+@option(
     "--max",
     "limit",
-    type=click.IntRange(min=1),
+    type=IntRange(min=1),
     metavar="N",
     help=f"At most N stories (default: {MAX_ENV}, else coordination.max_concurrent_worktrees, "
     "else 4).",
 )
-@click.option(
+@option(
     "--claim",
     "claim",
     is_flag=True,
     help="Claim the first startable story (critical path first) and print it; move past "
     "races lost to other agents. Exit 16: nothing to start now; 17: nothing left.",
 )
-@claiming_options
-@pass_app
+@claiming
 def next_(
     app: App,
     epic: str,
@@ -102,7 +103,7 @@ def next_(
         )
         return
     for story in stories:
-        click.echo(f"#{story['number']}\t{story['title']}")
+        echo(f"#{story['number']}\t{story['title']}")
 
 
 def _claim_next(
@@ -166,10 +167,10 @@ def _claim_next(
     if as_json:
         emit_json(document)
     elif document["claimed"]:
-        click.echo(f"#{document['claimed']['number']}\t{document['claimed']['title']}")
+        echo(f"#{document['claimed']['number']}\t{document['claimed']['title']}")
     if error is not None:
         info(f"gh-maverick: {error.one_line()}")
-        raise click.exceptions.Exit(int(error.exit_code))
+        raise Exit(int(error.exit_code))
 
 
 def _default_limit(app: App) -> int:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import click
+from typing import TYPE_CHECKING
 
-from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, epic_board
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, table
+from maverick_ext.commands.epic._shared import epic_board
+from maverick_ext.commands.output import echo, emit_json, table
+from maverick_ext.commands.params import EPIC, JSON, REPO
+from maverick_ext.commands.spec import command
 from maverick_ext.errors import EXIT_CODE_HELP
 
+if TYPE_CHECKING:
+    from maverick_ext.commands.app import App
 
-@click.command(
-    "status", short_help="Story, wave, status, holder, lease left, PR.", epilog=EXIT_CODE_HELP
-)
-@epic_argument
-@repo_option
-@json_option
-@pass_app
+
+@command("status", short_help="Story, wave, status, holder, lease left, PR.", epilog=EXIT_CODE_HELP)
+@EPIC
+@REPO
+@JSON
 def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
     """One row per story of EPIC, in wave order: story, title, wave, status, holder,
     lease left, PR.
@@ -48,8 +48,8 @@ def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
         counts = {name: sum(r["status"] == name for r in rows) for name in STATUSES}
         emit_json({"epic": ctx.number, "title": ctx.issue.title, "counts": counts, "stories": rows})
         return
-    click.echo(f"#{ctx.number} {ctx.issue.title}")
-    click.echo(
+    echo(f"#{ctx.number} {ctx.issue.title}")
+    echo(
         table(
             ("STORY", "TITLE", "WAVE", "STATUS", "HOLDER", "LEASE LEFT", "PR"),
             (

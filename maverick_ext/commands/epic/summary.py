@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import Board, epic_argument, epic_board
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, info
+from maverick_ext.commands.epic._shared import Board, epic_board
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json, info
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -63,7 +63,7 @@ def summary(app: App, epic: str, post: bool, repo: str | None, as_json: bool) ->
     if as_json:
         emit_json(document)
         return
-    click.echo(document["markdown"])
+    echo(document["markdown"])
     if document["comment_id"] is not None:
         closed = "closed the epic" if document["closed"] else "left the epic open"
         info(f"posted comment {document['comment_id']}; {closed} (close policy: {policy})")

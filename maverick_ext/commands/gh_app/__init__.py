@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maverick_ext.commands import tree
 from maverick_ext.commands.lazy import LazyGroup
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -18,11 +19,7 @@ if TYPE_CHECKING:
     "gh-app",
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "status": "maverick_ext.commands.gh_app.status:status",
-        "token": "maverick_ext.commands.gh_app.token:token",
-        "gh": "maverick_ext.commands.gh_app.gh:gh",
-    },
+    lazy=tree.GH_APP,
 )
 def gh_app() -> None:
     """Act as the GitHub App: status, token, gh -- ARGS.

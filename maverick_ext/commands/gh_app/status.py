@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import MaverickError
 
 
@@ -57,15 +57,15 @@ def status(app: App, repo: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(report)
     else:
-        click.echo(f"configured: {str(settings.configured).lower()}")
+        echo(f"configured: {str(settings.configured).lower()}")
         if settings.configured:
-            click.echo(f"app: {report['app_slug']} (id {settings.app_id})")
-            click.echo(f"installation: {settings.installation_id}")
+            echo(f"app: {report['app_slug']} (id {settings.app_id})")
+            echo(f"installation: {settings.installation_id}")
             expiry = report["token_expires_at"] or "none cached (gh maverick gh-app token)"
-            click.echo(f"token expires: {expiry}")
-            click.echo(f"act as app: {str(report['act_as_app']).lower()}")
+            echo(f"token expires: {expiry}")
+            echo(f"act as app: {str(report['act_as_app']).lower()}")
         else:
-            click.echo(f"missing: {', '.join(settings.missing())}")
+            echo(f"missing: {', '.join(settings.missing())}")
     if not settings.configured:
         raise MaverickError(
             "no GitHub App configured",

@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 
 
 @click.command(
@@ -40,7 +40,7 @@ def token(app: App, renew: bool, print_token: bool, repo: str | None, as_json: b
     reused = None if renew else session.cached()
     minted = reused or session.token(renew=True)
     if print_token:
-        click.echo(minted.token)
+        echo(minted.token)
         return
     document = {
         "app_slug": minted.app_slug,
@@ -52,7 +52,7 @@ def token(app: App, renew: bool, print_token: bool, repo: str | None, as_json: b
         emit_json(document)
     else:
         how = "cached" if reused is not None else "minted"
-        click.echo(
+        echo(
             f"{how} a token for {minted.app_slug or 'the App'} (installation "
             f"{minted.installation_id}), valid until {document['expires_at']}"
         )

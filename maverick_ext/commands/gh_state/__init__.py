@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 
 _C = "maverick_ext.commands.gh_state"
@@ -28,8 +29,8 @@ def marker_kind(text: str, allowed: tuple[str, ...]) -> str:
     )
 
 
-gh_state = LazyGroup(
-    name="gh-state",
+gh_state = group(
+    "gh-state",
     short_help="Read or write one marker kind on an issue, validated.",
     help="""Read or write one marker kind on an issue (validated before it is written).
 
@@ -39,8 +40,5 @@ gh_state = LazyGroup(
       gh maverick gh-state write 100 maverick-dag --payload-file dag.json
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "read": f"{_C}.read:read",
-        "write": f"{_C}.write:write",
-    },
+    lazy=tree.GH_STATE,
 )

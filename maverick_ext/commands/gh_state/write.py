@@ -10,7 +10,7 @@ import click
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.gh_state import WRITABLE, marker_kind
 from maverick_ext.commands.options import json_option, read_file_arg, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP, InvalidData
 
 
@@ -94,4 +94,4 @@ def write(
     if as_json:
         emit_json({"issue": number, "kind": f"maverick-{wanted}", "comment_id": written.comment_id})
     else:
-        click.echo(f"#{number}: maverick-{wanted} written (comment {written.comment_id})")
+        echo(f"#{number}: maverick-{wanted} written (comment {written.comment_id})")

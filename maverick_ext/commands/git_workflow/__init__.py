@@ -6,24 +6,20 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maverick_ext.commands import tree
 from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands.output import echo
 from maverick_ext.errors import EXIT_CODE_HELP
 
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
-
-_G = "maverick_ext.commands.git_workflow"
 
 
 @click.group(
     "git-workflow",
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "story-base": f"{_G}.story_base:story_base",
-        "pr-target": f"{_G}.pr_target:pr_target",
-        "show": f"{_G}.show:show",
-    },
+    lazy=tree.GIT_WORKFLOW,
 )
 def git_workflow() -> None:
     """Story base and PR target from config.
@@ -45,4 +41,4 @@ def print_resolved(app: App, which: str, as_json: bool) -> None:
     if as_json:
         emit_json(resolved.to_json())
     else:
-        click.echo(resolved.name)
+        echo(resolved.name)

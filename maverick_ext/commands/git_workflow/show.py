@@ -8,7 +8,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option
-from maverick_ext.commands.output import emit_json, table
+from maverick_ext.commands.output import echo, emit_json, table
 
 
 @click.command(
@@ -58,4 +58,4 @@ def show(app: App, as_json: bool) -> None:
         ("worktree cap", config.coordination.max_concurrent_worktrees),
         ("config files", ", ".join(document["sources"]) or "(none: defaults)"),
     ]
-    click.echo(table(["SETTING", "VALUE"], rows))
+    echo(table(["SETTING", "VALUE"], rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maverick_ext.commands import tree
 from maverick_ext.commands.lazy import LazyGroup
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -12,11 +13,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
     "issue",
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "policy": "maverick_ext.commands.issue.policy:policy",
-        "close-on-merge": "maverick_ext.commands.issue.close_on_merge:close_on_merge",
-        "comment": "maverick_ext.commands.issue.comment:comment",
-    },
+    lazy=tree.ISSUE,
 )
 def issue() -> None:
     """Issue policies, artefact comments, closing on merge.

@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -84,4 +84,4 @@ def close_on_merge(
             }
         )
     else:
-        click.echo(f"#{number}: {label}, {'closed' if closed else f'left open ({policy})'}")
+        echo(f"#{number}: {label}, {'closed' if closed else f'left open ({policy})'}")

@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.output import echo, emit_json
 
 
 @click.command(
@@ -32,4 +32,4 @@ def policy(app: App, as_json: bool) -> None:
         sources = [str(path) for path in config.sources]
         emit_json({"close_policy": config.issue_lifecycle.close_policy, "sources": sources})
     else:
-        click.echo(config.issue_lifecycle.close_policy)
+        echo(config.issue_lifecycle.close_policy)

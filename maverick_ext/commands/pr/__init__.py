@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maverick_ext.commands import tree
 from maverick_ext.commands.lazy import LazyGroup
 from maverick_ext.errors import EXIT_CODE_HELP
 
@@ -12,10 +13,7 @@ from maverick_ext.errors import EXIT_CODE_HELP
     "pr",
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "retarget": "maverick_ext.commands.pr.retarget:retarget",
-        "wait": "maverick_ext.commands.pr.wait:wait",
-    },
+    lazy=tree.PR,
 )
 def pr() -> None:
     """Stacked PRs: retarget them; wait for checks and merges.

@@ -6,7 +6,8 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.errors import EXIT_CODE_HELP
+from maverick_ext.commands.output import echo
+from maverick_ext.errors import EXIT_CODE_HELP, Exit
 
 WAIT_JSON = """\b
 JSON: {"pr", "result": "passed"|"merged"|"failed"|"conflicting"|"closed"|"timed_out",
@@ -128,9 +129,9 @@ def wait(
         if state.checks:
             rows = [(c.bucket, c.name, c.state, c.workflow or "", c.link or "")
                     for c in state.checks]  # fmt: skip
-            click.echo(table(("BUCKET", "NAME", "STATE", "WORKFLOW", "LINK"), rows))
+            echo(table(("BUCKET", "NAME", "STATE", "WORKFLOW", "LINK"), rows))
         if not code:
-            click.echo(verdict.reason)
+            echo(verdict.reason)
     if code:
-        click.echo(f"gh-maverick: {verdict.reason}", err=True)
-        raise click.exceptions.Exit(code)
+        echo(f"gh-maverick: {verdict.reason}", err=True)
+        raise Exit(code)

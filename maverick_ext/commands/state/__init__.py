@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands.state"
 
-state = LazyGroup(
-    name="state",
+state = group(
+    "state",
     help="""Show or record the status of an epic's stories.
 
     Status is derived from facts on each story (merged PR or merged-to-* label, needs-human,
@@ -20,8 +21,5 @@ state = LazyGroup(
       gh maverick state set 100 104 ejected
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "show": f"{_C}.show:show",
-        "set": f"{_C}.set:set_",
-    },
+    lazy=tree.STATE,
 )

@@ -9,7 +9,7 @@ import click
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.epic._shared import flush_warnings, open_epic, story_number
 from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, info, warn
+from maverick_ext.commands.output import echo, emit_json, info, warn
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def set_(
         emit_json({**result.to_json(), "label": change.add, "added": added})
     else:
         note = "labelled" if added else "already labelled"
-        click.echo(f"#{result.number} is {result.status} ({note} {change.add})")
+        echo(f"#{result.number} is {result.status} ({note} {change.add})")
 
 
 def _split(app: App, repo: str | None, given: tuple[str, ...]) -> tuple[str, str, str]:
@@ -113,4 +113,4 @@ def _explain(current: StoryStatus, status: str, as_json: bool) -> None:
         emit_json({**current.to_json(), "label": None, "added": False, "note": note})
         info(note)
     else:
-        click.echo(note)
+        echo(note)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.epic._shared import epic_argument, epic_board, flush_warnings
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json, info, table
+from maverick_ext.commands.epic._shared import epic_board, flush_warnings
+from maverick_ext.commands.options import epic_argument, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json, info, table
 from maverick_ext.errors import EXIT_CODE_HELP
 
 
@@ -53,6 +53,6 @@ def show(app: App, epic: str, write: bool, repo: str | None, as_json: bool) -> N
         )
         return
     rows = [(f"#{n}", s.title, s.status, s.reason) for n, s in found.items()]
-    click.echo(table(("STORY", "TITLE", "STATUS", "WHY"), rows))
+    echo(table(("STORY", "TITLE", "STATUS", "WHY"), rows))
     if comment_id is not None:
         info(f"refreshed the maverick-state snapshot in comment {comment_id}")

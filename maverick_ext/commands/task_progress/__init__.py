@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from maverick_ext.commands.lazy import LazyGroup
+from maverick_ext.commands import tree
+from maverick_ext.commands.spec import group
 from maverick_ext.errors import EXIT_CODE_HELP
 
 _C = "maverick_ext.commands.task_progress"
 
-task_progress = LazyGroup(
-    name="task-progress",
+task_progress = group(
+    "task-progress",
     short_help="Read or record where an issue's work stands.",
     help="""Read or record where an issue's work stands, in one marker comment.
 
@@ -23,8 +24,5 @@ task_progress = LazyGroup(
       gh maverick task-progress read 42 | jq -r .phase
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "read": f"{_C}.read:read",
-        "set": f"{_C}.set:set_",
-    },
+    lazy=tree.TASK_PROGRESS,
 )

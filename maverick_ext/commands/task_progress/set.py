@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from maverick_ext.commands.app import App, pass_app
-from maverick_ext.commands.coordination import instance_option, issue_client
-from maverick_ext.commands.options import json_option, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands.coordination import issue_client
+from maverick_ext.commands.options import instance_option, json_option, repo_option
+from maverick_ext.commands.output import echo, emit_json
 from maverick_ext.commands.task_progress.read import PAYLOAD_JSON
 from maverick_ext.core.task_progress import COMMENT_KINDS, PHASES
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
@@ -109,7 +109,7 @@ def set_(
     if as_json:
         emit_json({**progress.payload, "comment_id": progress.comment_id})
     else:
-        click.echo(
+        echo(
             f"#{number}: {progress.payload.get('phase') or 'progress'} recorded "
             f"(comment {progress.comment_id})"
         )

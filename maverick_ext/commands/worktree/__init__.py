@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import click
 
+from maverick_ext.commands import tree
 from maverick_ext.commands.lazy import LazyGroup
 from maverick_ext.errors import EXIT_CODE_HELP
-
-_W = "maverick_ext.commands.worktree"
 
 
 @click.group(
     "worktree",
     cls=LazyGroup,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "create": f"{_W}.create:create",
-        "list": f"{_W}.list:list_worktrees",
-        "remove": f"{_W}.remove:remove",
-        "prune": f"{_W}.prune:prune",
-    },
+    lazy=tree.WORKTREE,
 )
 def worktree() -> None:
     """Create, list, remove and prune story worktrees.

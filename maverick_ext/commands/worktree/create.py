@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option
-from maverick_ext.commands.output import emit_json, info
+from maverick_ext.commands.output import echo, emit_json, info
 
 
 @click.command(
@@ -56,4 +56,4 @@ def create(app: App, branch: str, base: str | None, issue: int | None, as_json: 
         info(f"reusing the existing worktree of {created.branch}")
     else:
         info(f"{created.action} {created.branch} from {created.start_point or 'its branch'}")
-    click.echo(created.path)
+    echo(created.path)

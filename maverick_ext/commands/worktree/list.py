@@ -6,7 +6,7 @@ import click
 
 from maverick_ext.commands.app import App, pass_app
 from maverick_ext.commands.options import json_option
-from maverick_ext.commands.output import emit_json, table
+from maverick_ext.commands.output import echo, emit_json, table
 
 
 def _flag(value: bool | None) -> str:
@@ -47,5 +47,5 @@ def list_worktrees(app: App, as_json: bool) -> None:
         )
         for w in listing.worktrees
     ]
-    click.echo(table(["BRANCH", "ISSUE", "MANAGED", "DIRTY", "PATH"], rows))
-    click.echo(f"{listing.active} of {listing.cap} story worktrees in use", err=True)
+    echo(table(["BRANCH", "ISSUE", "MANAGED", "DIRTY", "PATH"], rows))
+    echo(f"{listing.active} of {listing.cap} story worktrees in use", err=True)

@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 
 import click
 
-from maverick_ext.commands.coordination import instance_option
-from maverick_ext.commands.lazy import LazyGroup
-from maverick_ext.commands.options import json_option, read_file_arg, repo_option
-from maverick_ext.commands.output import emit_json
+from maverick_ext.commands import tree
+from maverick_ext.commands.options import instance_option, json_option, read_file_arg, repo_option
+from maverick_ext.commands.output import echo, emit_json
+from maverick_ext.commands.spec import group
 from maverick_ext.core.task_progress import COMMENT_KINDS
 from maverick_ext.errors import EXIT_CODE_HELP, UsageError
 
@@ -55,11 +55,11 @@ def report(issue: int, kind: str, comment_id: int, action: str, as_json: bool) -
     if as_json:
         emit_json({"issue": issue, "kind": kind, "comment_id": comment_id, "action": action})
     else:
-        click.echo(comment_id)
+        echo(comment_id)
 
 
-comment = LazyGroup(
-    name="comment",
+comment = group(
+    "comment",
     short_help="Post or update artefact comments by kind (recorded by id).",
     help="""Post or update an issue's artefact comments (design, plan, tasks, completion).
 
@@ -69,8 +69,5 @@ comment = LazyGroup(
       gh maverick issue comment update 42 --kind design --body-file design.md
     """,
     epilog=EXIT_CODE_HELP,
-    lazy={
-        "post": f"{_C}.post:post",
-        "update": f"{_C}.update:update",
-    },
+    lazy=tree.ISSUE_COMMENT,
 )
