@@ -263,3 +263,8 @@ def test_class_definition_mistakes_fail_as_dataclasses_fails_them() -> None:
         dataclass(type("Bad", (), {"a": field(default=1)}))
     with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen one"):
         dataclass(type("Bad", (Point,), {}))
+
+
+@given(st.from_type(Point))
+def test_hypothesis_builds_records_from_their_annotations(point: Point) -> None:
+    assert isinstance(point.x, int) and isinstance(point.y, int) and isinstance(point.tags, tuple)
