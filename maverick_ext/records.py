@@ -19,11 +19,13 @@ around it treats these classes as dataclasses:
   and default-order checks, ClassVar annotations skipped;
 * ``inspect.signature(cls)``, computed only when asked (``inspect`` costs 5 ms to import).
 
-Only what this code base uses: ``@dataclass`` bare or with ``eq=`` and ``frozen=``; no
-``order``, ``slots``, ``kw_only``, ``InitVar``, and no generated ``__doc__`` (the standard one
-calls ``inspect.signature``). tests/unit/test_records.py checks these classes against
-standard ones built from the same generated specs. Type checkers see the standard
-decorator (below), so mypy's dataclass plugin checks fields and frozen assignment as before.
+Only what this code base uses: ``@dataclass`` bare or with ``eq=`` and ``frozen=``.
+``order=``, ``slots=``, ``kw_only`` and ``InitVar`` fields are refused with a TypeError, never
+half-done; a class without a docstring keeps none (the standard decorator writes its
+signature there, importing ``inspect`` to do it). tests/unit/test_records.py checks these
+classes against standard ones built from the same generated specs. Type checkers see the
+standard decorator (below), so mypy's dataclass plugin checks fields and frozen assignment
+as before.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ _FIELD = dataclasses._FIELD  # type: ignore[attr-defined]
 _FIELD_CLASSVAR = dataclasses._FIELD_CLASSVAR  # type: ignore[attr-defined]
 _Field = Any  # a dataclasses.Field, given the private _field_type this module sets
 _CLASSVAR = re.compile(r"\s*(?:typing\s*\.\s*)?ClassVar\b")
+_INITVAR = re.compile(r"\s*(?:dataclasses\s*\.\s*)?InitVar\b")
 
 
 class _Params:
@@ -145,6 +148,8 @@ def _process_class(cls: Any, eq: bool, frozen: bool) -> type:
 def _field(cls: Any, name: str, annotation: Any) -> _Field:
     default = getattr(cls, name, MISSING)
     made: _Field = default if isinstance(default, Field) else field(default=default)
+    if made.kw_only is True or _is_initvar(annotation):  # loudly, never as a plain field
+        raise TypeError(f"field {name}: records.dataclass has no kw_only or InitVar fields")
     made.name, made.type, made.kw_only = name, annotation, False
     if _is_classvar(annotation):
         made._field_type = _FIELD_CLASSVAR
@@ -164,6 +169,12 @@ def _is_classvar(annotation: Any) -> bool:
     if isinstance(annotation, str):
         return _CLASSVAR.match(annotation) is not None
     return annotation is typing.ClassVar or typing.get_origin(annotation) is typing.ClassVar
+
+
+def _is_initvar(annotation: Any) -> bool:
+    if isinstance(annotation, str):
+        return _INITVAR.match(annotation) is not None
+    return annotation is dataclasses.InitVar or isinstance(annotation, dataclasses.InitVar)
 
 
 def _set_new(cls: Any, name: str, value: Any) -> bool:

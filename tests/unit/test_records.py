@@ -263,6 +263,12 @@ def test_class_definition_mistakes_fail_as_dataclasses_fails_them() -> None:
         dataclass(type("Bad", (), {"a": field(default=1)}))
     with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen one"):
         dataclass(type("Bad", (Point,), {}))
+    for unsupported in ({"__annotations__": {"a": "InitVar[int]"}}, {"a": field(kw_only=True)}):
+        unsupported.setdefault("__annotations__", {"a": "int"})
+        with pytest.raises(
+            TypeError, match=r"field a: records\.dataclass has no kw_only or InitVar"
+        ):
+            dataclass(type("Bad", (), unsupported))
 
 
 @given(st.from_type(Point))
