@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from maverick_ext import records
@@ -177,7 +177,6 @@ def observed(cls: type, impl: str, args: list[Any], kwargs: dict[str, Any]) -> A
     }
 
 
-@settings(max_examples=300, deadline=None)
 @given(spec=class_specs(), data=st.data())
 def test_a_record_class_agrees_with_the_standard_dataclass(spec: dict, data: st.DataObject) -> None:
     made = {impl: outcome(lambda impl=impl: build(spec, impl)) for impl in ("records", "std")}
