@@ -7,12 +7,14 @@ dataclasses while importing: 54 ms of its ~290 ms on Python 3.11 (``epic next``:
 75 ms). Here each method is a closure over the class's field list: ~0.1 ms a class, 5 ms for
 ``read``'s (7 ms for ``epic next``'s); read's imports went from ~145 to ~95 ms.
 
-What it keeps from :mod:`dataclasses`, so everything else in the standard library and
-around it treats these classes as dataclasses:
+It does not import :mod:`dataclasses` either: that module imports :mod:`inspect`, another
+15 ms on every start. So ``field``, ``fields``, ``asdict``, ``replace``, ``MISSING`` and
+``FrozenInstanceError`` are this module's own, with the standard semantics. What it keeps
+from :mod:`dataclasses`, so everything else treats these classes as dataclasses:
 
-* the standard :class:`dataclasses.Field` objects in ``__dataclass_fields__`` (the fields of
-  dataclass bases first, in the standard order), so :func:`dataclasses.fields`, ``asdict``,
-  ``replace`` and ``is_dataclass`` work unchanged and are re-exported from here;
+* ``__dataclass_fields__``: the standard :class:`dataclasses.Field` objects (the fields of
+  dataclass bases first, in the standard order), built when a standard tool first asks
+  (:func:`dataclasses.fields`, ``asdict``, ``is_dataclass``, hypothesis), so those work too;
 * the same ``__init__`` binding and ``TypeError`` texts, ``__post_init__``, defaults and
   factories, ``__repr__`` text, ``__eq__`` (same class only), ``__hash__`` as the standard
   decorator decides it, ``FrozenInstanceError``, ``__match_args__``, the mutable-default
@@ -32,16 +34,95 @@ from __future__ import annotations
 
 import _thread
 import abc
-import dataclasses
 import re
 import typing
-from dataclasses import MISSING, Field, FrozenInstanceError, asdict, field, fields, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NoReturn
 
-if TYPE_CHECKING:
-    from dataclasses import dataclass
+if TYPE_CHECKING:  # mypy's dataclass plugin checks fields, frozen assignment and replace()
+    from dataclasses import (
+        MISSING,
+        Field,
+        FrozenInstanceError,
+        asdict,
+        dataclass,
+        field,
+        fields,
+        replace,
+    )
 else:
+
+    class _Missing:
+        def __repr__(self) -> str:
+            return "MISSING"
+
+    MISSING = _Missing()
+
+    class FrozenInstanceError(AttributeError):
+        """Assigning to (or deleting) a field of a frozen record."""
+
+    class Field:
+        """One field, with the standard Field's attributes (``name``, ``type``, ``default``,
+        ``default_factory``, ``init``, ``repr``, ``hash``, ``compare``, ``metadata``)."""
+
+        __slots__ = (
+            *("name", "type", "default", "default_factory", "init", "repr", "hash"),
+            *("compare", "metadata", "kw_only", "_field_type"),
+        )
+
+        def __init__(self, default, default_factory, init, repr, hash, compare, metadata, kw_only):
+            if default is not MISSING and default_factory is not MISSING:
+                raise ValueError("cannot specify both default and default_factory")
+            self.name = self.type = self._field_type = None
+            self.default, self.default_factory = default, default_factory
+            self.init, self.repr, self.hash, self.compare = init, repr, hash, compare
+            self.metadata = {} if metadata is None else dict(metadata)
+            self.kw_only = kw_only
+
+        def __repr__(self) -> str:
+            return f"Field(name={self.name!r},type={self.type!r},default={self.default!r})"
+
+    def field(
+        *,
+        default=MISSING,
+        default_factory=MISSING,
+        init=True,
+        repr=True,
+        hash=None,
+        compare=True,
+        metadata=None,
+        kw_only=MISSING,
+    ):
+        """dataclasses.field: a field's default, factory and flags."""
+        return Field(default, default_factory, init, repr, hash, compare, metadata, kw_only)
+
+    def fields(class_or_instance):
+        """dataclasses.fields: the fields (not ClassVars) of a record, in order."""
+        try:
+            found = class_or_instance.__record_fields__
+        except AttributeError:
+            raise TypeError("must be called with a dataclass type or instance") from None
+        return tuple(f for f in found.values() if f._field_type is _FIELD)
+
+    def asdict(obj, *, dict_factory=dict):
+        """dataclasses.asdict: the record as a dict, nested records, lists and dicts too."""
+        if not hasattr(type(obj), "__record_fields__"):
+            raise TypeError("asdict() should be called on dataclass instances")
+        return _asdict(obj, dict_factory)
+
+    def replace(obj, /, **changes):
+        """dataclasses.replace: a new record with ``changes`` (init=False fields refused)."""
+        for f in fields(obj):
+            if not f.init:
+                if f.name in changes:
+                    raise ValueError(
+                        f"field {f.name} is declared with init=False, it cannot be specified "
+                        "with replace()"
+                    )
+                continue
+            if f.name not in changes:
+                changes[f.name] = getattr(obj, f.name)
+        return obj.__class__(**changes)
 
     def dataclass(cls: type | None = None, /, *, eq: bool = True, frozen: bool = False):
         """The class with the methods ``dataclasses.dataclass(eq=, frozen=)`` would add."""
@@ -52,13 +133,12 @@ else:
         return wrap if cls is None else wrap(cls)
 
 
-__all__ = ["FrozenInstanceError", "asdict", "dataclass", "field", "fields", "replace"]
+__all__ = ["MISSING", "FrozenInstanceError", "asdict", "dataclass", "field", "fields", "replace"]
 
-# The markers ``dataclasses.fields()`` and ``replace()`` read off each Field (private, but
-# the standard functions above depend on them being these very objects).
-_FIELD = dataclasses._FIELD  # type: ignore[attr-defined]
-_FIELD_CLASSVAR = dataclasses._FIELD_CLASSVAR  # type: ignore[attr-defined]
-_Field = Any  # a dataclasses.Field, given the private _field_type this module sets
+# What a Field stands for: an instance field, or a ClassVar (kept out of fields()).
+_FIELD: Any = object()
+_FIELD_CLASSVAR: Any = object()
+_Field = Any  # a Field, given the _field_type this module sets
 _CLASSVAR = re.compile(r"\s*(?:typing\s*\.\s*)?ClassVar\b")
 _INITVAR = re.compile(r"\s*(?:dataclasses\s*\.\s*)?InitVar\b")
 
@@ -92,7 +172,7 @@ def _process_class(cls: Any, eq: bool, frozen: bool) -> type:
     by_name: dict[str, _Field] = {}
     has_record_bases = any_frozen_base = False
     for base in cls.__mro__[-1:0:-1]:
-        base_fields = getattr(base, "__dataclass_fields__", None)
+        base_fields = getattr(base, "__record_fields__", None)
         if base_fields is not None:
             has_record_bases = True
             by_name.update((f.name, f) for f in base_fields.values())
@@ -119,7 +199,8 @@ def _process_class(cls: Any, eq: bool, frozen: bool) -> type:
 
     class_hash = cls.__dict__.get("__hash__", MISSING)
     explicit_hash = not (class_hash is MISSING or (class_hash is None and "__eq__" in cls.__dict__))
-    cls.__dataclass_fields__ = by_name
+    cls.__record_fields__ = by_name
+    cls.__dataclass_fields__ = _StandardFields()
     cls.__dataclass_params__ = _Params(eq, frozen)
     all_fields = [f for f in by_name.values() if f._field_type is _FIELD]
     init_fields = [f for f in all_fields if f.init]
@@ -174,7 +255,8 @@ def _is_classvar(annotation: Any) -> bool:
 def _is_initvar(annotation: Any) -> bool:
     if isinstance(annotation, str):
         return _INITVAR.match(annotation) is not None
-    return annotation is dataclasses.InitVar or isinstance(annotation, dataclasses.InitVar)
+    kind = annotation if isinstance(annotation, type) else type(annotation)
+    return kind.__name__ == "InitVar" and kind.__module__ == "dataclasses"
 
 
 def _set_new(cls: Any, name: str, value: Any) -> bool:
@@ -219,7 +301,7 @@ def _init(cls: Any, all_fields: list[_Field], init_fields: list[_Field], frozen:
     direct = frozen and not _data_descriptors(cls, order)
     assign = object.__setattr__ if frozen else setattr
     post_init = getattr(cls, "__post_init__", None) is not None
-    self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"
+    self_name = "__dataclass_self__" if "self" in cls.__record_fields__ else "self"
     qualname = f"{cls.__qualname__}.__init__"
 
     def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
@@ -385,3 +467,51 @@ class _LazySignature:
                 return_annotation=None,
             )
         return self.signature
+
+
+def _asdict(obj: Any, dict_factory: Any) -> Any:
+    """As dataclasses' ``_asdict_inner``: records, named tuples, lists, tuples and dicts are
+    rebuilt, anything else deep-copied."""
+    if hasattr(type(obj), "__record_fields__"):
+        return dict_factory(
+            [(f.name, _asdict(getattr(obj, f.name), dict_factory)) for f in fields(obj)]
+        )
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*[_asdict(v, dict_factory) for v in obj])
+    if isinstance(obj, list | tuple):
+        return type(obj)(_asdict(v, dict_factory) for v in obj)
+    if isinstance(obj, dict):
+        return type(obj)(
+            (_asdict(k, dict_factory), _asdict(v, dict_factory)) for k, v in obj.items()
+        )
+    import copy
+
+    return copy.deepcopy(obj)
+
+
+class _StandardFields:
+    """``__dataclass_fields__`` for the standard library's tools, built when one first asks:
+    the standard Field objects, with the private markers ``dataclasses.fields`` reads."""
+
+    def __get__(self, instance: Any, owner: Any) -> dict[str, Any]:
+        import dataclasses
+
+        standard = {}
+        for name, ours in owner.__record_fields__.items():
+            made = dataclasses.field(
+                default=dataclasses.MISSING if ours.default is MISSING else ours.default,
+                default_factory=dataclasses.MISSING
+                if ours.default_factory is MISSING
+                else ours.default_factory,
+                init=ours.init,
+                repr=ours.repr,
+                hash=ours.hash,
+                compare=ours.compare,
+                metadata=ours.metadata,
+                kw_only=False,
+            )
+            made.name, made.type = ours.name, ours.type
+            kind = "_FIELD" if ours._field_type is _FIELD else "_FIELD_CLASSVAR"
+            made._field_type = getattr(dataclasses, kind)  # type: ignore[attr-defined]
+            standard[name] = made
+        return standard

@@ -1,5 +1,6 @@
-"""The commands agents call most stay light (issue #14): no pydantic, asyncio, ssl or click
-(their arguments parse on the fast path, commands/fast.py) in a fresh interpreter, through the real gh against the emulator. One interpreter runs them
+"""The commands agents call most stay light (issue #14): no pydantic, asyncio, ssl, click
+(their arguments parse on the fast path, commands/fast.py) or dataclasses (records.py) in a
+fresh interpreter, through the real gh against the emulator. One interpreter runs them
 all in turn, naming what each one added: a module one of them imports shows under its
 name. (That each costs one request is counted in-process: tests/commands/test_hot_path.py.)
 """
@@ -14,7 +15,8 @@ import sys
 from tests.conftest import real_gh
 from tests.inprocess import Instances
 
-HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography", "click")
+# click, and dataclasses with the inspect it imports: records.py stands in for the decorator
+HEAVY = ("pydantic", "asyncio", "ssl", "graphql", "jwt", "cryptography", "click", "dataclasses")
 HOT = [
     ["read", "2", "--json"],
     ["guard", "2"],

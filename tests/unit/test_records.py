@@ -159,7 +159,8 @@ def observed(cls: type, impl: str, args: list[Any], kwargs: dict[str, Any]) -> A
         return built
     made = cls(*args, **kwargs)
     again = cls(*args, **kwargs)
-    names = [f.name for f in dataclasses.fields(cls)]
+    tools = records if impl == "records" else dataclasses  # each its own fields/asdict/replace
+    names = [f.name for f in tools.fields(cls)]
     hash_kind = {None: "unhashable", object.__hash__: "identity"}.get(cls.__hash__, "fields")
     return {
         "vars": plain(list(vars(made).items())),
@@ -169,8 +170,8 @@ def observed(cls: type, impl: str, args: list[Any], kwargs: dict[str, Any]) -> A
         "eq other": outcome(lambda: made == object()),
         "hash kind": hash_kind,
         "hash": outcome(lambda: hash(made)) if hash_kind == "fields" else None,
-        "asdict": outcome(lambda: dataclasses.asdict(made)),
-        "replace": outcome(lambda: vars(dataclasses.replace(made, **kwargs))),
+        "asdict": outcome(lambda: tools.asdict(made)),
+        "replace": outcome(lambda: vars(tools.replace(made, **kwargs))),
         "set field": [outcome(lambda n=n: setattr(copy.copy(made), n, 0)) for n in names],
         "set other": outcome(lambda: setattr(copy.copy(made), "other", 0)),
         "delete field": [outcome(lambda n=n: delattr(copy.copy(made), n)) for n in names],
@@ -247,6 +248,7 @@ def test_a_mutable_record_is_unhashable_and_nests_in_asdict() -> None:
 def test_the_standard_tools_see_a_dataclass() -> None:
     p = Point(1, 2, "l", ("t",))
     assert dataclasses.is_dataclass(Point) and dataclasses.astuple(p) == (1, 2, "l", ("t",))
+    assert dataclasses.replace(p, x=5) == replace(p, x=5) and dataclasses.asdict(p) == asdict(p)
     assert pickle.loads(pickle.dumps(p)) == p and copy.deepcopy(p) == p
     assert str(inspect.signature(Point)) == (
         "(x: 'int', y: 'int' = 0, label: 'str' = '', tags: 'tuple[str, ...]' = ()) -> None"
