@@ -498,7 +498,7 @@ class _StandardFields:
 
         standard = {}
         for name, ours in owner.__record_fields__.items():
-            made = dataclasses.field(
+            made: Any = dataclasses.field(
                 default=dataclasses.MISSING if ours.default is MISSING else ours.default,
                 default_factory=dataclasses.MISSING
                 if ours.default_factory is MISSING
@@ -512,6 +512,6 @@ class _StandardFields:
             )
             made.name, made.type = ours.name, ours.type
             kind = "_FIELD" if ours._field_type is _FIELD else "_FIELD_CLASSVAR"
-            made._field_type = getattr(dataclasses, kind)  # type: ignore[attr-defined]
+            made._field_type = getattr(dataclasses, kind)
             standard[name] = made
         return standard
