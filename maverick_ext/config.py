@@ -221,7 +221,7 @@ def load_config(
     Missing files mean defaults. Raises ``InvalidData`` naming the file and key of the
     first invalid value, ``UsageError`` naming an invalid environment variable.
     """
-    sources = config_sources(cwd, env=env)
+    sources = tuple(Path(source) for source in config_sources(cwd, env=env))
     merged: dict[str, Any] = {}
     for path in sources:
         merged = _merge(merged, _read_file(path))

@@ -42,6 +42,7 @@ class App:
     # `--as-app` (or github_app.act_as_app): every gh child acts with the App's token.
     as_app: bool = False
     _config: MaverickConfig | None = field(default=None, init=False, repr=False)
+    _config_files: tuple[str, ...] | None = field(default=None, init=False, repr=False)
     _coordination: Coordination | None = field(default=None, init=False, repr=False)
     _github_app: GitHubApp | None = field(default=None, init=False, repr=False)
     _app_token: CachedToken | None = field(default=None, init=False, repr=False)
@@ -61,6 +62,15 @@ class App:
 
             self._config = load_config(self.cwd, env=self.env)
         return self._config
+
+    def config_files(self) -> tuple[str, ...]:
+        """The configuration files that exist here, looked up once per run: a few stats, so
+        that without one the commands never import the validating (pydantic) models."""
+        if self._config_files is None:
+            from maverick_ext.config_files import config_sources
+
+            self._config_files = config_sources(self.cwd, env=self.env)
+        return self._config_files
 
     def client(self, repo: RepoRef | None) -> GhClient:
         """A `gh api` client bound to ``repo`` (already resolved by ``resolve_repo``), acting
@@ -107,13 +117,12 @@ class App:
         """A `gh api` client acting as gh's own account (never as the App)."""
         if self.make_client is not None:
             return self.make_client(repo=repo, debug=self.debug)
-        from maverick_ext.config_files import config_sources
         from maverick_ext.errors import InvalidData
         from maverick_ext.github.client import RETRY_WAIT_ENV, GhClient, retry_policy
 
         configured = None
         # Without a config file the default applies: no need to load (pydantic) models.
-        if not self.env.get(RETRY_WAIT_ENV) and config_sources(self.cwd, env=self.env):
+        if not self.env.get(RETRY_WAIT_ENV) and self.config_files():
             try:
                 configured = self.config.coordination.max_retry_wait_s
             except InvalidData:
@@ -175,10 +184,10 @@ class App:
         """Config section ``name`` as its pydantic-free dataclass (``config_files``): without
         a config file the defaults plus the environment's overrides, known from two stats;
         else the validated file's section, every field of the dataclass taken from it."""
-        from maverick_ext.config_files import config_sources, environment_overrides
+        from maverick_ext.config_files import environment_overrides
         from maverick_ext.records import fields, replace
 
-        if not config_sources(self.cwd, env=self.env):
+        if not self.config_files():
             return replace(defaults, **environment_overrides(self.env).get(name, {}))
         section = getattr(self.config, name)
         values = {f.name: getattr(section, f.name) for f in fields(defaults)}

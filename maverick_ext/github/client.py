@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 from maverick_ext import process
 from maverick_ext.core.refs import RepoRef
@@ -314,6 +312,8 @@ class GhClient:
 
     def _backoff(self, failures: int) -> float:
         delay = min(self.policy.base_delay_s * 2 ** (failures - 1), self.policy.max_delay_s)
+        import random  # only when retrying
+
         return delay * (0.5 + random.random() / 2)  # jitter: racing instances spread out
 
     def _throttle_wait(self, outcome: _Attempt, throttles: int) -> float:
@@ -321,6 +321,8 @@ class GhClient:
         if outcome.wait_s is not None:
             return max(outcome.wait_s, 0.0)
         minimum = self.policy.secondary_wait_s * 2 ** (throttles - 1)
+        import random
+
         return minimum * (1 + random.random() / 10)  # never below GitHub's minute
 
 
@@ -356,6 +358,8 @@ def http_date(raw: str) -> datetime | None:
 
 def _relative(url: str) -> str:
     """gh api takes a path; Link headers carry absolute URLs (maybe with an /api/v3 prefix)."""
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     path = parts.path.lstrip("/")
     path = path.removeprefix("api/v3/")
