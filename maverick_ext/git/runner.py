@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maverick_ext import process
 from maverick_ext.errors import MaverickError, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # git must never stop to ask (credentials, editor for rebase messages) or colour its output.
 QUIET_GIT_ENV = {
@@ -54,17 +57,19 @@ def git_ok(*args: str, cwd: str | os.PathLike[str] | None = None, **kw: object) 
 
 def top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
     """The working tree's top directory; UsageError outside a git repository."""
+    from pathlib import Path  # here: the claim commands import this module, not pathlib
+
     result = git("rev-parse", "--show-toplevel", cwd=cwd)
     if result.exit_code != 0:
         raise not_a_repository()
     return Path(result.stdout.strip())
 
 
-def absolute_git_dir(cwd: str | os.PathLike[str] | None = None) -> Path | None:
+def absolute_git_dir(cwd: str | os.PathLike[str] | None = None) -> str | None:
     """This worktree's own git dir (each linked worktree has one), or None outside a clone."""
     result = git("rev-parse", "--absolute-git-dir", cwd=cwd)
     found = result.stdout.strip()
-    return Path(found) if result.exit_code == 0 and found else None
+    return found if result.exit_code == 0 and found else None
 
 
 def main_top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
@@ -74,6 +79,8 @@ def main_top_level(cwd: str | os.PathLike[str] | None = None) -> Path:
         raise not_a_repository()
     if result.exit_code != 0:
         raise GitFailed(["git", *result.argv[1:]], result)
+    from pathlib import Path
+
     common_dir = Path(result.stdout.strip())
     # A non-bare repository keeps its git dir as <checkout>/.git.
     return common_dir.parent if common_dir.name == ".git" else top_level(cwd)

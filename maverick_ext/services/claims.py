@@ -56,7 +56,6 @@ from maverick_ext.records import dataclass, field, replace
 from maverick_ext.services.processes import pid_alive
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from maverick_ext.services.identity import Identity
 
@@ -386,9 +385,9 @@ class Coordinator:
     # What the next heartbeat of each issue needs (node id, commit): one request a beat.
     _beatings: dict[int, _Beating] = field(default_factory=dict)
     # The heartbeat-loop registry of this instance (``services.loops``), when known.
-    loops_dir: Path | None = None
+    loops_dir: str | None = None
     # Where this instance remembers its claims between runs (``services.lease_memo``).
-    memo_dir: Path | None = None
+    memo_dir: str | None = None
     wall: Callable[[], float] = time.time
     # False once the process that started us is gone (a loop must not outlive it).
     parent_alive: Callable[[], bool] = lambda: True

@@ -84,7 +84,7 @@ def host_of(client: GhClient, env: Mapping[str, str]) -> str:
 def cache_path(env: Mapping[str, str], host: str, settings: GitHubApp) -> Path:
     assert settings.installation_id is not None
     name = cache_file_name(host, settings.app_id, settings.installation_id)
-    return state_root(env) / "gh-app" / name
+    return Path(state_root(env)) / "gh-app" / name
 
 
 def load_cached(path: Path) -> CachedToken | None:
@@ -117,7 +117,7 @@ def known_slugs(env: Mapping[str, str], settings: GitHubApp) -> tuple[str, ...]:
     if not settings.configured:
         return ()
     suffix = cache_file_name("", settings.app_id, settings.installation_id or 0)  # "-APP-INST.json"
-    directory = state_root(env) / "gh-app"
+    directory = Path(state_root(env)) / "gh-app"
     try:
         names = [path for path in directory.iterdir() if path.name.endswith(suffix)]
     except OSError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 from maverick_ext.core.identity import cached_instance_id, explicit_source, instance_id_from_env
 from maverick_ext.git.runner import absolute_git_dir
@@ -24,32 +23,40 @@ class Identity:
     source: str = "explicit"  # how the id was resolved (`gh maverick whoami` shows it)
 
 
-def state_root(env: Mapping[str, str]) -> Path:
-    """``$XDG_STATE_HOME/gh-maverick`` (per-instance state such as the loop registry)."""
+def state_root(env: Mapping[str, str]) -> str:
+    """``$XDG_STATE_HOME/gh-maverick`` (per-instance state such as the loop registry).
+
+    Paths here and in the loop registry and lease memo are text (os.path): pathlib, with the
+    urllib.parse it imports, would cost `guard` and `heartbeat` ~6.5 ms to import."""
     return _state_dir(env)
 
 
-def _state_dir(env: Mapping[str, str]) -> Path:
+def _state_dir(env: Mapping[str, str]) -> str:
     base = env.get("XDG_STATE_HOME") or os.path.join(env.get("HOME") or "~", ".local", "state")
-    return Path(base).expanduser() / "gh-maverick"
+    return os.path.join(os.path.expanduser(base), "gh-maverick")
 
 
-def _read_or_create(path: Path) -> str | None:
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _read_or_create(path: str) -> str | None:
     """The cached id, creating it atomically if absent (two racing first calls agree)."""
     try:
-        existing = cached_instance_id(path.read_text(encoding="utf-8"))
+        existing = cached_instance_id(_read_text(path))
         if existing:
             return existing
     except OSError:
         pass
     fresh = _fresh_id()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(fresh + "\n")
         return fresh
     except FileExistsError:
-        return cached_instance_id(path.read_text(encoding="utf-8"))
+        return cached_instance_id(_read_text(path))
     except OSError:
         return None
 
@@ -78,8 +85,8 @@ def resolve_identity(
     explicit = instance_id_from_env(env, override)
     if explicit:
         return Identity(explicit, host, explicit_source(env, override))
-    candidates = [d / CACHE_NAME for d in [absolute_git_dir(cwd)] if d is not None]
-    candidates.append(_state_dir(env) / "instance-id")
+    candidates = [os.path.join(d, CACHE_NAME) for d in [absolute_git_dir(cwd)] if d is not None]
+    candidates.append(os.path.join(_state_dir(env), "instance-id"))
     for path in candidates:
         if found := _read_or_create(path):
             return Identity(found, host, f"cached in {path}")

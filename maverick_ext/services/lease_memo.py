@@ -16,16 +16,15 @@ import contextlib
 import json
 import os
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from maverick_ext.core.claims import ClaimRecord
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.records import dataclass
 
 
-def memo_dir(loops_dir: Path) -> Path:
+def memo_dir(loops_dir: str) -> str:
     """Next to the loop registry (``services.loops.registry_dir``) of the same instance."""
-    return loops_dir.parent / "claims"
+    return os.path.join(os.path.dirname(loops_dir), "claims")
 
 
 @dataclass(frozen=True)
@@ -43,11 +42,11 @@ class Memo:
         return self.server_time + timedelta(seconds=max(0.0, wall - self.saved_at))
 
 
-def _path(directory: Path, repo: str, issue: int) -> Path:
-    return directory / f"{repo.replace('/', '__')}__{issue}.json"
+def _path(directory: str, repo: str, issue: int) -> str:
+    return os.path.join(directory, f"{repo.replace('/', '__')}__{issue}.json")
 
 
-def save(directory: Path, repo: str, issue: int, memo: Memo) -> None:
+def save(directory: str, repo: str, issue: int, memo: Memo) -> None:
     record = memo.record
     data = {
         "repo": repo,
@@ -72,16 +71,18 @@ def save(directory: Path, repo: str, issue: int, memo: Memo) -> None:
     }
     path = _path(directory, repo, issue)
     with contextlib.suppress(OSError):  # no writable state dir: heartbeats just read first
-        directory.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data), encoding="utf-8")
-        partial.replace(path)
+        os.makedirs(directory, exist_ok=True)
+        partial = f"{os.path.splitext(path)[0]}.{os.getpid()}.tmp"
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data))
+        os.replace(partial, path)
 
 
-def load(directory: Path, repo: str, issue: int) -> Memo | None:
+def load(directory: str, repo: str, issue: int) -> Memo | None:
     """The remembered claim of ``repo#issue``, or None (absent, unreadable, another repo)."""
     try:
-        data = json.loads(_path(directory, repo, issue).read_text(encoding="utf-8"))
+        with open(_path(directory, repo, issue), encoding="utf-8") as handle:
+            data = json.loads(handle.read())
         saved = data["record"]
         server_time = parse_iso(data["server_time"])
         if data["repo"] != repo or data["issue"] != issue or server_time is None:
@@ -110,6 +111,6 @@ def load(directory: Path, repo: str, issue: int) -> Memo | None:
         return None
 
 
-def forget(directory: Path, repo: str, issue: int) -> None:
+def forget(directory: str, repo: str, issue: int) -> None:
     with contextlib.suppress(OSError):
-        _path(directory, repo, issue).unlink()
+        os.unlink(_path(directory, repo, issue))

@@ -26,7 +26,6 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from maverick_ext.records import dataclass
@@ -39,7 +38,7 @@ class LoopEntry:
     issue: int
     repo: str
     started_at: float
-    path: Path
+    path: str  # its pidfile (paths are text here: services/identity.py says why)
     proc_start: str | None = None
     daemon: bool = False
     renewed_at: str | None = None  # GitHub's time of the last renewal
@@ -48,8 +47,8 @@ class LoopEntry:
     renewed_local: float | None = None  # this machine's clock when it was noted
 
     @property
-    def log(self) -> Path:
-        return self.path.with_suffix(".log")
+    def log(self) -> str:
+        return _log_path(self.path)
 
     def lease_left_s(self, now: float) -> int | None:
         """The lease left, estimated on this machine's clock since the last renewal."""
@@ -67,7 +66,7 @@ class LoopEntry:
             "renewed_at": self.renewed_at,
             "expires_at": self.expires_at,
             "lease_left_s": self.lease_left_s(now),
-            "log": str(self.log) if self.daemon else None,
+            "log": self.log if self.daemon else None,
         }
 
 
@@ -75,24 +74,34 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
 
 
-def registry_dir(state_root: Path, instance_id: str) -> Path:
+def registry_dir(state_root: str, instance_id: str) -> str:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_id)
-    return state_root / "instances" / safe / "loops"
+    return os.path.join(state_root, "instances", safe, "loops")
 
 
-def entry_path(directory: Path, repo: str, issue: int) -> Path:
-    return directory / f"{repo.replace('/', '__')}__{issue}.json"
+def entry_path(directory: str, repo: str, issue: int) -> str:
+    return os.path.join(directory, f"{repo.replace('/', '__')}__{issue}.json")
 
 
-def _write(path: Path, data: Mapping[str, Any]) -> None:
+def _log_path(entry: str) -> str:
+    return f"{os.path.splitext(entry)[0]}.log"
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _write(path: str, data: Mapping[str, Any]) -> None:
     """Whole or not at all: a reader never sees half an entry."""
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(data), encoding="utf-8")
+    partial = f"{os.path.splitext(path)[0]}.{os.getpid()}.tmp"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data))
     os.replace(partial, path)
 
 
 @contextlib.contextmanager
-def registered(directory: Path, repo: str, issue: int, daemon: bool = False) -> Iterator[Path]:
+def registered(directory: str, repo: str, issue: int, daemon: bool = False) -> Iterator[str]:
     """Register this process as the loop for ``repo#issue`` while the block runs."""
     path = entry_path(directory, repo, issue)
     entry = {
@@ -104,7 +113,7 @@ def registered(directory: Path, repo: str, issue: int, daemon: bool = False) -> 
         "daemon": daemon,
     }
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        os.makedirs(directory, exist_ok=True)
         _write(path, entry)
     except OSError:
         pass  # no writable state dir: the loop still runs, release just cannot stop it
@@ -112,17 +121,17 @@ def registered(directory: Path, repo: str, issue: int, daemon: bool = False) -> 
         yield path
     finally:
         with contextlib.suppress(OSError, ValueError):
-            if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
-                path.unlink()
+            if json.loads(_read(path)).get("pid") == os.getpid():
+                os.unlink(path)
 
 
 def renewed(
-    directory: Path, repo: str, issue: int, renewed_at: datetime, expires_at: datetime | None
+    directory: str, repo: str, issue: int, renewed_at: datetime, expires_at: datetime | None
 ) -> None:
     """Note a renewal in this process's own entry (never in another loop's)."""
     path = entry_path(directory, repo, issue)
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read(path))
         if data.get("pid") != os.getpid():
             return
         data.update(
@@ -134,9 +143,9 @@ def renewed(
         _write(path, data)
 
 
-def _entry(path: Path) -> LoopEntry | None:
+def _entry(path: str) -> LoopEntry | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read(path))
         optional = {k: data.get(k) for k in ("proc_start", "renewed_at", "expires_at")}
         return LoopEntry(
             int(data["pid"]), int(data["issue"]), str(data["repo"]), float(data["started_at"]),
@@ -157,16 +166,17 @@ def _alive(entry: LoopEntry) -> bool:
     return entry.proc_start is None or now is None or now == entry.proc_start
 
 
-def _discard(path: Path) -> None:
+def _discard(path: str) -> None:
     """Remove a dead loop's pidfile; a daemon's log stays (it says why the loop ended)."""
     with contextlib.suppress(OSError):
-        path.unlink()
+        os.unlink(path)
 
 
-def running(directory: Path) -> list[LoopEntry]:
+def running(directory: str) -> list[LoopEntry]:
     """The live loops of this instance; pidfiles of dead loops are removed on the way."""
     entries = []
-    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+    names = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
+    for path in (os.path.join(directory, n) for n in names if n.endswith(".json")):
         entry = _entry(path)
         if entry is not None and _alive(entry):
             entries.append(entry)
@@ -175,18 +185,18 @@ def running(directory: Path) -> list[LoopEntry]:
     return entries
 
 
-def live(directory: Path, repo: str, issue: int) -> LoopEntry | None:
+def live(directory: str, repo: str, issue: int) -> LoopEntry | None:
     """This instance's live loop for ``repo#issue``, if any (a stale pidfile is removed)."""
     path = entry_path(directory, repo, issue)
     entry = _entry(path)
     if entry is not None and _alive(entry):
         return entry
-    if path.exists():
+    if os.path.exists(path):
         _discard(path)
     return None
 
 
-def stop(directory: Path, repo: str, issue: int, timeout_s: float = 5.0) -> bool:
+def stop(directory: str, repo: str, issue: int, timeout_s: float = 5.0) -> bool:
     """SIGTERM this instance's loop for ``repo#issue`` and wait (bounded) until it is gone."""
     entry = live(directory, repo, issue)
     if entry is None or entry.pid == os.getpid():
@@ -208,10 +218,10 @@ class DaemonStart:
 
 
 def start_daemon(
-    directory: Path,
+    directory: str,
     repo: str,
     issue: int,
-    spawn: Callable[[Path], Any],  # log path -> a started child (``process.Detached``)
+    spawn: Callable[[str], Any],  # log path -> a started child (``process.Detached``)
     *,
     wait_s: float = 30.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -225,9 +235,10 @@ def start_daemon(
     existing = live(directory, repo, issue)
     if existing is not None:
         return DaemonStart(existing, already_running=True)
-    directory.mkdir(parents=True, exist_ok=True)
-    log = entry_path(directory, repo, issue).with_suffix(".log")
-    log.write_text("", encoding="utf-8")
+    os.makedirs(directory, exist_ok=True)
+    log = _log_path(entry_path(directory, repo, issue))
+    with open(log, "w", encoding="utf-8"):
+        pass  # a fresh log for this daemon
     child = spawn(log)
     deadline = monotonic() + wait_s
     while True:
@@ -241,9 +252,9 @@ def start_daemon(
         sleep(0.05)
 
 
-def _last_line(log: Path) -> str:
+def _last_line(log: str) -> str:
     with contextlib.suppress(OSError):
-        lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [line for line in _read(log).splitlines() if line.strip()]
         return lines[-1] if lines else ""
     return ""
 
@@ -257,7 +268,7 @@ def daemon_args(
             instance_id, *options, "--detached"]  # fmt: skip
 
 
-def spawner(args: Sequence[str], env: Mapping[str, str], cwd: str | None) -> Callable[[Path], Any]:
+def spawner(args: Sequence[str], env: Mapping[str, str], cwd: str | None) -> Callable[[str], Any]:
     """``start_daemon``'s ``spawn``: this program with ``args``, detached, logging to a path."""
     from maverick_ext.github.background import start_command
 
