@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from maverick_ext.core.claims import MAX_TTL_S, ClaimRecord, ClaimView
+from maverick_ext.core.claims import DEFAULT_TTL_S, MAX_TTL_S, ClaimRecord, ClaimView
 from maverick_ext.core.markers import parse_body
 from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.core.trust import same_account
@@ -291,6 +291,65 @@ def _comment_epochs(comments: Iterable[RecordComment]) -> list[int]:
 def foreign_records(view: ClaimView) -> list[ClaimRecord]:
     """Comment-only claims (the seeds', or comment-mode instances): they still block."""
     return [r for r in view.records if r.claim_payload.get("mode") != "ref"]
+
+
+def ref_mode_view(
+    comment_view: ClaimView, tip: RefTip | None, comments: Sequence[RecordComment]
+) -> tuple[ClaimView, RefHold]:
+    """What the claim ref at ``tip`` says, over the issue's comment records: the ref's
+    holder decides; comment-only (seed-format) claims still block. Shared by `read`/`claim`
+    (services.claims) and the epic commands, which select the refs in their own snapshot."""
+    now = comment_view.server_time
+    hold = ref_hold(tip, comments, now, DEFAULT_TTL_S)
+    foreign = foreign_records(comment_view)
+    ref_record = _ref_claim_record(hold, now)
+    # Ended ref-mode claims (newest first): each one's comment, marked released, says by
+    # whom, when and why (the latest is also the ref's released record, listed once).
+    ended = sorted(
+        (
+            r
+            for r in comment_view.records
+            if r.claim_payload.get("mode") == "ref"
+            and r.state != "active"
+            and r.comment_id != (ref_record.comment_id if ref_record else None)
+        ),
+        key=lambda r: -r.comment_id,
+    )
+    records = [*([ref_record] if ref_record else []), *ended, *foreign]
+    live_foreign = min(
+        (r for r in foreign if r.state == "active"), key=lambda r: r.comment_id, default=None
+    )
+    holder = ref_record if ref_record and ref_record.state == "active" else live_foreign
+    stale = ref_record if ref_record and ref_record.state == "stale" else None
+    if stale is None and holder is None:
+        stale = next((r for r in foreign if r.state == "stale"), None)
+    return ClaimView(now, records, holder, None if holder else stale), hold
+
+
+def _ref_claim_record(hold: RefHold, now: datetime) -> ClaimRecord | None:
+    record = hold.record
+    if hold.tip is None or record is None:
+        return None
+    comment = hold.comment
+    return ClaimRecord(
+        comment_id=comment.comment_id if comment else (record.comment_id or 0),
+        instance_id=record.instance_id,
+        host=record.host,
+        state="released" if record.released else "active" if hold.live else "stale",
+        reason=record.reason,
+        claimed_at=hold.tip.committed_at,
+        expires_at=hold.expires_at,
+        heartbeat_at=(comment.updated_at if comment else None) or hold.tip.committed_at,
+        ttl_s=record.ttl_s,
+        format="ref",
+        scope=record.scope,
+        nonce=record.nonce,
+        claim_payload=dict(comment.claim) if comment else {"instance_id": record.instance_id},
+        lease_payload=dict(comment.lease) if comment and comment.lease else None,
+        supersedes=record.comment_id if record.supersedes else None,
+        epoch=record.epoch,
+        commit=hold.tip.oid,
+    )
 
 
 def seeds_ahead(

@@ -24,11 +24,10 @@ from maverick_ext.core.claim_refs import (
     RefHold,
     RefRecord,
     RefTip,
-    foreign_records,
     parse_record,
     ref_claim_payloads,
     ref_entry,
-    ref_hold,
+    ref_mode_view,
     render_record,
     seeds_ahead,
 )
@@ -56,7 +55,6 @@ from maverick_ext.records import dataclass, field, replace
 from maverick_ext.services.processes import pid_alive
 
 if TYPE_CHECKING:
-
     from maverick_ext.services.identity import Identity
 
 # Imported where used, not here: `read` needs none of them, and each costs start-up time
@@ -257,65 +255,6 @@ def _with_ref(state: IssueClaims, read: gh_refs.ClaimRead, number: int) -> Issue
     )
     state.mode = "ref"
     return state
-
-
-def ref_mode_view(
-    comment_view: core.ClaimView, tip: RefTip | None, comments: Sequence[Comment]
-) -> tuple[core.ClaimView, RefHold]:
-    """What the claim ref at ``tip`` says, over the issue's comment records: the ref's
-    holder decides; comment-only (seed-format) claims still block. Shared by `read`/`claim`
-    and the epic commands, which select the refs in their own snapshot."""
-    now = comment_view.server_time
-    hold = ref_hold(tip, comments, now, core.DEFAULT_TTL_S)
-    foreign = foreign_records(comment_view)
-    ref_record = _ref_claim_record(hold, now)
-    # Ended ref-mode claims (newest first): each one's comment, marked released, says by
-    # whom, when and why (the latest is also the ref's released record, listed once).
-    ended = sorted(
-        (
-            r
-            for r in comment_view.records
-            if r.claim_payload.get("mode") == "ref"
-            and r.state != "active"
-            and r.comment_id != (ref_record.comment_id if ref_record else None)
-        ),
-        key=lambda r: -r.comment_id,
-    )
-    records = [*([ref_record] if ref_record else []), *ended, *foreign]
-    live_foreign = min(
-        (r for r in foreign if r.state == "active"), key=lambda r: r.comment_id, default=None
-    )
-    holder = ref_record if ref_record and ref_record.state == "active" else live_foreign
-    stale = ref_record if ref_record and ref_record.state == "stale" else None
-    if stale is None and holder is None:
-        stale = next((r for r in foreign if r.state == "stale"), None)
-    return core.ClaimView(now, records, holder, None if holder else stale), hold
-
-
-def _ref_claim_record(hold: RefHold, now: datetime) -> core.ClaimRecord | None:
-    record = hold.record
-    if hold.tip is None or record is None:
-        return None
-    comment = hold.comment
-    return core.ClaimRecord(
-        comment_id=comment.comment_id if comment else (record.comment_id or 0),
-        instance_id=record.instance_id,
-        host=record.host,
-        state="released" if record.released else "active" if hold.live else "stale",
-        reason=record.reason,
-        claimed_at=hold.tip.committed_at,
-        expires_at=hold.expires_at,
-        heartbeat_at=(comment.updated_at if comment else None) or hold.tip.committed_at,
-        ttl_s=record.ttl_s,
-        format="ref",
-        scope=record.scope,
-        nonce=record.nonce,
-        claim_payload=dict(comment.claim) if comment else {"instance_id": record.instance_id},
-        lease_payload=dict(comment.lease) if comment and comment.lease else None,
-        supersedes=record.comment_id if record.supersedes else None,
-        epoch=record.epoch,
-        commit=hold.tip.oid,
-    )
 
 
 @dataclass(eq=False)

@@ -270,8 +270,8 @@ def story_status(
     """``view``: the story's claim view when the caller read it already (as `doctor`
     does); default: the claim ref read with the epic over the story's comment records, as
     `read` decides it (comment records alone where the repository holds no refs)."""
+    from maverick_ext.core.claim_refs import ref_mode_view
     from maverick_ext.core.claims import claim_view
-    from maverick_ext.services.claims import ref_mode_view
 
     now = snapshot.server_time or ctx.server_time
     for label in labels.malformed_block_labels(snapshot.labels):
