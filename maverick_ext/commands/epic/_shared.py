@@ -24,15 +24,19 @@ def open_epic(
 ) -> EpicContext:
     """Read EPIC (``123``, ``OWNER/REPO#123`` or a URL), then deal with pending journals."""
     from maverick_ext.core.refs import parse_issue_ref
-    from maverick_ext.services import bprop, epics
+    from maverick_ext.services import epics
 
     ref = parse_issue_ref(epic)
     client = app.client(ref.repo or app.resolve_repo(repo_flag))
     bots = frozenset(app.coordination().trusted_bots)
     ctx = epics.read_epic(client, ref.number, bots, progress=progress)
+    if journals == "leave" or not any(m.kind == "bprop" for m in ctx.markers):
+        return ctx  # no journal waits (the common case: the walk's code is not even loaded)
+    from maverick_ext.services import bprop
+
     if journals == "finish":
         bprop.finish_abandoned(ctx)
-    elif journals == "warn":
+    else:
         bprop.warn_pending(ctx)
     return ctx
 
