@@ -31,34 +31,30 @@ _PARSED_ATTRS = frozenset({"metavar", "help", "hidden", "is_flag", "type", "defa
 _PARSED_VARIADIC_ATTRS = frozenset({"metavar", "nargs", "required"})
 
 
-class IntRange:
-    """click.IntRange(min=, max=), inclusive bounds."""
+class _Range:
+    """click.IntRange / click.FloatRange (``min=``, ``max=``, inclusive bounds)."""
 
-    def __init__(self, min: int | None = None, max: int | None = None) -> None:
+    number: Callable[[str], Any]
+
+    def __init__(self, min: Any = None, max: Any = None) -> None:
         self.min, self.max = min, max
 
-    def convert(self, text: str) -> int:
-        return _bounded(int(text), self.min, self.max)
+    def convert(self, text: str) -> Any:
+        return _bounded(self.number(text), self.min, self.max)
 
     def to_click(self) -> click.ParamType:
         import click
 
-        return click.IntRange(min=self.min, max=self.max)
+        made: click.ParamType = getattr(click, type(self).__name__)(min=self.min, max=self.max)
+        return made
 
 
-class FloatRange:
-    """click.FloatRange(min=, max=), inclusive bounds."""
+class IntRange(_Range):
+    number = int
 
-    def __init__(self, min: float | None = None, max: float | None = None) -> None:
-        self.min, self.max = min, max
 
-    def convert(self, text: str) -> float:
-        return _bounded(float(text), self.min, self.max)
-
-    def to_click(self) -> click.ParamType:
-        import click
-
-        return click.FloatRange(min=self.min, max=self.max)
+class FloatRange(_Range):
+    number = float
 
 
 def _bounded(value: Any, low: Any, high: Any) -> Any:
@@ -93,7 +89,7 @@ class Param:
         if set(self.attrs) - _PARSED_ATTRS:
             return False
         kind = self.attrs.get("type")
-        return kind in _CONVERTERS or isinstance(kind, IntRange | FloatRange)
+        return kind in _CONVERTERS or isinstance(kind, _Range)
 
     def default(self) -> Any:
         if self.variadic:
@@ -104,13 +100,13 @@ class Param:
         kind = self.attrs.get("type")
         return (
             kind.convert(text)
-            if isinstance(kind, IntRange | FloatRange)
+            if isinstance(kind, _Range)
             else _CONVERTERS[kind](text)
         )
 
     def _click_attrs(self) -> dict[str, Any]:
         attrs = dict(self.attrs)
-        if isinstance(attrs.get("type"), IntRange | FloatRange):
+        if isinstance(attrs.get("type"), _Range):
             attrs["type"] = attrs["type"].to_click()
         return attrs
 
