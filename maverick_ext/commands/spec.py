@@ -98,11 +98,7 @@ class Param:
 
     def convert(self, text: str) -> Any:
         kind = self.attrs.get("type")
-        return (
-            kind.convert(text)
-            if isinstance(kind, _Range)
-            else _CONVERTERS[kind](text)
-        )
+        return kind.convert(text) if isinstance(kind, _Range) else _CONVERTERS[kind](text)
 
     def _click_attrs(self) -> dict[str, Any]:
         attrs = dict(self.attrs)
