@@ -46,6 +46,7 @@ class App:
     as_app: bool = False
     _config: MaverickConfig | None = field(default=None, init=False, repr=False)
     _config_files: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+    _repos: dict[str | None, RepoRef | None] = field(default_factory=dict, init=False, repr=False)
     _coordination: Coordination | None = field(default=None, init=False, repr=False)
     _github_app: GitHubApp | None = field(default=None, init=False, repr=False)
     _app_token: CachedToken | None = field(default=None, init=False, repr=False)
@@ -199,7 +200,13 @@ class App:
         )
 
     def resolve_repo(self, flag: str | None) -> RepoRef | None:
-        """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it)."""
+        """``-R`` wins, then ``GH_REPO``, then the clone's remote (as gh picks it); once per
+        flag and run (the remote costs a git process)."""
+        if flag not in self._repos:
+            self._repos[flag] = self._resolve_repo(flag)
+        return self._repos[flag]
+
+    def _resolve_repo(self, flag: str | None) -> RepoRef | None:
         from maverick_ext.core.refs import parse_repo
 
         if flag:

@@ -14,6 +14,25 @@ if TYPE_CHECKING:
     from maverick_ext.services.claims import ClaimSettings, Coordinator, Outcome
 
 
+def prefetch_claim_read(app: App, repo_flag: str | None, issue: str) -> None:
+    """Start the claim read of ISSUE (the first request of `read` and `guard`) before the
+    claim code is imported, so that its imports overlap the wait for GitHub
+    (``GhClient.prefetch``). Anything wrong is left for the command itself to say."""
+    from maverick_ext.core.labels import CLAIM_LABEL
+    from maverick_ext.core.refs import parse_issue_ref
+    from maverick_ext.errors import MaverickError
+    from maverick_ext.github.documents import claim_read
+
+    try:
+        ref = parse_issue_ref(issue)
+        ((repo, numbers),) = by_repo(app, repo_flag, [ref]).items()
+        client = app.client(repo)
+        target = client.require_repo()
+    except MaverickError:
+        return
+    client.prefetch(claim_read(target.owner, target.name, sorted(set(numbers)), CLAIM_LABEL))
+
+
 def trusted_bots(app: App) -> frozenset[str]:
     return frozenset(app.coordination().trusted_bots)
 

@@ -32,7 +32,9 @@ def guard(app: App, issue: str, instance: str | None, repo: str | None, as_json:
       gh maverick guard 123 && git push
       printf 'exec gh maverick guard 123\\n' > .git/hooks/pre-push
     """
-    from maverick_ext.commands.coordination import finish, for_each_repo
+    from maverick_ext.commands.coordination import finish, for_each_repo, prefetch_claim_read
+
+    prefetch_claim_read(app, repo, issue)  # GitHub answers while the claim code loads
     from maverick_ext.services.claims import each
 
     outcomes = for_each_repo(

@@ -23,7 +23,6 @@ from maverick_ext.core.payloads import iso, parse_iso
 from maverick_ext.core.trust import same_account
 from maverick_ext.records import dataclass, field
 
-REF_PREFIX = "refs/maverick/claims/"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 ZERO_OID = "0" * 40
 RECORD_FENCE = "maverick-claim-record"
@@ -33,16 +32,6 @@ Mode = Literal["ref", "comment"]
 _RECORD_BLOCK = re.compile(
     rf"^```{RECORD_FENCE}[ \t]*\n(?P<json>.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL
 )
-
-
-def ref_name(issue: int) -> str:
-    return f"{REF_PREFIX}{issue}"
-
-
-def issue_of_ref(name: str) -> int | None:
-    """The issue number of a claim ref (``refs/maverick/claims/12`` or ``12``), else None."""
-    tail = name.removeprefix(REF_PREFIX)
-    return int(tail) if tail.isdecimal() and not tail.startswith("0") else None
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from maverick_ext.core.claim_refs import EMPTY_TREE, ZERO_OID, RefTip, issue_of_ref, ref_name
+from maverick_ext.core.claim_ref_names import issue_of_ref, ref_name
+from maverick_ext.core.claim_refs import EMPTY_TREE, ZERO_OID, RefTip
 from maverick_ext.core.payloads import parse_iso
 from maverick_ext.errors import GitHubRejected, GitHubUnavailable, MaverickError, NotFound
+from maverick_ext.github import documents
 from maverick_ext.github.capabilities import lacks_field
 from maverick_ext.github.client import GhClient, GhResponse
-from maverick_ext.github.issues import COMMENT_FIELDS, ISSUE_FIELDS, TIP_FIELDS, _snapshot
+from maverick_ext.github.documents import COMMENT_FIELDS, TIP_FIELDS
+from maverick_ext.github.issues import _snapshot
 from maverick_ext.github.models import Comment, IssueSnapshot
 from maverick_ext.records import dataclass, field
 
@@ -79,25 +82,8 @@ def read_claims(client: GhClient, numbers: Iterable[int], label: str) -> ClaimRe
     """Issues with every comment, their claim refs and the repository facts, in 1 request."""
     repo = client.require_repo()
     wanted = sorted(set(numbers))
-    fields = "\n".join(
-        f"i{n}: issueOrPullRequest(number: {n}) {{ __typename ... on Issue {{ {ISSUE_FIELDS} }} }}"
-        f'\nr{n}: ref(qualifiedName: "{ref_name(n)}") {{ {TIP_FIELDS} }}'
-        for n in wanted
-    )
-    query = (
-        "query ClaimRead($owner: String!, $name: String!, $label: String!) { viewer { login } "
-        "repository(owner: $owner, name: $name) { id viewerPermission isEmpty "
-        f"label(name: $label) {{ id }} {fields} }} }}"
-    )
-    response = client.request(
-        "POST",
-        "graphql",
-        body={
-            "query": query,
-            "variables": {"owner": repo.owner, "name": repo.name, "label": label},
-        },
-        idempotent=True,
-    )
+    body = documents.claim_read(repo.owner, repo.name, wanted, label)
+    response = client.request("POST", "graphql", body=body, idempotent=True)
     data = (response.data or {}).get("data") or {}
     errors = [e for e in (response.data or {}).get("errors") or [] if e.get("type") != "NOT_FOUND"]
     if errors:

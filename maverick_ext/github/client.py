@@ -197,6 +197,16 @@ class GhClient:
             items.extend(response.data or [])
         return items, response
 
+    def prefetch(self, body: Mapping[str, Any]) -> None:
+        """Start the GraphQL read ``body`` now, for a command that sends exactly it next,
+        after importing the code that reads the answer: those imports then overlap the
+        wait for GitHub (``process.prefetch``). Only where the transport is a real gh and
+        the credentials are gh's own (an App's token is minted when a request needs it)."""
+        if self.run is not process.run or self.credentials is not None:
+            return
+        argv = self._argv("POST", "graphql", True, None)
+        process.prefetch(argv, input=json.dumps(body), env=self._child_env())
+
     def graphql(
         self,
         query: str,

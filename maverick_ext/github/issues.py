@@ -11,83 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from maverick_ext.core.claim_refs import REF_PREFIX
 from maverick_ext.core.markers import MAX_COMMENT_CHARS, comment_length
 from maverick_ext.errors import GitHubRejected, InvalidData, NotFound, UsageError
-from maverick_ext.github import capabilities
+from maverick_ext.github import capabilities, documents
 from maverick_ext.github.client import GhClient, GhResponse
+from maverick_ext.github.documents import (
+    BATCH_SIZE,
+    EPIC_QUERY,
+    ISSUE_FIELDS,
+    PAGE_INFO,
+    PAGED_CONNECTIONS,
+    SNAPSHOT_QUERY,
+)
 from maverick_ext.github.models import Comment, IssueSnapshot
 from maverick_ext.records import dataclass
-
-# ``fullDatabaseId``: comment ids outgrew the 32-bit ``databaseId`` Int.
-# ``__typename``: a Bot's GraphQL login lacks the ``[bot]`` its REST login has.
-# ``id``: the node id GraphQL edits take (a heartbeat edits the claim comment by it).
-COMMENT_FIELDS = (
-    "id fullDatabaseId body createdAt updatedAt authorAssociation author { __typename login }"
-)
-PAGE_INFO = "pageInfo { hasNextPage endCursor }"
-# The connections of an issue that can hold more than one page, and the fields of a node.
-PAGED_CONNECTIONS = {
-    "labels": "name",
-    "comments": COMMENT_FIELDS,
-    "subIssues": "number",
-    "blockedBy": "number",
-}
-
-ISSUE_FIELDS = (
-    "\n  id fullDatabaseId number title state stateReason body url\n"
-    + "".join(
-        f"  {name}(first: 100) {{ {PAGE_INFO} nodes {{ {node} }} }}\n"
-        for name, node in PAGED_CONNECTIONS.items()
-    )
-    + """  parent { number }
-  closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
-    nodes { number state merged url headRefName baseRefName }
-  }
-"""
-)
-
-SNAPSHOT_QUERY = f"""
-query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {{
-  viewer {{ login }}
-  repository(owner: $owner, name: $name) {{
-    issueOrPullRequest(number: $number) {{
-      __typename
-      ... on Issue {{ {ISSUE_FIELDS} }}
-    }}
-  }}
-}}
-"""
-
-BATCH_SIZE = 50
-
-# A claim ref's tip: the claim record is the commit message (docs/claims.md).
-TIP_FIELDS = "target { oid ... on Commit { message committedDate } }"
-# The claim refs, selected beside an epic so its stories' holders come from the refs.
-CLAIM_REFS_FIELDS = (
-    f'claimRefs: refs(refPrefix: "{REF_PREFIX}", first: 100) '
-    f"{{ {PAGE_INFO} nodes {{ name {TIP_FIELDS} }} }}"
-)
-
-# An epic with its stories and the claim refs in one request: the common epic commands
-# (`epic next`, `epic status`) then make one call. Stories past the first BATCH_SIZE come
-# in batches, claim refs past the first 100 in pages (``claim_refs.list_claim_refs``).
-EPIC_QUERY = f"""
-query EpicSnapshot($owner: String!, $name: String!, $number: Int!) {{
-  viewer {{ login }}
-  repository(owner: $owner, name: $name) {{
-    isEmpty
-    {CLAIM_REFS_FIELDS}
-    issueOrPullRequest(number: $number) {{
-      __typename
-      ... on Issue {{
-        {ISSUE_FIELDS}
-        stories: subIssues(first: {BATCH_SIZE}) {{ nodes {{ {ISSUE_FIELDS} }} }}
-      }}
-    }}
-  }}
-}}
-"""
 
 MORE_NODES_QUERY = """
 query IssuePage($owner: String!, $name: String!, $number: Int!, $after: String) {{
@@ -212,9 +149,8 @@ def _fetch_one(
     client: GhClient, number: int, query: str
 ) -> tuple[dict[str, Any], GhResponse, str | None]:
     repo = client.require_repo()
-    response = _graphql_tolerating_missing(
-        client, query, {"owner": repo.owner, "name": repo.name, "number": number}
-    )
+    body = documents.issue_read(query, repo.owner, repo.name, number)
+    response = _graphql_tolerating_missing(client, body["query"], body["variables"])
     data = response.data.get("data") or {}
     node = (data.get("repository") or {}).get("issueOrPullRequest")
     if node is None:

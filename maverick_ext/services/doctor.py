@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from maverick_ext.core.claim_refs import ref_name
+from maverick_ext.core.claim_ref_names import ref_name
 from maverick_ext.core.labels import CLAIM_LABEL, has_label
 from maverick_ext.github import issues as gh
 from maverick_ext.records import asdict, dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from maverick_ext.github import issues
+from maverick_ext.github import documents, issues
 from maverick_ext.github.models import Comment, IssueSnapshot
 
 BIG = 2**32 + 7  # github.com comment ids passed 2**31 in 2024
@@ -35,9 +35,10 @@ def test_comment_order_is_numeric_not_lexical_for_big_ids() -> None:
 
 def test_no_query_selects_the_32_bit_database_id() -> None:
     more_comments = issues.MORE_NODES_QUERY.format(
-        connection="comments", page_info=issues.PAGE_INFO, node=issues.COMMENT_FIELDS
+        connection="comments", page_info=documents.PAGE_INFO, node=documents.COMMENT_FIELDS
     )
-    for query in (issues.SNAPSHOT_QUERY, more_comments, issues.ISSUE_FIELDS):
+    claim_read = documents.claim_read("o", "r", [1, 2], "claude-in-progress")["query"]
+    for query in (documents.SNAPSHOT_QUERY, documents.EPIC_QUERY, more_comments, claim_read):
         assert not re.search(r"\bdatabaseId\b", query)
         assert "fullDatabaseId" in query
 

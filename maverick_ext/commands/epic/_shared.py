@@ -24,11 +24,15 @@ def open_epic(
 ) -> EpicContext:
     """Read EPIC (``123``, ``OWNER/REPO#123`` or a URL), then deal with pending journals."""
     from maverick_ext.core.refs import parse_issue_ref
-    from maverick_ext.services import epics
+    from maverick_ext.github.documents import EPIC_QUERY, issue_read
 
     ref = parse_issue_ref(epic)
     client = app.client(ref.repo or app.resolve_repo(repo_flag))
     bots = frozenset(app.coordination().trusted_bots)
+    if client.repo is not None:  # GitHub answers while the epic code loads
+        client.prefetch(issue_read(EPIC_QUERY, client.repo.owner, client.repo.name, ref.number))
+    from maverick_ext.services import epics
+
     ctx = epics.read_epic(client, ref.number, bots, progress=progress)
     if journals == "leave" or not any(m.kind == "bprop" for m in ctx.markers):
         return ctx  # no journal waits (the common case: the walk's code is not even loaded)
