@@ -90,10 +90,10 @@ def epic_board(
     ``lenient``: an invalid DAG still yields every story (offending edges left out of the
     plan, offenders in ``Board.offenders``) and one warning naming every problem.
     """
+    ctx = open_epic(app, repo_flag, epic, journals=journals)  # imports nothing heavy first
     from maverick_ext.core.waves import plan_waves
     from maverick_ext.services import epics
 
-    ctx = open_epic(app, repo_flag, epic, journals=journals)
     view = epics.read_dag(ctx, lenient=lenient)
     if view.problems:
         ctx.warnings.append(

@@ -71,13 +71,12 @@ def next_(
            "reason", "holder", "lease_left_s", "prs", "url", "blocked_by", "problems"}
     (claimed is the story as read before the claim: status pending, holder null)
     """
-    from maverick_ext.core.waves import select_next
-
     if claim:
         _claim_next(app, epic, repo, ttl, settle, instance, as_json)
         return
     cap = limit or _default_limit(app)
     ctx, board = epic_board(app, repo, epic)
+    from maverick_ext.core.waves import select_next
     status = {n: s.status for n, s in board.statuses.items()}
     chosen = select_next(board.dag, board.plan, status, cap)
     stories = board.stories(chosen.ready)
