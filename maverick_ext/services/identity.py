@@ -10,7 +10,6 @@ import os
 from collections.abc import Mapping
 
 from maverick_ext.core.identity import cached_instance_id, explicit_source, instance_id_from_env
-from maverick_ext.git.runner import absolute_git_dir
 from maverick_ext.records import dataclass
 
 CACHE_NAME = "maverick-instance-id"
@@ -85,6 +84,8 @@ def resolve_identity(
     explicit = instance_id_from_env(env, override)
     if explicit:
         return Identity(explicit, host, explicit_source(env, override))
+    from maverick_ext.git.runner import absolute_git_dir  # (an explicit id needs no git)
+
     candidates = [os.path.join(d, CACHE_NAME) for d in [absolute_git_dir(cwd)] if d is not None]
     candidates.append(os.path.join(_state_dir(env), "instance-id"))
     for path in candidates:
