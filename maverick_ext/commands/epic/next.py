@@ -77,6 +77,7 @@ def next_(
     cap = limit or _default_limit(app)
     ctx, board = epic_board(app, repo, epic)
     from maverick_ext.core.waves import select_next
+
     status = {n: s.status for n, s in board.statuses.items()}
     chosen = select_next(board.dag, board.plan, status, cap)
     stories = board.stories(chosen.ready)

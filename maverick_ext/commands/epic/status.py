@@ -42,6 +42,7 @@ def status(app: App, epic: str, repo: str | None, as_json: bool) -> None:
     """
     ctx, board = epic_board(app, repo, epic, lenient=True)
     from maverick_ext.core.epic_state import STATUSES
+
     rows = board.stories()
     if as_json:
         counts = {name: sum(r["status"] == name for r in rows) for name in STATUSES}
