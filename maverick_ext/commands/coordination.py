@@ -41,9 +41,8 @@ def coordinator(
     app: App, repo: RepoRef | None, instance: str | None, detached: bool = False
 ) -> Coordinator:
     from maverick_ext.services.claims import Coordinator
-    from maverick_ext.services.identity import resolve_identity, state_root
+    from maverick_ext.services.identity import registry_dir, resolve_identity, state_root
     from maverick_ext.services.lease_memo import memo_dir
-    from maverick_ext.services.loops import registry_dir
     from maverick_ext.services.processes import parent_watch
 
     client = app.client(repo)

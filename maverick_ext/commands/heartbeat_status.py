@@ -43,8 +43,8 @@ def heartbeat_status(
     from maverick_ext.commands.output import emit_json, table
     from maverick_ext.core.refs import parse_issue_ref
     from maverick_ext.errors import ExitCode
-    from maverick_ext.services.identity import resolve_identity, state_root
-    from maverick_ext.services.loops import registry_dir, running
+    from maverick_ext.services.identity import registry_dir, resolve_identity, state_root
+    from maverick_ext.services.loops import running
 
     identity = resolve_identity(app.env, instance, app.cwd)
     loops = running(registry_dir(state_root(app.env), identity.instance_id))

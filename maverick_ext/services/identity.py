@@ -30,6 +30,12 @@ def state_root(env: Mapping[str, str]) -> str:
     return _state_dir(env)
 
 
+def registry_dir(state_root: str, instance_id: str) -> str:
+    """Where this instance's heartbeat loops are listed (``services.loops``)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_id)
+    return os.path.join(state_root, "instances", safe, "loops")
+
+
 def _state_dir(env: Mapping[str, str]) -> str:
     base = env.get("XDG_STATE_HOME") or os.path.join(env.get("HOME") or "~", ".local", "state")
     return os.path.join(os.path.expanduser(base), "gh-maverick")

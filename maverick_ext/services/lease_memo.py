@@ -23,7 +23,7 @@ from maverick_ext.records import dataclass
 
 
 def memo_dir(loops_dir: str) -> str:
-    """Next to the loop registry (``services.loops.registry_dir``) of the same instance."""
+    """Next to the loop registry (``services.identity.registry_dir``) of the same instance."""
     return os.path.join(os.path.dirname(loops_dir), "claims")
 
 

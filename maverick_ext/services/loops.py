@@ -6,7 +6,8 @@
 output goes to the ``.log`` file next to it. ``release`` asks that loop to stop (SIGTERM)
 and waits for it before writing, so the comment does not flap; the loop says why it ended.
 
-* ``registry_dir(state_root, instance_id)`` — where this instance's loops are listed;
+* ``services.identity.registry_dir(state_root, instance_id)`` — where this instance's loops
+  are listed (with the other state paths: the claim commands need the path, not this module);
 * ``registered(directory, repo, issue, daemon)`` — a context manager the loop runs inside;
 * ``renewed(directory, repo, issue, …)`` — the loop notes each renewal (heartbeat-status);
 * ``running(directory)`` — the live entries (stale pidfiles are removed);
@@ -72,11 +73,6 @@ class LoopEntry:
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
-
-
-def registry_dir(state_root: str, instance_id: str) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_id)
-    return os.path.join(state_root, "instances", safe, "loops")
 
 
 def entry_path(directory: str, repo: str, issue: int) -> str:
