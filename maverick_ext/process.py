@@ -162,8 +162,8 @@ def prefetch(
     with contextlib.suppress(BrokenPipeError):
         popen.stdin.close()
     popen.stdin = None  # written and closed: communicate() reads the output only
-    if not _prefetched:
-        atexit.register(_stop_unclaimed)
+    atexit.unregister(_stop_unclaimed)  # registered once, however many prefetches
+    atexit.register(_stop_unclaimed)
     _prefetched[key] = _Started(argv, popen)
 
 

@@ -11,26 +11,19 @@ from maverick_ext.errors import Exit, UsageError
 if TYPE_CHECKING:
     from maverick_ext.commands.app import App
     from maverick_ext.core.refs import IssueRef, RepoRef
+    from maverick_ext.github.client import GhClient
     from maverick_ext.services.claims import ClaimSettings, Coordinator, Outcome
 
 
-def prefetch_claim_read(app: App, repo_flag: str | None, issue: str) -> None:
-    """Start the claim read of ISSUE (the first request of `read` and `guard`) before the
-    claim code is imported, so that its imports overlap the wait for GitHub
-    (``GhClient.prefetch``). Anything wrong is left for the command itself to say."""
+def prefetch_claim_read(client: GhClient, number: int) -> None:
+    """Start the claim read of issue ``number`` (the first request of `read` and `guard`)
+    before the claim code is imported, so that its imports overlap the wait for GitHub
+    (``GhClient.prefetch``; ``services.claims.read_claims`` then sends exactly this)."""
     from maverick_ext.core.labels import CLAIM_LABEL
-    from maverick_ext.core.refs import parse_issue_ref
-    from maverick_ext.errors import MaverickError
     from maverick_ext.github.documents import claim_read
 
-    try:
-        ref = parse_issue_ref(issue)
-        ((repo, numbers),) = by_repo(app, repo_flag, [ref]).items()
-        client = app.client(repo)
-        target = client.require_repo()
-    except MaverickError:
-        return
-    client.prefetch(claim_read(target.owner, target.name, sorted(set(numbers)), CLAIM_LABEL))
+    repo = client.require_repo()
+    client.prefetch(claim_read(repo.owner, repo.name, [number], CLAIM_LABEL))
 
 
 def trusted_bots(app: App) -> frozenset[str]:
@@ -95,7 +88,7 @@ def by_repo(app: App, repo_flag: str | None, refs: Sequence[IssueRef]) -> dict[A
     return groups
 
 
-def issue_client(app: App, repo: str | None, issue: str) -> tuple[Any, int]:
+def issue_client(app: App, repo: str | None, issue: str) -> tuple[GhClient, int]:
     """The client for ISSUE's repository and its number."""
     from maverick_ext.core.refs import parse_issue_ref
 

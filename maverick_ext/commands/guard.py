@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from maverick_ext.commands.claim import RESULTS_JSON
@@ -32,9 +33,16 @@ def guard(app: App, issue: str, instance: str | None, repo: str | None, as_json:
       gh maverick guard 123 && git push
       printf 'exec gh maverick guard 123\\n' > .git/hooks/pre-push
     """
-    from maverick_ext.commands.coordination import finish, for_each_repo, prefetch_claim_read
+    from maverick_ext.commands.coordination import (
+        finish,
+        for_each_repo,
+        issue_client,
+        prefetch_claim_read,
+    )
+    from maverick_ext.errors import MaverickError
 
-    prefetch_claim_read(app, repo, issue)  # GitHub answers while the claim code loads
+    with contextlib.suppress(MaverickError):  # what is wrong, for_each_repo says below
+        prefetch_claim_read(*issue_client(app, repo, issue))  # answered while the claim code loads
     from maverick_ext.services.claims import each
 
     outcomes = for_each_repo(

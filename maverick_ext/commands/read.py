@@ -43,20 +43,16 @@ def read(app: App, issue: str, repo: str | None, as_json: bool) -> None:
     release the ref holds a released record and records[0] is the released claim (reason,
     by whom, when).
     """
-    from maverick_ext.commands.coordination import by_repo, prefetch_claim_read, trusted_bots
-    from maverick_ext.core.refs import parse_issue_ref
+    from maverick_ext.commands.coordination import issue_client, prefetch_claim_read, trusted_bots
 
-    ref = parse_issue_ref(issue)
-    ((target, _),) = by_repo(app, repo, [ref]).items()
-    client = app.client(target)
-    client.require_repo()
-    prefetch_claim_read(app, repo, issue)  # GitHub answers while the claim code loads
+    client, number = issue_client(app, repo, issue)
+    prefetch_claim_read(client, number)  # GitHub answers while the claim code loads
     from maverick_ext.services.claims import read_claims
 
-    state = read_claims(client, ref.number, trusted_bots(app))
+    state = read_claims(client, number, trusted_bots(app))
     for warning in state.warnings:
         warn(str(warning))
-    document = read_document(state, target.full_name)
+    document = read_document(state, client.require_repo().full_name)
     if as_json:
         emit_json(document)
     else:

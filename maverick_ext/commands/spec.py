@@ -155,11 +155,7 @@ class Command:
     def __init__(self, name: str, function: Callable[..., Any], attrs: Mapping[str, Any]) -> None:
         self.name, self.function, self.attrs = name, function, dict(attrs)
         self.params: list[Param] = list(reversed(function.__dict__.get("__spec_params__", [])))
-        self.__doc__ = function.__doc__
         self._click: click.Command | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.function(*args, **kwargs)
 
     def shape(self) -> Shape:
         from maverick_ext.commands.seed_args import Shape
